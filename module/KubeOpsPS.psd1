@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'KubeOpsPS.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6b0f1f8e-3f57-4f7e-9a55-5d4c1c0b7a21'
+    Author               = 'KubeOpsPS contributors'
+    CompanyName          = 'KubeOpsPS'
+    Copyright            = '(c) KubeOpsPS contributors. MIT License.'
+    Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @()
+    TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
+    CmdletsToExport      = @(
+        'ConvertFrom-KoYaml'
+        'ConvertTo-KoYaml'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kubernetes', 'k8s', 'kubectl', 'DevOps', 'Ingress', 'TLS', 'Prometheus', 'YAML', 'Linux', 'MacOS', 'Windows', 'PSEdition_Core')
+            LicenseUri   = 'https://github.com/kubeopsps/KubeOpsPS/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/kubeopsps/KubeOpsPS'
+            ReleaseNotes = 'First release: YAML object pipeline, cluster access with server-side apply, and the ops recipes as cmdlets.'
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace KubeOpsPS.Engine.Yaml;
+
+/// <summary>One document read from a stream: the object, or why it could not be read.</summary>
+public sealed record ManifestDocument(string Source, int Line, object? Object, KoYamlException? Error);
+
+/// <summary>
+/// YAML ↔ Kubernetes objects. Reading picks the KubernetesClient model from apiVersion/kind (unknown kinds become
+/// <see cref="GenericResource"/>); writing serialises once through System.Text.Json and emits block YAML. No
+/// reflection-heavy YAML serializer is involved, so the first conversion in a fresh process is cheap.
+/// </summary>
+public static class KoYaml
+{
+    /// <summary>Server-populated metadata fields that <see cref="ToJsonObject"/> leaves out unless asked.</summary>
+    public static readonly string[] ServerMetadataFields = ["managedFields", "uid", "resourceVersion", "creationTimestamp", "generation", "selfLink"];
+
+    /// <summary>Reads every document in a stream. Bad documents come back with an error; the others still come out.</summary>
+    public static IEnumerable<ManifestDocument> Read(string text, string source)
+    {
+        foreach (var chunk in YamlReader.Split(text))
+        {
+            if (YamlReader.IsBlank(chunk.Text)) continue;
+            var line = FirstContentLine(chunk);
+            List<object>? objects = null;
+            KoYamlException? error = null;
+            try
+            {
+                var json = YamlReader.ToJson(chunk, source);
+                objects = ToObjects(json, chunk, source, line);
+            }
+            catch (KoYamlException e)
+            {
+                error = e;
+            }
+            if (error is not null) yield return new ManifestDocument(source, error.Line, null, error);
+            else foreach (var o in objects!) yield return new ManifestDocument(source, line, o, null);
+        }
+    }
+
+    private static int FirstContentLine(YamlReader.Chunk chunk)
+    {
+        var lines = chunk.Text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var t = lines[i].Trim();
+            if (t.Length > 0 && t[0] != '#') return chunk.FirstLine + i;
+        }
+        return chunk.FirstLine;
+    }
+
+    private static List<object> ToObjects(byte[] json, YamlReader.Chunk chunk, string source, int line)
+    {
+        var node = JsonNode.Parse(json);
+        if (node is null) return [];
+        if (node is not JsonObject obj)
+            throw new KoYamlException(source, line, "a Kubernetes manifest must be a mapping with apiVersion, kind and metadata, not a list or a single value");
+        var apiVersion = obj["apiVersion"] is JsonValue av && av.TryGetValue<string>(out var a) ? a : null;
+        var kind = obj["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : null;
+        if (string.IsNullOrEmpty(apiVersion))
+            throw new KoYamlException(source, line, "the document has no 'apiVersion' (e.g. 'apiVersion: apps/v1')");
+        if (string.IsNullOrEmpty(kind))
+            throw new KoYamlException(source, line, "the document has no 'kind' (e.g. 'kind: Deployment')");
+
+        if (apiVersion == "v1" && kind == "List" && obj["items"] is JsonArray items)
+        {
+            var result = new List<object>(items.Count);
+            foreach (var item in items)
+            {
+                if (item is not JsonObject io) throw new KoYamlException(source, line, "an item of a List is not an object");
+                result.AddRange(ToObjects(JsonSerializer.SerializeToUtf8Bytes(io), chunk, source, line));
+            }
+            return result;
+        }
+        return [ToObject(json, obj, apiVersion, kind, chunk, source, line)];
+    }
+
+    private static object ToObject(byte[] json, JsonObject obj, string apiVersion, string kind, YamlReader.Chunk chunk, string source, int line)
+    {
+        var known = KubeTypes.Find(apiVersion, kind);
+        if (known?.ModelType is null) return new GenericResource(obj);
+        try
+        {
+            return JsonSerializer.Deserialize(json, known.ModelType, KoJson.Strict)!;
+        }
+        catch (JsonException e)
+        {
+            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            var at = YamlPaths.LineOf(chunk, path) ?? line;
+            var problem = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"unknown field \"{path}\" in {kind} {apiVersion} (check its spelling and indentation)"
+                : $"field \"{path}\" has the wrong type for {kind} {apiVersion}: {FirstSentence(e.Message)}";
+            throw new KoYamlException(source, at, problem, e);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var i = message.IndexOf(". Path:", StringComparison.Ordinal);
+        return i > 0 ? message[..i] : message;
+    }
+
+    /// <summary>Parses one object from JSON text (a server answer), typed where the module knows the kind.</summary>
+    public static object FromJson(JsonObject obj)
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>();
+        var kind = obj["kind"]?.GetValue<string>();
+        var known = KubeTypes.Find(apiVersion, kind);
+        return known?.ModelType is null ? new GenericResource(obj) : obj.Deserialize(known.ModelType, KoJson.Options)!;
+    }
+
+    /// <summary>
+    /// An object as a JSON tree ready to write or send: apiVersion and kind filled from the model type when
+    /// missing, and (unless <paramref name="includeServerFields"/>) status and server metadata removed.
+    /// </summary>
+    public static JsonObject ToJsonObject(object value, bool includeServerFields = false)
+    {
+        var node = value switch
+        {
+            GenericResource g => g.ToJson(),
+            JsonObject j => (JsonObject)j.DeepClone(),
+            _ => JsonSerializer.SerializeToNode(value, value.GetType(), KoJson.Options) as JsonObject
+                 ?? throw new ArgumentException($"A {value.GetType().Name} is not an object.", nameof(value)),
+        };
+        if (value is IKubernetesObject && KubeTypes.ForType(value.GetType()) is { } k)
+        {
+            if (node["apiVersion"] is null) node["apiVersion"] = k.ApiVersion;
+            if (node["kind"] is null) node["kind"] = k.Kind;
+        }
+        if (!includeServerFields)
+        {
+            node.Remove("status");
+            if (node["metadata"] is JsonObject meta)
+                foreach (var f in ServerMetadataFields) meta.Remove(f);
+        }
+        return node;
+    }
+
+    /// <summary>Writes objects as one multi-document YAML stream ('---' between documents).</summary>
+    public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
+    {
+        var sb = new StringBuilder();
+        using var writer = new StringWriter(sb) { NewLine = "\n" };
+        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
+        emitter.Emit(new StreamStart());
+        var first = true;
+        foreach (var o in objects)
+        {
+            WriteOne(emitter, o, includeServerFields, first);
+            first = false;
+        }
+        emitter.Emit(new StreamEnd());
+        return sb.ToString();
+    }
+
+    private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
+    {
+        var root = ToJsonObject(o, includeServerFields);
+        emitter.Emit(new DocumentStart(null, null, isImplicit: first));
+        YamlWriter.WriteMapping(emitter, root, top: true);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+    }
+}

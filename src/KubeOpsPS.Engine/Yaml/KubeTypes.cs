@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using k8s;
+using k8s.Models;
+
+namespace KubeOpsPS.Engine.Yaml;
+
+/// <summary>What the module knows about a kind without asking a cluster: its model type, plural and scope.</summary>
+public sealed record KubeKind(string ApiVersion, string Kind, string Plural, bool Namespaced, Type? ModelType)
+{
+    public string Group => ApiVersion.Contains('/') ? ApiVersion[..ApiVersion.IndexOf('/')] : string.Empty;
+    public string Version => ApiVersion.Contains('/') ? ApiVersion[(ApiVersion.IndexOf('/') + 1)..] : ApiVersion;
+}
+
+/// <summary>
+/// Maps apiVersion/kind to KubernetesClient model types. The table is built on first use from the models'
+/// KubernetesEntity attributes (one pass over one assembly), never at import.
+/// </summary>
+public static class KubeTypes
+{
+    private static readonly Lazy<Dictionary<string, KubeKind>> ByKey = new(Build);
+    private static readonly ConcurrentDictionary<Type, KubeKind?> ByType = new();
+
+    // Kinds that live outside a namespace; everything else known is namespaced.
+    private static readonly HashSet<string> ClusterScoped = new(StringComparer.Ordinal)
+    {
+        "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+        "CustomResourceDefinition", "IngressClass", "PriorityClass", "CSIDriver", "CSINode", "VolumeAttachment",
+        "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "CertificateSigningRequest", "RuntimeClass", "ComponentStatus",
+        "FlowSchema", "PriorityLevelConfiguration", "IPAddress", "ServiceCIDR", "GatewayClass",
+        "ClusterTrustBundle", "DeviceClass", "ResourceSlice", "StorageVersion", "StorageVersionMigration",
+        "VolumeAttributesClass", "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview",
+        "SubjectAccessReview", "TokenReview",
+    };
+
+    private static string Key(string apiVersion, string kind) => apiVersion + "|" + kind;
+
+    private static Dictionary<string, KubeKind> Build()
+    {
+        var map = new Dictionary<string, KubeKind>(StringComparer.Ordinal);
+        foreach (var type in typeof(V1Pod).Assembly.GetExportedTypes())
+        {
+            var attr = type.GetCustomAttribute<KubernetesEntityAttribute>();
+            if (attr is null || attr.Kind.EndsWith("List", StringComparison.Ordinal) && type.GetProperty("Items") is not null)
+                continue;
+            var apiVersion = string.IsNullOrEmpty(attr.Group) ? attr.ApiVersion : attr.Group + "/" + attr.ApiVersion;
+            var plural = string.IsNullOrEmpty(attr.PluralName) ? attr.Kind.ToLowerInvariant() + "s" : attr.PluralName;
+            map[Key(apiVersion, attr.Kind)] = new KubeKind(apiVersion, attr.Kind, plural, !ClusterScoped.Contains(attr.Kind), type);
+        }
+        // Gateway API is not in KubernetesClient: known to us as generic objects with the right scope.
+        foreach (var (kind, plural) in new[] { ("HTTPRoute", "httproutes"), ("Gateway", "gateways"), ("GRPCRoute", "grpcroutes"), ("ReferenceGrant", "referencegrants") })
+            map[Key("gateway.networking.k8s.io/v1", kind)] = new KubeKind("gateway.networking.k8s.io/v1", kind, plural, true, null);
+        map[Key("gateway.networking.k8s.io/v1", "GatewayClass")] = new KubeKind("gateway.networking.k8s.io/v1", "GatewayClass", "gatewayclasses", false, null);
+        return map;
+    }
+
+    /// <summary>The known kind for apiVersion/kind, or null for kinds the module has no model of (CRDs).</summary>
+    public static KubeKind? Find(string? apiVersion, string? kind) =>
+        apiVersion is null || kind is null ? null : ByKey.Value.GetValueOrDefault(Key(apiVersion, kind));
+
+    /// <summary>The kind a model type stands for (V1Deployment → apps/v1 Deployment).</summary>
+    public static KubeKind? ForType(Type type) => ByType.GetOrAdd(type, static t =>
+    {
+        var attr = t.GetCustomAttribute<KubernetesEntityAttribute>();
+        if (attr is null) return null;
+        var apiVersion = string.IsNullOrEmpty(attr.Group) ? attr.ApiVersion : attr.Group + "/" + attr.ApiVersion;
+        return Find(apiVersion, attr.Kind);
+    });
+
+    /// <summary>Finds a kind by name, plural or a kubectl short name, case-insensitively (for -Kind parameters).</summary>
+    public static KubeKind? Resolve(string nameOrAlias)
+    {
+        var n = nameOrAlias.Trim().ToLowerInvariant();
+        if (ShortNames.TryGetValue(n, out var full)) n = full;
+        KubeKind? best = null;
+        foreach (var k in ByKey.Value.Values)
+        {
+            if (!string.Equals(k.Kind, n, StringComparison.OrdinalIgnoreCase) && k.Plural != n) continue;
+            // Prefer GA versions of the core groups over beta/alpha ones.
+            if (best is null || Rank(k) > Rank(best)) best = k;
+        }
+        return best;
+    }
+
+    /// <summary>All kinds the module knows, for completion.</summary>
+    public static IEnumerable<KubeKind> All => ByKey.Value.Values;
+
+    private static int Rank(KubeKind k) => (k.Version == "v1" ? 3 : k.Version.Contains("beta") ? 1 : k.Version.StartsWith("v2", StringComparison.Ordinal) ? 2 : 0) * 10 + (k.Group.Length == 0 ? 1 : 0);
+
+    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal)
+    {
+        ["ns"] = "namespace", ["cm"] = "configmap", ["svc"] = "service", ["po"] = "pod", ["sa"] = "serviceaccount",
+        ["pvc"] = "persistentvolumeclaim", ["pv"] = "persistentvolume", ["no"] = "node", ["ev"] = "event",
+        ["ep"] = "endpoints", ["deploy"] = "deployment", ["rs"] = "replicaset", ["sts"] = "statefulset",
+        ["ds"] = "daemonset", ["ing"] = "ingress", ["cj"] = "cronjob", ["sc"] = "storageclass", ["crd"] = "customresourcedefinition",
+    };
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Validation;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>Writes Kubernetes objects as multi-document YAML, or one file per object with -OutputDirectory.</summary>
+[Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true)]
+[OutputType(typeof(string), typeof(FileInfo))]
+public sealed class ConvertToKoYamlCommand : KoCmdlet
+{
+    private readonly List<object> _objects = [];
+
+    /// <summary>The objects: anything New-Ko*, Get-KoResource or ConvertFrom-KoYaml returns, or hashtables.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public object[] InputObject { get; set; } = [];
+
+    /// <summary>Writes one file per object (kind-namespace-name.yaml) into this folder instead of returning text.</summary>
+    [Parameter]
+    public string? OutputDirectory { get; set; }
+
+    /// <summary>Keeps status, managedFields, uid, resourceVersion and creationTimestamp.</summary>
+    [Parameter]
+    public SwitchParameter IncludeServerFields { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var input in InputObject)
+        {
+            var obj = PSObjects.AsKubernetesObject(input);
+            if (obj is null)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"A {(input is PSObject p ? p.BaseObject : input)?.GetType().Name ?? "null"} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+                continue;
+            }
+            _objects.Add(obj);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (OutputDirectory is null)
+        {
+            if (_objects.Count > 0) WriteObject(KoYaml.Write(_objects, IncludeServerFields));
+            return;
+        }
+        var dir = FileSystemPath(OutputDirectory);
+        foreach (var obj in _objects)
+        {
+            string file;
+            try
+            {
+                file = System.IO.Path.Combine(dir, ManifestFiles.FileName(obj));
+            }
+            catch (KoValidationException e)
+            {
+                WriteFailure(e, obj);
+                continue;
+            }
+            if (!ShouldProcess(file, "write manifest")) continue;
+            try
+            {
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(file, KoYaml.Write([obj], IncludeServerFields));
+                WriteVerbose($"Wrote {file}");
+                WriteObject(new FileInfo(file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteFailure(e, file, "ManifestWriteFailed");
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using KubeOpsPS.Engine;
+using KubeOpsPS.Engine.Validation;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>
+/// The base of every KubeOpsPS cmdlet: a cancellation token that Ctrl+C (StopProcessing) cancels, a way to run
+/// async work while Write* calls made from other threads are marshalled back to the pipeline thread, and one
+/// translation from engine exceptions to ErrorRecords.
+/// </summary>
+public abstract class KoCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+    private BlockingCollection<Action>? _pending;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken CancelToken => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Runs async work to completion on the pipeline thread's behalf, pumping <see cref="Post"/>ed actions.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        using var pending = new BlockingCollection<Action>();
+        _pending = pending;
+        try
+        {
+            var task = Task.Run(() => work(_stop.Token));
+            task.ContinueWith(_ => pending.CompleteAdding(), TaskScheduler.Default);
+            foreach (var action in pending.GetConsumingEnumerable()) action();
+            if (task.IsCanceled || (_stop.IsCancellationRequested && task.IsFaulted && task.Exception!.InnerException is OperationCanceledException))
+                throw new PipelineStoppedException();
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _pending = null;
+        }
+    }
+
+    protected void Run(Func<CancellationToken, Task> work) => Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+    /// <summary>Runs an action on the pipeline thread: directly when called there, queued while <see cref="Run{T}"/> pumps.</summary>
+    protected void Post(Action action)
+    {
+        var pending = _pending;
+        if (pending is null) action();
+        else
+        {
+            try { pending.Add(action); }
+            catch (InvalidOperationException) { /* the work has finished; a late progress update has nowhere to go */ }
+        }
+    }
+
+    /// <summary>An ErrorRecord for an exception: category, target and recommended action set.</summary>
+    protected ErrorRecord ToErrorRecord(Exception e, object? target = null, string? errorId = null) => ErrorRecords.From(e, target, errorId);
+
+    /// <summary>Reports a failure for one item and goes on with the others.</summary>
+    protected void WriteFailure(Exception e, object? target = null, string? errorId = null) => WriteError(ToErrorRecord(e, target, errorId));
+
+    /// <summary>Stops the cmdlet with one error.</summary>
+    protected void Fail(Exception e, object? target = null, string? errorId = null) => ThrowTerminatingError(ToErrorRecord(e, target, errorId));
+
+    /// <summary>Runs a builder call; a validation failure becomes a terminating ErrorRecord.</summary>
+    protected T Build<T>(Func<T> builder, object? target = null)
+    {
+        try
+        {
+            return builder();
+        }
+        catch (KoValidationException e)
+        {
+            Fail(e, target ?? e.Value);
+            throw; // unreachable: ThrowTerminatingError throws
+        }
+    }
+
+    /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded) to a file-system path.</summary>
+    protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+}
+
+/// <summary>The one place where engine exceptions become ErrorRecords.</summary>
+public static class ErrorRecords
+{
+    public static ErrorRecord From(Exception e, object? target, string? errorId = null)
+    {
+        ErrorRecord record;
+        switch (e)
+        {
+            case KoValidationException v:
+                record = new ErrorRecord(v, errorId ?? "InvalidArgument", ErrorCategory.InvalidArgument, target ?? v.Value);
+                if (v.Hint is not null) record.ErrorDetails = new ErrorDetails(v.Message) { RecommendedAction = v.Hint };
+                return record;
+            case KoYamlException y:
+                record = new ErrorRecord(y, errorId ?? "InvalidYamlDocument", ErrorCategory.ParserError, target ?? $"{y.Source}:{y.Line}");
+                record.ErrorDetails = new ErrorDetails(y.Message) { RecommendedAction = "Fix the document at the line shown; the other documents were read." };
+                return record;
+            case IKoError k:
+                record = new ErrorRecord(e, errorId ?? k.ErrorId, Enum.TryParse<ErrorCategory>(k.Category, out var c) ? c : ErrorCategory.NotSpecified, target ?? k.Target);
+                if (k.RecommendedAction is not null) record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = k.RecommendedAction };
+                return record;
+            case UnauthorizedAccessException or IOException:
+                return new ErrorRecord(e, errorId ?? "FileAccess", ErrorCategory.WriteError, target);
+            case OperationCanceledException:
+                return new ErrorRecord(e, errorId ?? "Stopped", ErrorCategory.OperationStopped, target);
+            default:
+                return new ErrorRecord(e, errorId ?? "UnexpectedError", ErrorCategory.NotSpecified, target);
+        }
+    }
+}
