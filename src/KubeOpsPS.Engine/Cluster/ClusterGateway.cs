@@ -1,0 +1,432 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Engine.Cluster;
+
+/// <summary>How an apply ended for one object.</summary>
+public enum ApplyOutcome { Created, Configured, Unchanged, Failed, Skipped }
+
+/// <summary>Options for one server-side apply.</summary>
+public sealed record ApplyOptions(bool Force = false, bool DryRun = false);
+
+/// <summary>The result of applying one object; Object is the server's copy.</summary>
+public sealed record ApplyResult(string Kind, string? Namespace, string Name, ApplyOutcome Outcome, object? Object, Exception? Error = null)
+{
+    public override string ToString() => $"{Kind.ToLowerInvariant()}/{Name} {Outcome.ToString().ToLowerInvariant()}";
+}
+
+/// <summary>A watch event with a typed object (BOOKMARK events are never yielded).</summary>
+public sealed record WatchEvent(string Type, object Object, string? ResourceVersion);
+
+/// <summary>Settings of the gateway's retry policy and deadlines.</summary>
+public sealed record GatewayOptions
+{
+    public string FieldManager { get; init; } = "kubeops";
+    public int MaxAttempts { get; init; } = 6;
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public int WatchTimeoutSeconds { get; init; } = 300;
+}
+
+/// <summary>
+/// The one code path to the API server. Every call is a raw HTTP request through KubernetesClient's configured
+/// HttpClient and credentials (tokens, client certificates, exec plugins, CA checks as the kubeconfig says).
+/// Idempotent calls (GET, LIST, server-side apply, DELETE) are retried on 429 (honouring Retry-After), 5xx and
+/// dropped connections with capped exponential backoff; 409 conflicts never are. Watches resume from their last
+/// resourceVersion and relist after 410 Gone. Errors come out as <see cref="KoClusterException"/>.
+/// </summary>
+public sealed partial class ClusterGateway : IDisposable
+{
+    private readonly Kubernetes _client;
+    private readonly GatewayOptions _options;
+
+    public ClusterGateway(ClusterConnection connection, GatewayOptions? options = null)
+    {
+        Connection = connection;
+        _options = options ?? new GatewayOptions();
+        _client = new Kubernetes(connection.Config);
+    }
+
+    public ClusterConnection Connection { get; }
+    public string DefaultNamespace => Connection.Namespace;
+    public string FieldManager => _options.FieldManager;
+
+    /// <summary>One line per API call (verb, path, status, time), for -Verbose. Never carries bodies.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Counts every HTTP request sent (including retries), for benchmarks.</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
+    private long _requests;
+
+    public void Dispose() => _client.Dispose();
+
+    // ---------------------------------------------------------------- raw requests
+
+    private sealed record Answer(HttpStatusCode Code, string Body, HttpResponseHeaders Headers);
+
+    private async Task<Answer> SendAsync(HttpMethod method, string pathAndQuery, string? body, string? contentType, string what, bool idempotent, CancellationToken ct)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            KoClusterException failure;
+            TimeSpan? retryAfter = null;
+            var sw = Stopwatch.StartNew();
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(_options.RequestTimeout);
+                using var request = new HttpRequestMessage(method, new Uri(_client.BaseUri, pathAndQuery.TrimStart('/')));
+                if (body is not null)
+                {
+                    request.Content = new StringContent(body, Encoding.UTF8);
+                    request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
+                }
+                request.Headers.Accept.ParseAdd("application/json");
+                if (_client.Credentials is not null) await _client.Credentials.ProcessHttpRequestAsync(request, timeout.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _requests);
+                using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                Log?.Invoke($"{method} {PathOnly(pathAndQuery)} -> {(int)response.StatusCode} ({sw.ElapsedMilliseconds} ms)");
+                if (response.IsSuccessStatusCode) return new Answer(response.StatusCode, text, response.Headers);
+                failure = KoClusterException.FromResponse(response.StatusCode, text, what);
+                retryAfter = response.Headers.RetryAfter?.Delta;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException e)
+            {
+                Log?.Invoke($"{method} {PathOnly(pathAndQuery)} -> timed out after {sw.ElapsedMilliseconds} ms");
+                failure = Unreachable(what, $"no answer within {_options.RequestTimeout.TotalSeconds:0} s", e);
+            }
+            catch (HttpRequestException e)
+            {
+                Log?.Invoke($"{method} {PathOnly(pathAndQuery)} -> connection failed ({e.HttpRequestError})");
+                failure = Unreachable(what, Describe(e), e);
+            }
+            catch (IOException e)
+            {
+                failure = Unreachable(what, "the connection was dropped", e);
+            }
+            if (!idempotent || !failure.Transient || attempt >= _options.MaxAttempts) throw failure;
+            var delay = retryAfter ?? Backoff(attempt);
+            if (delay > _options.MaxDelay) delay = _options.MaxDelay;
+            Log?.Invoke($"retrying in {delay.TotalMilliseconds:0} ms (attempt {attempt + 1} of {_options.MaxAttempts})");
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var ms = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        ms = Math.Min(ms, _options.MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ms * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    private static string PathOnly(string pathAndQuery)
+    {
+        var q = pathAndQuery.IndexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery[..q];
+    }
+
+    private static string Describe(HttpRequestException e) => e.HttpRequestError switch
+    {
+        HttpRequestError.ConnectionError => "the connection was refused or timed out",
+        HttpRequestError.NameResolutionError => "the server's name could not be resolved",
+        HttpRequestError.SecureConnectionError => "the TLS handshake failed (is the certificate authority in your kubeconfig right?)",
+        _ => e.InnerException?.Message ?? e.Message,
+    };
+
+    private KoClusterException Unreachable(string what, string why, Exception inner) =>
+        new("ConnectionFailed", "ConnectionError", $"{what}: cannot reach the cluster at {Connection.Server}: {why}.", Connection.Server,
+            "Check that the cluster is running and reachable from here, and that the kubeconfig's server address is right.", inner: inner);
+
+    // ---------------------------------------------------------------- paths
+
+    /// <summary>The REST path of a kind's collection (ns null = all namespaces or cluster-scoped).</summary>
+    public static string CollectionPath(KubeKind kind, string? ns)
+    {
+        var prefix = kind.Group.Length == 0 ? $"/api/{kind.Version}" : $"/apis/{kind.Group}/{kind.Version}";
+        return kind.Namespaced && ns is not null ? $"{prefix}/namespaces/{Uri.EscapeDataString(ns)}/{kind.Plural}" : $"{prefix}/{kind.Plural}";
+    }
+
+    public static string ObjectPath(KubeKind kind, string? ns, string name) => $"{CollectionPath(kind, ns)}/{Uri.EscapeDataString(name)}";
+
+    private static string Describe(KubeKind kind, string? ns, string name) => kind.Namespaced ? $"{kind.Kind} {ns}/{name}" : $"{kind.Kind} {name}";
+
+    // ---------------------------------------------------------------- reads
+
+    /// <summary>The server's version (also the connection check: an unreachable server fails within the connect timeout).</summary>
+    public async Task<JsonObject> GetVersionAsync(CancellationToken ct)
+    {
+        var a = await SendAsync(HttpMethod.Get, "/version", null, null, "Connecting", true, ct).ConfigureAwait(false);
+        return JsonNode.Parse(a.Body) as JsonObject ?? [];
+    }
+
+    /// <summary>Gets one object; null when it does not exist.</summary>
+    public async Task<object?> GetAsync(KubeKind kind, string? ns, string name, CancellationToken ct)
+    {
+        ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
+        try
+        {
+            var a = await SendAsync(HttpMethod.Get, ObjectPath(kind, ns, name), null, null, Describe(kind, ns, name), true, ct).ConfigureAwait(false);
+            return Typed(JsonNode.Parse(a.Body)!.AsObject(), kind);
+        }
+        catch (KoClusterException e) when (e.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lists objects (ns null on a namespaced kind = all namespaces), following continue tokens.</summary>
+    public async Task<(IReadOnlyList<object> Items, string ResourceVersion)> ListAsync(KubeKind kind, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken ct = default)
+    {
+        var items = new List<object>();
+        string? cont = null;
+        string rv = string.Empty;
+        do
+        {
+            var q = new List<string> { "limit=500" };
+            if (!string.IsNullOrEmpty(labelSelector)) q.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
+            if (!string.IsNullOrEmpty(fieldSelector)) q.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
+            if (cont is not null) q.Add("continue=" + Uri.EscapeDataString(cont));
+            var what = kind.Namespaced && ns is not null ? $"Listing {kind.Plural} in {ns}" : $"Listing {kind.Plural}";
+            var a = await SendAsync(HttpMethod.Get, CollectionPath(kind, ns) + "?" + string.Join('&', q), null, null, what, true, ct).ConfigureAwait(false);
+            var list = JsonNode.Parse(a.Body)!.AsObject();
+            foreach (var item in list["items"]?.AsArray() ?? [])
+                if (item is JsonObject o) items.Add(Typed(o, kind));
+            cont = list["metadata"]?["continue"]?.GetValue<string>();
+            rv = list["metadata"]?["resourceVersion"]?.GetValue<string>() ?? rv;
+            if (string.IsNullOrEmpty(cont)) cont = null;
+        }
+        while (cont is not null);
+        return (items, rv);
+    }
+
+    /// <summary>List items carry no kind/apiVersion on a real server; fill them before typing.</summary>
+    private static object Typed(JsonObject o, KubeKind kind)
+    {
+        if (o["apiVersion"] is null) o["apiVersion"] = kind.ApiVersion;
+        if (o["kind"] is null) o["kind"] = kind.Kind;
+        return KoYaml.FromJson(o);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /// <summary>
+    /// Server-side apply of one object with the gateway's field manager. The object is first checked locally
+    /// (kind, apiVersion, name) so a bad object sends nothing. Created / configured / unchanged is read from
+    /// the answer's code and resourceVersion.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(object obj, ApplyOptions options, CancellationToken ct)
+    {
+        var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
+        var what = Describe(kind, ns, name);
+        var path = ObjectPath(kind, ns, name);
+        var before = await GetRawAsync(path, what, ct).ConfigureAwait(false);
+        var q = $"?fieldManager={Uri.EscapeDataString(_options.FieldManager)}&force={(options.Force ? "true" : "false")}";
+        if (options.DryRun) q += "&dryRun=All";
+        var a = await SendAsync(HttpMethod.Patch, path + q, json.ToJsonString(), "application/apply-patch+yaml", what, true, ct).ConfigureAwait(false);
+        var after = JsonNode.Parse(a.Body)!.AsObject();
+        var outcome = before is null ? ApplyOutcome.Created
+            : before["metadata"]?["resourceVersion"]?.GetValue<string>() == after["metadata"]?["resourceVersion"]?.GetValue<string>() ? ApplyOutcome.Unchanged
+            : ApplyOutcome.Configured;
+        return new ApplyResult(kind.Kind, ns, name, outcome, Typed(after, kind));
+    }
+
+    private async Task<JsonObject?> GetRawAsync(string path, string what, CancellationToken ct)
+    {
+        try
+        {
+            var a = await SendAsync(HttpMethod.Get, path, null, null, what, true, ct).ConfigureAwait(false);
+            return JsonNode.Parse(a.Body) as JsonObject;
+        }
+        catch (KoClusterException e) when (e.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Checks an object locally and resolves its kind, namespace and name (nothing is sent for a bad object).</summary>
+    public async Task<(KubeKind Kind, JsonObject Json, string? Namespace, string Name)> PrepareAsync(object obj, CancellationToken ct)
+    {
+        var json = KoYaml.ToJsonObject(obj);
+        var apiVersion = json["apiVersion"]?.GetValue<string>();
+        var kindName = json["kind"]?.GetValue<string>();
+        var meta = json["metadata"] as JsonObject;
+        var name = meta?["name"]?.GetValue<string>();
+        var label = $"{kindName ?? "object"} '{name ?? "?"}'";
+        if (string.IsNullOrEmpty(apiVersion)) throw Validation.Validate.Invalid("apiVersion", obj, $"The {label} has no apiVersion; nothing was sent.");
+        if (string.IsNullOrEmpty(kindName)) throw Validation.Validate.Invalid("kind", obj, $"The object '{name ?? "?"}' has no kind; nothing was sent.");
+        if (string.IsNullOrEmpty(name)) throw Validation.Validate.Invalid("metadata.name", obj, $"The {kindName} has no metadata.name; nothing was sent.");
+        var kind = KubeTypes.Find(apiVersion, kindName) ?? await DiscoverKindAsync(apiVersion, kindName, ct).ConfigureAwait(false);
+        Validation.Validate.ObjectName(name, kind.Kind, "metadata.name");
+        string? ns = null;
+        if (kind.Namespaced)
+        {
+            ns = meta!["namespace"]?.GetValue<string>() ?? DefaultNamespace;
+            meta["namespace"] = ns;
+        }
+        else
+        {
+            meta!.Remove("namespace");
+        }
+        return (kind, json, ns, name);
+    }
+
+    /// <summary>Deletes an object; returns false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(KubeKind kind, string? ns, string name, string propagation = "Background", bool dryRun = false, CancellationToken ct = default)
+    {
+        ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
+        var body = $"{{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"{propagation}\"}}";
+        try
+        {
+            await SendAsync(HttpMethod.Delete, ObjectPath(kind, ns, name) + (dryRun ? "?dryRun=All" : string.Empty), body, "application/json", Describe(kind, ns, name), true, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (KoClusterException e) when (e.StatusCode == 404 && e.Status?.Details?.Kind != "namespaces")
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A JSON merge patch (used for small targeted changes such as a Service selector switch).</summary>
+    public async Task<object> MergePatchAsync(KubeKind kind, string? ns, string name, JsonObject patch, CancellationToken ct)
+    {
+        ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
+        var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + "?fieldManager=" + Uri.EscapeDataString(_options.FieldManager), patch.ToJsonString(), "application/merge-patch+json", Describe(kind, ns, name), false, ct).ConfigureAwait(false);
+        return Typed(JsonNode.Parse(a.Body)!.AsObject(), kind);
+    }
+
+    /// <summary>A JSON patch (RFC 6902), as kubectl rollout undo sends.</summary>
+    public async Task<object> JsonPatchAsync(KubeKind kind, string? ns, string name, JsonArray patch, CancellationToken ct)
+    {
+        ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
+        var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + "?fieldManager=" + Uri.EscapeDataString(_options.FieldManager), patch.ToJsonString(), "application/json-patch+json", Describe(kind, ns, name), false, ct).ConfigureAwait(false);
+        return Typed(JsonNode.Parse(a.Body)!.AsObject(), kind);
+    }
+
+    // ---------------------------------------------------------------- watch
+
+    /// <summary>
+    /// Watches a collection from <paramref name="resourceVersion"/> (null: the current state first, as ADDED events).
+    /// A dropped stream resumes from the last resourceVersion seen; an expired one (410) relists and carries on,
+    /// emitting the current objects as MODIFIED so the caller's view is whole again. Ends only when cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(KubeKind kind, string? ns, string? fieldSelector = null, string? labelSelector = null, string? resourceVersion = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var rv = resourceVersion;
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            if (rv is null)
+            {
+                var (items, listRv) = await ListAsync(kind, ns, labelSelector, fieldSelector, ct).ConfigureAwait(false);
+                foreach (var item in items) yield return new WatchEvent("ADDED", item, null);
+                rv = listRv;
+            }
+            var q = new List<string> { "watch=true", "allowWatchBookmarks=true", "resourceVersion=" + Uri.EscapeDataString(rv), $"timeoutSeconds={_options.WatchTimeoutSeconds}" };
+            if (!string.IsNullOrEmpty(fieldSelector)) q.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
+            if (!string.IsNullOrEmpty(labelSelector)) q.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
+            var channel = System.Threading.Channels.Channel.CreateUnbounded<(WatchEvent? Event, bool Expired)>();
+            var pump = PumpWatchAsync(CollectionPath(kind, ns) + "?" + string.Join('&', q), kind, channel.Writer, ct);
+            var expired = false;
+            await foreach (var (ev, exp) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                if (exp) { expired = true; continue; }
+                failures = 0;
+                rv = ev!.ResourceVersion ?? rv;
+                if (ev.Type != "BOOKMARK") yield return ev;
+            }
+            try
+            {
+                await pump.ConfigureAwait(false);
+            }
+            catch (KoClusterException e) when (e.Transient || e.StatusCode == 410)
+            {
+                expired |= e.StatusCode == 410;
+                failures++;
+            }
+            if (expired)
+            {
+                Log?.Invoke($"watch of {kind.Plural} expired at resourceVersion {rv}; relisting");
+                var (items, listRv) = await ListAsync(kind, ns, labelSelector, fieldSelector, ct).ConfigureAwait(false);
+                foreach (var item in items) yield return new WatchEvent("MODIFIED", item, null);
+                rv = listRv;
+            }
+            if (failures > 0) await Task.Delay(Backoff(Math.Min(failures, 6)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpWatchAsync(string pathAndQuery, KubeKind kind, System.Threading.Channels.ChannelWriter<(WatchEvent?, bool)> writer, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, pathAndQuery.TrimStart('/')));
+            request.Headers.Accept.ParseAdd("application/json");
+            if (_client.Credentials is not null) await _client.Credentials.ProcessHttpRequestAsync(request, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _requests);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw Unreachable($"Watching {kind.Plural}", Describe(e), e);
+            }
+            using (response)
+            {
+                Log?.Invoke($"WATCH {PathOnly(pathAndQuery)} -> {(int)response.StatusCode}");
+                if (!response.IsSuccessStatusCode)
+                    throw KoClusterException.FromResponse(response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), $"Watching {kind.Plural}");
+                using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                using var reader = new StreamReader(stream);
+                while (true)
+                {
+                    string? line;
+                    try
+                    {
+                        line = await reader.ReadLineAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException)
+                    {
+                        Log?.Invoke($"watch of {kind.Plural} dropped; resuming");
+                        return;
+                    }
+                    if (line is null) return;
+                    if (line.Length == 0) continue;
+                    var ev = JsonNode.Parse(line)!.AsObject();
+                    var type = ev["type"]?.GetValue<string>() ?? string.Empty;
+                    var obj = ev["object"] as JsonObject;
+                    if (type == "ERROR")
+                    {
+                        var code = obj?["code"]?.GetValue<int>() ?? 0;
+                        if (code == 410) { await writer.WriteAsync((null, true), ct).ConfigureAwait(false); return; }
+                        throw KoClusterException.FromResponse((HttpStatusCode)(code == 0 ? 500 : code), obj?.ToJsonString(), $"Watching {kind.Plural}");
+                    }
+                    if (obj is null) continue;
+                    var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>();
+                    object typed = type == "BOOKMARK" ? obj : Typed(obj, kind);
+                    await writer.WriteAsync((new WatchEvent(type, typed, rv), false), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+}

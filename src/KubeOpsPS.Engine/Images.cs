@@ -1,0 +1,28 @@
+namespace KubeOpsPS.Engine;
+
+/// <summary>A pinned container image: the reference, the upstream project it comes from, and when it was chosen.</summary>
+public sealed record ImageRef(string Reference, string Upstream, string Chosen)
+{
+    public override string ToString() => Reference;
+}
+
+/// <summary>
+/// Every container image the module deploys, in one place. Each entry names its upstream project and the date the
+/// version was checked; docs/images.md lists them. To use another image, pass the cmdlet's -Image parameter.
+/// </summary>
+public static class Images
+{
+    // ---- Ingress
+
+    // ---- Storage
+
+    // ---- AppManager
+
+    // ---- Logging
+
+    // ---- Monitoring
+
+    // ---- CI/CD
+
+    // ---- Rollout / demo workloads
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Cluster;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>
+/// Base of every cmdlet that talks to a cluster: -Context and -KubeConfig for one call, otherwise the session's
+/// connection (Connect-KoCluster), otherwise the default kubeconfig as kubectl would find it. -Verbose narrates
+/// each API call in one line; nothing else about the connection (tokens, keys) is ever written.
+/// </summary>
+public abstract class KoClusterCmdlet : KoCmdlet, IDisposable
+{
+    private ClusterGateway? _gateway;
+    private bool _ownsGateway;
+
+    /// <summary>The kubeconfig context to use for this call only.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ContextCompleter))]
+    public string? Context { get; set; }
+
+    /// <summary>The kubeconfig file to use for this call only.</summary>
+    [Parameter]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>The gateway for this call, connected on first use.</summary>
+    protected ClusterGateway Gateway
+    {
+        get
+        {
+            if (_gateway is not null) return _gateway;
+            if (Context is null && KubeConfig is null && ClusterSession.Current is { } session)
+            {
+                _gateway = session;
+            }
+            else
+            {
+                var conn = KubeConfigs.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context, null,
+                    Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+                _gateway = new ClusterGateway(conn);
+                _ownsGateway = true;
+                if (Context is null && KubeConfig is null) { ClusterSession.Current = _gateway; _ownsGateway = false; }
+            }
+            return _gateway;
+        }
+    }
+
+    /// <summary>Connects (or fails with a clear ErrorRecord) and wires -Verbose narration for this cmdlet.</summary>
+    protected ClusterGateway Connect()
+    {
+        ClusterGateway g;
+        try
+        {
+            g = Gateway;
+        }
+        catch (KoClusterException e)
+        {
+            Fail(e);
+            throw;
+        }
+        g.Log = line => Post(() => WriteVerbose(line));
+        return g;
+    }
+
+    /// <summary>The namespace a cmdlet's -Namespace means when omitted: the context's namespace.</summary>
+    protected string NamespaceOrDefault(string? ns) => ns ?? Gateway.DefaultNamespace;
+
+    /// <summary>PowerShell disposes cmdlets at the end of the pipeline: drop a one-call connection.</summary>
+    public void Dispose()
+    {
+        if (_gateway is not null) _gateway.Log = null;
+        if (_ownsGateway) _gateway?.Dispose();
+        _gateway = null;
+    }
+}
