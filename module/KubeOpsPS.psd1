@@ -8,11 +8,17 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('formats/Core.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
+        'Compare-KoResource'
+        'Connect-KoCluster'
         'ConvertFrom-KoYaml'
         'ConvertTo-KoYaml'
+        'Get-KoContext'
+        'Get-KoResource'
+        'Publish-KoResource'
+        'Remove-KoResource'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

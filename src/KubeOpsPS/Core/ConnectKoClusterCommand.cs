@@ -1,0 +1,88 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Cluster;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>Connects to a cluster from a kubeconfig and remembers the connection for the session.</summary>
+[Cmdlet(VerbsCommunications.Connect, "KoCluster")]
+[OutputType(typeof(ClusterConnection))]
+public sealed class ConnectKoClusterCommand : KoCmdlet
+{
+    /// <summary>The kubeconfig file; default $env:KUBECONFIG (merged), then ~/.kube/config, then the in-cluster account.</summary>
+    [Parameter(Position = 0)]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>The context to use; default the kubeconfig's current context.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ContextCompleter))]
+    public string? Context { get; set; }
+
+    /// <summary>The default namespace for this session's cmdlets; default the context's namespace.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>The field manager name used for server-side apply (default kubeops).</summary>
+    [Parameter]
+    public string FieldManager { get; set; } = "kubeops";
+
+    /// <summary>How long to wait for the server to answer (default 10 s).</summary>
+    [Parameter]
+    public TimeSpan ConnectTimeout { get; set; } = KubeConfigs.DefaultConnectTimeout;
+
+    protected override void EndProcessing()
+    {
+        if (Namespace is not null) Build(() => Engine.Validation.Validate.Label(Namespace, "-Namespace"));
+        if (FieldManager.Length is 0 or > 128 || FieldManager.Any(char.IsControl))
+            Fail(Engine.Validation.Validate.Invalid("-FieldManager", FieldManager, "-FieldManager must be 1-128 printable characters."));
+        ClusterGateway? gateway = null;
+        try
+        {
+            var conn = KubeConfigs.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context, Namespace,
+                Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ConnectTimeout);
+            gateway = new ClusterGateway(conn, new GatewayOptions { FieldManager = FieldManager, RequestTimeout = ConnectTimeout, MaxAttempts = 2 });
+            gateway.Log = line => Post(() => WriteVerbose(line));
+            var version = Run(ct => gateway.GetVersionAsync(ct));
+            gateway.Dispose();
+            gateway = new ClusterGateway(conn, new GatewayOptions { FieldManager = FieldManager });
+            ClusterSession.Current = gateway;
+            WriteVerbose($"Connected to {conn.Server} (Kubernetes {version["gitVersion"]}) as context {conn.Context}, namespace {conn.Namespace}");
+            WriteObject(conn);
+        }
+        catch (KoClusterException e)
+        {
+            gateway?.Dispose();
+            Fail(e);
+        }
+    }
+}
+
+/// <summary>Lists the contexts of the kubeconfig, the current one marked.</summary>
+[Cmdlet(VerbsCommon.Get, "KoContext")]
+[OutputType(typeof(KubeContextInfo))]
+public sealed class GetKoContextCommand : KoCmdlet
+{
+    /// <summary>The kubeconfig file to read; default as Connect-KoCluster finds it.</summary>
+    [Parameter(Position = 0)]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>Only contexts whose name matches (wildcards allowed).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string Name { get; set; } = "*";
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            var session = ClusterSession.Current?.Connection.Context;
+            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? null : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
+                if (pattern.IsMatch(c.Name)) WriteObject(session is null || KubeConfig is not null ? c : c with { IsCurrent = c.Name == session });
+        }
+        catch (KoClusterException e)
+        {
+            Fail(e);
+        }
+    }
+}

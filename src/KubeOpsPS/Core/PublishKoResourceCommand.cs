@@ -1,0 +1,117 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Cluster;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>The closing summary of a Publish-KoResource run, as kubectl apply prints it.</summary>
+public sealed record ApplySummary(int Created, int Configured, int Unchanged, int Failed)
+{
+    public override string ToString() => $"{Created} created, {Configured} configured, {Unchanged} unchanged, {Failed} failed";
+}
+
+/// <summary>Applies whatever is piped to it with server-side apply, in dependency order.</summary>
+[Cmdlet(VerbsData.Publish, "KoResource", SupportsShouldProcess = true)]
+[OutputType(typeof(ApplyResult), typeof(ApplySummary))]
+public sealed class PublishKoResourceCommand : KoClusterCmdlet
+{
+    private const int ProgressId = 4202;
+    private readonly List<object> _objects = [];
+
+    /// <summary>Objects from New-Ko* cmdlets, ConvertFrom-KoYaml or Get-KoResource, or hashtables.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public object[] InputObject { get; set; } = [];
+
+    /// <summary>Take over fields another field manager owns (server-side apply force).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Ask the server to validate and answer without storing anything.</summary>
+    [Parameter]
+    public SwitchParameter DryRun { get; set; }
+
+    /// <summary>Create the namespaces the objects name when they do not exist.</summary>
+    [Parameter]
+    public SwitchParameter CreateNamespace { get; set; }
+
+    /// <summary>Return the server's copy of each object instead of the result records.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>How many objects of one stage are applied at once (default 8).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    protected override void ProcessRecord()
+    {
+        foreach (var input in InputObject)
+        {
+            var obj = PSObjects.AsKubernetesObject(input);
+            if (obj is null)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"A {(input is PSObject p ? p.BaseObject : input)?.GetType().Name ?? "null"} is not a Kubernetes object; pipe objects from New-Ko*, ConvertFrom-KoYaml or Get-KoResource."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+                continue;
+            }
+            _objects.Add(obj);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_objects.Count == 0) return;
+        var selected = new List<object>();
+        foreach (var o in _objects)
+        {
+            string target;
+            try
+            {
+                target = Describe(o);
+            }
+            catch (Engine.Validation.KoValidationException e)
+            {
+                WriteFailure(e, o);
+                continue;
+            }
+            if (ShouldProcess(target, DryRun ? "apply (server dry run)" : "apply")) selected.Add(o);
+        }
+        if (selected.Count == 0) return;
+        var gateway = Connect();
+        var progress = new ProgressRecord(ProgressId, "Publish-KoResource", "Applying") { PercentComplete = 0 };
+        try
+        {
+            var results = Run(ct => BatchApplier.ApplyAsync(gateway, selected, new ApplyOptions(Force, DryRun), ThrottleLimit, CreateNamespace, (done, total, r) => Post(() =>
+            {
+                progress.StatusDescription = $"{done} of {total}: {r}";
+                progress.PercentComplete = done * 100 / Math.Max(1, total);
+                WriteProgress(progress);
+            }), ct));
+            foreach (var r in results)
+            {
+                if (r.Error is not null) WriteFailure(r.Error, r.Namespace is null ? $"{r.Kind} {r.Name}" : $"{r.Kind} {r.Namespace}/{r.Name}");
+                else if (PassThru) WriteObject(r.Object);
+                else WriteObject(r);
+            }
+            var summary = new ApplySummary(
+                results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
+                results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed));
+            WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
+            if (!PassThru) WriteObject(summary);
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    private static string Describe(object obj)
+    {
+        var json = Engine.Yaml.KoYaml.ToJsonObject(obj);
+        var kind = json["kind"]?.GetValue<string>();
+        var name = json["metadata"]?["name"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(json["apiVersion"]?.GetValue<string>()) || string.IsNullOrEmpty(name))
+            throw Engine.Validation.Validate.Invalid("InputObject", obj, $"An object without {(string.IsNullOrEmpty(kind) ? "kind" : string.IsNullOrEmpty(name) ? "metadata.name" : "apiVersion")} cannot be applied ({kind ?? "no kind"} '{name ?? "no name"}'); nothing was sent for it.", "Give every object apiVersion, kind and metadata.name.");
+        var ns = json["metadata"]?["namespace"]?.GetValue<string>();
+        return ns is null ? $"{kind} {name}" : $"{kind} {ns}/{name}";
+    }
+}

@@ -1,0 +1,117 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Core;
+
+/// <summary>Deletes objects: piped in, or by kind and name.</summary>
+[Cmdlet(VerbsCommon.Remove, "KoResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Object")]
+[OutputType(typeof(void))]
+public sealed class RemoveKoResourceCommand : KoClusterCmdlet
+{
+    private const int ProgressId = 4203;
+
+    /// <summary>Objects to delete, e.g. from Get-KoResource or ConvertFrom-KoYaml.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Object")]
+    public object[] InputObject { get; set; } = [];
+
+    /// <summary>The kind of the objects to delete.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(KindCompleter))]
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>The names of the objects to delete.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(NameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>The namespace; default the context's namespace.</summary>
+    [Parameter(ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Wait until each object is really gone (finalizers done).</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How long -Wait waits for each object.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Deletes without asking, including volumes whose data the deletion destroys.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Object")
+        {
+            foreach (var input in InputObject)
+            {
+                var obj = PSObjects.AsKubernetesObject(input);
+                if (obj is null)
+                {
+                    WriteError(new ErrorRecord(new ArgumentException("Only Kubernetes objects can be removed; pipe objects from Get-KoResource or ConvertFrom-KoYaml."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+                    continue;
+                }
+                var json = KoYaml.ToJsonObject(obj);
+                var gateway = Connect();
+                try
+                {
+                    var kind = KubeTypes.Find(json["apiVersion"]?.GetValue<string>(), json["kind"]?.GetValue<string>())
+                        ?? Run(ct => gateway.ResolveKindAsync(json["kind"]?.GetValue<string>() ?? string.Empty, ct));
+                    Delete(gateway, kind, json["metadata"]?["namespace"]?.GetValue<string>(), json["metadata"]?["name"]?.GetValue<string>() ?? string.Empty);
+                }
+                catch (KoClusterException e)
+                {
+                    WriteFailure(e, obj);
+                }
+            }
+            return;
+        }
+        if (Namespace is not null) Build(() => Engine.Validation.Validate.Label(Namespace, "-Namespace"));
+        var g = Connect();
+        try
+        {
+            var k = Run(ct => g.ResolveKindAsync(Kind, ct));
+            foreach (var n in Name) Delete(g, k, Namespace, n);
+        }
+        catch (KoClusterException e)
+        {
+            WriteFailure(e, Kind);
+        }
+    }
+
+    private void Delete(ClusterGateway gateway, KubeKind kind, string? ns, string name)
+    {
+        ns = kind.Namespaced ? ns ?? gateway.DefaultNamespace : null;
+        var target = ns is null ? $"{kind.Kind} {name}" : $"{kind.Kind} {ns}/{name}";
+        if (!ShouldProcess(target, "delete")) return;
+        try
+        {
+            var existed = Run(ct => gateway.DeleteAsync(kind, ns, name, ct: ct));
+            if (!existed)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"{target} was not found; nothing was deleted."), "NotFound", ErrorCategory.ObjectNotFound, target));
+                return;
+            }
+            WriteVerbose($"Deleted {target}");
+            if (!Wait) return;
+            var progress = new ProgressRecord(ProgressId, "Remove-KoResource", $"Waiting for {target} to be gone");
+            WriteProgress(progress);
+            try
+            {
+                Run(ct => gateway.WaitAsync(kind, ns, name, o => o is null ? new Engine.Cluster.WaitState(true, "gone") : new Engine.Cluster.WaitState(false, "still terminating"), Timeout, null, ct));
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+        catch (KoClusterException e)
+        {
+            WriteFailure(e, target);
+        }
+    }
+}
