@@ -1,0 +1,85 @@
+# Every exported cmdlet has complete help, runnable examples, a default view for what it returns, and -WhatIf when
+# it changes a cluster. The examples run as written against a standalone fake API server (or offline).
+BeforeDiscovery {
+    Import-Module $env:KO_MODULE -Force
+    $script:cmdlets = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | Sort-Object Name | ForEach-Object {
+        $help = Get-Help $_.Name -Full
+        @{
+            Name     = $_.Name
+            Examples = @($help.Examples.Example | Where-Object { $_ } | ForEach-Object { @{ Cmdlet = $help.Name; Title = ($_.Title -replace '-', '').Trim(); Code = $_.Code } })
+        }
+    })
+    $script:examples = @($script:cmdlets | ForEach-Object { $_.Examples })
+}
+
+BeforeAll {
+    Import-Module $env:KO_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+}
+
+Describe 'Help for <Name>' -ForEach $script:cmdlets {
+    BeforeAll {
+        $script:help = Get-Help $Name -Full
+        $script:command = Get-Command $Name
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name"
+        ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'describes every parameter' {
+        foreach ($p in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $entry = $help.Parameters.Parameter | Where-Object Name -eq $p
+            ($entry.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$p of $Name needs a description in docs/cmdlets/$Name.md"
+        }
+    }
+
+    It 'has at least two examples' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+    }
+
+    It 'documents its inputs and outputs' {
+        $help.InputTypes | Should -Not -BeNullOrEmpty
+        $help.ReturnValues | Should -Not -BeNullOrEmpty
+    }
+
+    It 'supports -WhatIf when it can change a cluster or files' {
+        $type = $command.ImplementingType
+        $changes = $Name -match '^(Publish|Install|Remove|Start|Undo|Switch|Update|Add|Set|Import)-' -or $Name -eq 'New-KoStaticPod'
+        if ($changes) {
+            $command.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because "$Name changes a cluster"
+        }
+        $type | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has a default view for each type it returns' {
+        foreach ($t in $command.OutputType.Type | Where-Object { $_ }) {
+            if ($t -in [string], [object], [System.IO.FileInfo], [void], [bool], [int]) { continue }
+            if ($t.Namespace -eq 'k8s.Models' -or $t.IsInterface -or $t.IsAbstract) { continue }
+            Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$Name returns $($t.FullName)"
+        }
+    }
+}
+
+Describe 'Help examples run as written' {
+    BeforeAll {
+        $script:cluster = Start-KoFakeCluster
+        $script:savedKubeConfig = $env:KUBECONFIG
+        $env:KUBECONFIG = $cluster.KubeConfig
+        Connect-KoCluster | Out-Null
+    }
+    AfterAll {
+        $env:KUBECONFIG = $script:savedKubeConfig
+        Stop-KoFakeCluster $script:cluster
+    }
+
+    It '<Cmdlet>: <Title>' -ForEach $script:examples {
+        $ErrorActionPreference = 'Stop'
+        $ProgressPreference = 'SilentlyContinue'
+        $block = [scriptblock]::Create($Code)
+        { & $block | Out-String | Out-Null } | Should -Not -Throw
+    }
+}
