@@ -69,7 +69,7 @@ function Restore-Tools {
 
 function Test-UpToDate([string] $Stamp, [string[]] $Inputs) {
     if (-not (Test-Path $Stamp)) { return $false }
-    $stampTime = (Get-Item $Stamp).LastWriteTimeUtc
+    $stampTime = [IO.File]::GetLastWriteTimeUtc($Stamp)
     foreach ($i in $Inputs) {
         $path = Join-Path $Root $i
         if (-not (Test-Path $path)) { continue }

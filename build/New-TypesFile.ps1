@@ -1,22 +1,30 @@
 <#
 .SYNOPSIS
-    Writes KubeOpsPS.Types.ps1xml: Name and Namespace lifted to top-level properties on every Kubernetes model type,
-    so property-name binding (Get-KoResource | Remove-KoResource) and Format-Table Name work on any kind.
-    Runs the reflection in a child process so the build's own process never loads the packages.
+    Writes KubeOpsPS.Types.ps1xml: Name, Namespace and Age (kubectl's format) on every Kubernetes model type, so
+    property-name binding (Get-KoResource | Remove-KoResource), Format-Table Name and the default views work on
+    any kind. The model types are listed by a child process so the build's own process never loads the packages.
 #>
 param([string] $BinDirectory, [string] $Path, [object[]] $PwshCommand)
 
-$script = @'
-param($bin, $path)
+$list = @'
+param($bin)
 $asm = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'KubernetesClient.dll'))
-$names = @($asm.GetExportedTypes() | Where-Object { $_.CustomAttributes.AttributeType.Name -contains 'KubernetesEntityAttribute' -and $_.GetProperty('Metadata') -and -not $_.GetProperty('Items') } | ForEach-Object FullName | Sort-Object)
+$asm.GetExportedTypes() | Where-Object { $_.CustomAttributes.AttributeType.Name -contains 'KubernetesEntityAttribute' -and $_.GetProperty('Metadata') -and -not $_.GetProperty('Items') } | ForEach-Object FullName | Sort-Object
+'@
+$tmp = Join-Path ([IO.Path]::GetTempPath()) "ko-types-$PID.ps1"
+Set-Content $tmp $list
+try {
+    $names = @(& $PwshCommand[0] $PwshCommand[1] -NoProfile -NonInteractive -File $tmp $BinDirectory)
+    if ($LASTEXITCODE -ne 0 -or $names.Count -lt 50) { throw 'Listing the Kubernetes model types failed.' }
+} finally { Remove-Item $tmp -ErrorAction SilentlyContinue }
 $names += 'KubeOpsPS.Engine.Yaml.GenericResource'
+
 # kubectl's age format (HumanDuration): 45s, 5m30s, 47m, 5h12m, 30h, 3d4h, 120d, 3y
 $age = [Security.SecurityElement]::Escape(@'
 $t = $this.Metadata.CreationTimestamp
 if (-not $t) { return '<unknown>' }
 $d = [DateTime]::UtcNow - $t.ToUniversalTime()
-$s = [int][Math]::Max(0, $d.TotalSeconds)
+$s = [int][Math]::Floor([Math]::Max(0, $d.TotalSeconds))
 if ($s -lt 120) { return "${s}s" }
 $m = [int][Math]::Floor($d.TotalMinutes)
 if ($m -lt 10) { return "${m}m$($s % 60)s" }
@@ -41,11 +49,4 @@ foreach ($n in $names) {
     [void]$sb.AppendLine('  </Members></Type>')
 }
 [void]$sb.AppendLine('</Types>')
-[IO.File]::WriteAllText($path, $sb.ToString())
-'@
-$tmp = Join-Path ([IO.Path]::GetTempPath()) "ko-types-$PID.ps1"
-Set-Content $tmp $script
-try {
-    & $PwshCommand[0] $PwshCommand[1] -NoProfile -NonInteractive -File $tmp $BinDirectory $Path
-    if ($LASTEXITCODE -ne 0) { throw 'Generating the types file failed.' }
-} finally { Remove-Item $tmp -ErrorAction SilentlyContinue }
+[IO.File]::WriteAllText($Path, $sb.ToString())
