@@ -31,7 +31,13 @@ Describe 'The KubeOpsPS module' {
     }
 
     It 'loads its libraries into its own load context, not PowerShell''s default one' {
-        $asm = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'KubeOpsPS.Engine' }
-        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($asm).Name | Should -Be 'KubeOpsPS'
+        'apiVersion: v1', 'kind: Namespace', 'metadata: {name: x}' | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null
+        foreach ($name in 'KubeOpsPS', 'KubeOpsPS.Engine', 'KubernetesClient', 'YamlDotNet') {
+            $asm = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name -and $_.Location -like "*KubeOpsPS*" }
+            $asm | Should -Not -BeNullOrEmpty -Because "$name is loaded from the module"
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($asm).Name | Should -Be 'KubeOpsPS'
+        }
+        $loader = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'KubeOpsPS.Loader' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loader).Name | Should -Be 'Default'
     }
 }

@@ -40,7 +40,7 @@ Import-Module KubeOpsPS
         $r.Output | Should -Match 'FOUND KubeOpsPS \d+\.\d+\.\d+ .*Kubernetes'
         $r.Output | Should -Match 'DESCRIPTION Run Kubernetes better'
         $r.Output | Should -Match ([regex]::Escape("IMPORTED $home2"))
-        $r.Output | Should -Match 'COMMANDS (\d{2,})'
+        $r.Output | Should -Match 'COMMANDS [1-9]'
         $r.Output | Should -Match 'kind: Namespace'
     }
 }
