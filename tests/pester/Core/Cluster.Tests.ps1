@@ -1,0 +1,178 @@
+# Cluster access end to end: what a user types, against the standalone fake API server, with kubectl as the
+# independent reader.
+BeforeAll {
+    Import-Module $env:KO_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    $script:cluster = Start-KoFakeCluster
+    $script:kc = $cluster.KubeConfig
+    function New-TestDeployment([string] $Name, [string] $Namespace, [int] $Replicas = 2) {
+        @"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $Name
+  namespace: $Namespace
+  labels: {app: $Name, tier: web}
+spec:
+  replicas: $Replicas
+  selector:
+    matchLabels: {app: $Name}
+  template:
+    metadata:
+      labels: {app: $Name}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.29
+        ports: [{containerPort: 80}]
+"@ | ConvertFrom-KoYaml
+    }
+}
+AfterAll {
+    Stop-KoFakeCluster $script:cluster
+}
+
+Describe 'Connect-KoCluster' {
+    It 'connects with a kubeconfig and remembers the connection' {
+        $c = Connect-KoCluster -KubeConfig $kc
+        $c.Context | Should -Be 'fake'
+        $c.Namespace | Should -Be 'default'
+        (Get-KoResource Namespace -Name default).Name | Should -Be 'default'
+    }
+
+    It 'lists the contexts with the current one marked' {
+        $ctx = Get-KoContext -KubeConfig $kc
+        $ctx.Name | Should -Contain 'fake'
+        ($ctx | Where-Object Name -eq 'fake').IsCurrent | Should -BeTrue
+    }
+
+    It 'says how to connect when there is no kubeconfig anywhere' {
+        $home2 = Join-Path $TestDrive 'emptyhome'
+        New-Item -ItemType Directory $home2 | Out-Null
+        $r = Invoke-KoChildPwsh "`$env:HOME = '$home2'; `$env:KUBECONFIG = `$null; Import-Module '$env:KO_MODULE'; try { Connect-KoCluster -ErrorAction Stop } catch { 'ID=' + `$_.FullyQualifiedErrorId; 'ACTION=' + `$_.ErrorDetails.RecommendedAction; 'CAT=' + `$_.CategoryInfo.Category }"
+        $r.Output | Should -Match 'ID=NoKubeConfig'
+        $r.Output | Should -Match 'ACTION=Connect with Connect-KoCluster -KubeConfig'
+        $r.Output | Should -Match 'CAT=ObjectNotFound'
+    }
+
+    It 'fails with one clear error, no stack trace, when the cluster is unreachable' {
+        $bad = Join-Path $TestDrive 'unreachable.yaml'
+        (Get-Content $kc -Raw) -replace 'http://127\.0\.0\.1:\d+', 'http://127.0.0.1:9' | Set-Content $bad
+        $err = $null
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        try { Connect-KoCluster -KubeConfig $bad -ConnectTimeout 00:00:03 -ErrorAction Stop } catch { $err = $_ }
+        $sw.Stop()
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Match '^ConnectionFailed'
+        $err.Exception.Message | Should -Match 'cannot reach the cluster at http://127.0.0.1:9'
+        $err.Exception.Message | Should -Not -Match '   at '
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        Connect-KoCluster -KubeConfig $kc | Out-Null
+    }
+}
+
+Describe 'Publish-KoResource' {
+    BeforeAll { Connect-KoCluster -KubeConfig $kc | Out-Null }
+
+    It 'applies a mixed batch in dependency order and reports created, then unchanged' {
+        $objects = @(
+            New-TestDeployment -Name web -Namespace shop
+            "apiVersion: v1`nkind: Service`nmetadata: {name: web, namespace: shop}`nspec:`n  selector: {app: web}`n  ports: [{port: 80}]" | ConvertFrom-KoYaml
+            "apiVersion: v1`nkind: Namespace`nmetadata: {name: shop}" | ConvertFrom-KoYaml
+        )
+        $first = $objects | Publish-KoResource
+        $results = $first | Where-Object { $_ -is [KubeOpsPS.Engine.Cluster.ApplyResult] }
+        $results.Outcome | Should -Be @('Created', 'Created', 'Created')
+        ($first | Select-Object -Last 1).ToString() | Should -Be '3 created, 0 configured, 0 unchanged, 0 failed'
+        $second = $objects | Publish-KoResource
+        ($second | Select-Object -Last 1).Unchanged | Should -Be 3
+    }
+
+    It 'is read back the same by kubectl' {
+        $json = Invoke-KoKubectl $kc get deployment web -n shop -o json | Out-String | ConvertFrom-Json
+        $json.spec.replicas | Should -Be 2
+        $json.spec.template.spec.containers[0].image | Should -Be 'nginx:1.29'
+        $json.metadata.labels.tier | Should -Be 'web'
+        ($json.metadata.managedFields | Where-Object manager -eq 'kubeops').operation | Should -Be 'Apply'
+        $log = Get-KoFakeRequests $cluster
+        @($log | Where-Object { $_.userAgent -like 'kubectl/v1.32.*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'reports a changed object as configured' {
+        (New-TestDeployment -Name web -Namespace shop -Replicas 3 | Publish-KoResource | Select-Object -First 1).Outcome | Should -Be 'Configured'
+    }
+
+    It 'names the fields and the manager on a conflict, and takes them over with -Force' {
+        Invoke-KoKubectl $kc patch deployment web -n shop --type merge -p '{\"spec\":{\"replicas\":5}}' --field-manager ops-team | Out-Null
+        $err = $null
+        New-TestDeployment -Name web -Namespace shop -Replicas 3 | Publish-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^ApplyConflict'
+        $err[0].Exception.Message | Should -Match 'ops-team'
+        $err[0].Exception.Message | Should -Match 'spec.replicas'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
+        (New-TestDeployment -Name web -Namespace shop -Replicas 3 | Publish-KoResource -Force | Select-Object -First 1).Outcome | Should -Be 'Configured'
+        (Invoke-KoKubectl $kc get deployment web -n shop -o jsonpath='{.spec.replicas}') | Should -Be '3'
+    }
+
+    It 'sends nothing with -WhatIf' {
+        Clear-KoFakeRequests $cluster
+        New-TestDeployment -Name whatif -Namespace shop | Publish-KoResource -WhatIf
+        @(Get-KoFakeRequests $cluster).Count | Should -Be 0
+        Get-KoResource Deployment -Name whatif -Namespace shop -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an object without a kind or a name and sends nothing for it' {
+        Clear-KoFakeRequests $cluster
+        $err = $null
+        @{ apiVersion = 'v1'; metadata = @{ name = 'x' } }, @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{} } |
+            Publish-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err.Count | Should -Be 2
+        $err[0].Exception.Message | Should -Match 'kind'
+        $err[1].Exception.Message | Should -Match 'metadata.name'
+        @(Get-KoFakeRequests $cluster).Count | Should -Be 0
+    }
+
+    It 'says when the namespace does not exist and creates it with -CreateNamespace' {
+        $cm = "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: c, namespace: nowhere}`ndata: {a: b}" | ConvertFrom-KoYaml
+        $err = $null
+        $cm | Publish-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Match '^NamespaceNotFound'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-CreateNamespace'
+        ($cm | Publish-KoResource -CreateNamespace | Select-Object -First 1).Outcome | Should -Be 'Created'
+        (Get-KoResource Namespace -Name nowhere).Name | Should -Be 'nowhere'
+    }
+
+    It 'validates on the server with -DryRun and stores nothing' {
+        New-TestDeployment -Name dry -Namespace shop | Publish-KoResource -DryRun | Out-Null
+        Get-KoResource Deployment -Name dry -Namespace shop -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-KoResource, Compare-KoResource and Remove-KoResource' {
+    BeforeAll { Connect-KoCluster -KubeConfig $kc -Namespace shop | Out-Null }
+
+    It 'gets by kind alias, wildcard, label selector and across namespaces' {
+        (Get-KoResource deploy -Name 'we*').Name | Should -Be 'web'
+        (Get-KoResource Deployment -LabelSelector 'tier=web').Name | Should -Be 'web'
+        (Get-KoResource cm -AllNamespaces | Where-Object Name -eq 'c').Namespace | Should -Be 'nowhere'
+        Get-KoResource Deployment -Name ghost -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -Match '^NotFound'
+    }
+
+    It 'shows what an apply would change, field by field' {
+        $changes = New-TestDeployment -Name web -Namespace shop -Replicas 4 | Compare-KoResource
+        $replicas = $changes | Where-Object Path -eq 'spec.replicas'
+        $replicas.Live | Should -Be '3'
+        $replicas.Desired | Should -Be '4'
+        (Get-KoResource Deployment -Name web).Spec.Replicas | Should -Be 3
+    }
+
+    It 'removes piped objects and waits until they are gone' {
+        Get-KoResource Service -Name web | Remove-KoResource -WhatIf
+        (Get-KoResource Service -Name web).Name | Should -Be 'web'
+        Get-KoResource Service -Name web | Remove-KoResource -Wait
+        Get-KoResource Service -Name web -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Invoke-KoKubectl $kc get service -n shop -o name | Should -Not -Contain 'service/web'
+    }
+}
