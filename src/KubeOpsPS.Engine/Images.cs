@@ -17,6 +17,7 @@ public static class Images
     // ---- Storage
 
     // ---- AppManager
+    public static readonly ImageRef AppManager = new("ghcr.io/kubeopsps/app-manager:0.1.0", "this repository: docker/app-manager/Dockerfile (PowerShell 7.6 LTS + KubeOpsPS)", "2026-11-25");
 
     // ---- Logging
 

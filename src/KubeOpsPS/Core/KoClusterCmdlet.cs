@@ -61,6 +61,9 @@ public abstract class KoClusterCmdlet : KoCmdlet, IDisposable
         return g;
     }
 
+    /// <summary>Keeps this call's connection open after the cmdlet ends (for background jobs that go on using it).</summary>
+    protected void KeepConnection() => _ownsGateway = false;
+
     /// <summary>The namespace a cmdlet's -Namespace means when omitted: the context's namespace.</summary>
     protected string NamespaceOrDefault(string? ns) => ns ?? Gateway.DefaultNamespace;
 

@@ -1,0 +1,73 @@
+using k8s.Models;
+using KubeOpsPS.Engine.Validation;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Engine.Manifests.AppManager;
+
+/// <summary>Static pods: Pod manifests the kubelet runs from its --pod-manifest-path, validated before they are written.</summary>
+public static class StaticPods
+{
+    public const string DefaultManifestPath = "/etc/kubernetes/manifests";
+
+    /// <summary>A Pod with one container, for the common case.</summary>
+    public static V1Pod Build(string name, string ns, string image, IReadOnlyList<int> ports, IReadOnlyList<string>? command, bool hostNetwork)
+    {
+        var pod = new V1Pod
+        {
+            ApiVersion = "v1", Kind = "Pod",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = name } },
+            Spec = new V1PodSpec
+            {
+                HostNetwork = hostNetwork ? true : null,
+                Containers =
+                [
+                    new V1Container
+                    {
+                        Name = name.Length <= 63 ? name : name[..63].TrimEnd('-', '.'),
+                        Image = image,
+                        Command = command is { Count: > 0 } ? command.ToList() : null,
+                        Ports = ports.Count == 0 ? null : ports.Select(p => new V1ContainerPort { ContainerPort = Validate.Port(p, "-Port") }).ToList(),
+                    },
+                ],
+            },
+        };
+        Check(pod);
+        return pod;
+    }
+
+    /// <summary>What the kubelet and API server would refuse: names, containers, images, ports. Returns the file name to write.</summary>
+    public static string Check(V1Pod pod)
+    {
+        var name = Validate.Subdomain(pod.Metadata?.Name, "metadata.name");
+        if (pod.Metadata?.NamespaceProperty is { } ns) Validate.Label(ns, "metadata.namespace");
+        if (pod.Spec?.Containers is not { Count: > 0 } containers)
+            throw Validate.Invalid("spec.containers", null, $"Pod {name} has no containers; a static pod needs at least one.");
+        var seen = new HashSet<string>();
+        foreach (var c in containers)
+        {
+            Validate.Label(c.Name, "spec.containers[].name");
+            if (!seen.Add(c.Name)) throw Validate.Invalid("spec.containers[].name", c.Name, $"Container name '{c.Name}' is used twice.");
+            Validate.Required(c.Image, $"spec.containers[{c.Name}].image");
+            foreach (var p in c.Ports ?? []) Validate.Port(p.ContainerPort, $"spec.containers[{c.Name}].ports");
+        }
+        return name + ".yaml";
+    }
+
+    /// <summary>Writes the manifest atomically (a temporary file in the same folder, then a rename) so the kubelet never reads half a file.</summary>
+    public static string Write(V1Pod pod, string manifestPath)
+    {
+        var file = Path.Combine(manifestPath, Check(pod));
+        Directory.CreateDirectory(manifestPath);
+        var temp = Path.Combine(manifestPath, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, KoYaml.Write([pod]));
+            File.Move(temp, file, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
+
+namespace KubeOpsPS.AppManager;
+
+/// <summary>Runs the app-manager inside the cluster: a Deployment with PowerShell and the module, scoped RBAC, manifests from a ConfigMap.</summary>
+[Cmdlet(VerbsLifecycle.Install, "KoAppManager", SupportsShouldProcess = true)]
+[OutputType(typeof(ApplyResult), typeof(FileInfo))]
+public sealed class InstallKoAppManagerCommand : KoInstallCmdlet
+{
+    /// <summary>A folder whose manifests (.yaml, .yml, .json, top level) are shipped in the manager's ConfigMap.</summary>
+    [Parameter(Position = 0)]
+    public string? Path { get; set; }
+
+    /// <summary>The name of the manager's Deployment, ServiceAccount and RBAC objects; also its instance label.</summary>
+    [Parameter]
+    public string Name { get; set; } = "kubeops-app-manager";
+
+    /// <summary>The namespace the manager runs in and, without -ClusterWide, the only namespace it may change.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string Namespace { get; set; } = "kubeops-system";
+
+    /// <summary>Let the manager change objects in every namespace (a ClusterRole) instead of only its own.</summary>
+    [Parameter]
+    public SwitchParameter ClusterWide { get; set; }
+
+    /// <summary>Do not delete objects whose manifest is removed from the ConfigMap.</summary>
+    [Parameter]
+    public SwitchParameter NoPrune { get; set; }
+
+    /// <summary>The container image; default the pinned app-manager image built from docker/app-manager/Dockerfile.</summary>
+    [Parameter]
+    public string? Image { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Path is not null)
+        {
+            var folder = FileSystemPath(Path);
+            if (!Directory.Exists(folder))
+                Fail(Engine.Validation.Validate.Invalid("-Path", folder, $"The folder '{folder}' does not exist."));
+            foreach (var f in Engine.AppManager.ManifestFolder.ListFiles(folder, recurse: false))
+                manifests[System.IO.Path.GetFileName(f)] = File.ReadAllText(f);
+        }
+        var options = new AppManagerBundleOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
+        if (Image is not null) options = options with { Image = Image };
+        var bundle = Build(() => AppManagerBundle.Build(options));
+        ApplyBundle(bundle, "Install-KoAppManager");
+    }
+}

@@ -1,0 +1,135 @@
+using System.Management.Automation;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine.AppManager;
+using KubeOpsPS.Engine.Cluster;
+
+namespace KubeOpsPS.AppManager;
+
+/// <summary>Keeps the cluster in step with a folder of manifests: applies changes within a second, prunes safely.</summary>
+[Cmdlet(VerbsLifecycle.Start, "KoAppManager", SupportsShouldProcess = true, DefaultParameterSetName = "Foreground")]
+[OutputType(typeof(AppManagerEvent), typeof(Job))]
+public sealed class StartKoAppManagerCommand : KoClusterCmdlet
+{
+    /// <summary>The folder of manifests (.yaml, .yml, .json).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Also read manifests in sub-folders.</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>Delete objects this manager applied whose file (or document) is gone.</summary>
+    [Parameter]
+    public SwitchParameter Prune { get; set; }
+
+    /// <summary>Reconcile once and return (for cron or Task Scheduler); failures make the command fail.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Once")]
+    public SwitchParameter Once { get; set; }
+
+    /// <summary>Run in the background as a PowerShell job (Get-Job, Receive-Job, Stop-Job).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Job")]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <summary>The name this manager marks its objects with (label kubeops.io/app-manager); default the folder's name.</summary>
+    [Parameter]
+    public string? Instance { get; set; }
+
+    /// <summary>How often everything is compared with the cluster to repair drift. Default 5 minutes.</summary>
+    [Parameter]
+    public TimeSpan Resync { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the folder is also checked without file-system events (volumes that change by symlink swaps). Default 2 seconds.</summary>
+    [Parameter]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    protected override void EndProcessing()
+    {
+        var folder = FileSystemPath(Path);
+        var instance = Instance ?? AppManagerNames.InstanceFor(folder);
+        if (!ShouldProcess($"folder {folder} (instance {instance})", "reconcile into the cluster")) return;
+        var gateway = Connect();
+        var options = new AppManagerOptions { Folder = folder, Recurse = Recurse, Prune = Prune, Instance = instance, Resync = Resync, PollInterval = PollInterval };
+        AppManagerJob? job = null;
+        var reconciler = Build(() => new AppManagerReconciler(gateway, options, ev =>
+        {
+            if (job is not null) job.Add(ev);
+            else Post(() => WriteObject(ev));
+        }), folder);
+        gateway.Log = null;
+        switch (ParameterSetName)
+        {
+            case "Once":
+                var failures = Run(ct => reconciler.ReconcileAsync(true, ct));
+                if (failures > 0)
+                    WriteError(new ErrorRecord(new InvalidOperationException($"The app-manager reconciled {folder} with {failures} failure(s); see the Failed events."), "AppManagerFailures", ErrorCategory.InvalidResult, folder));
+                break;
+            case "Job":
+                job = new AppManagerJob($"Start-KoAppManager -Path {folder}", $"KoAppManager-{instance}");
+                KeepConnection();
+                job.Start(reconciler.RunAsync);
+                JobRepository.Add(job);
+                WriteObject(job);
+                break;
+            default:
+                WriteVerbose($"Watching {folder}; press Ctrl+C to stop.");
+                try
+                {
+                    Run(reconciler.RunAsync);
+                }
+                catch (PipelineStoppedException)
+                {
+                    throw;
+                }
+                break;
+        }
+    }
+}
+
+/// <summary>A background app-manager as a PowerShell job: events go to the job's output.</summary>
+public sealed class AppManagerJob : Job
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _task;
+
+    public AppManagerJob(string command, string name) : base(command, name) { }
+
+    public override string StatusMessage => JobStateInfo.State.ToString();
+    public override bool HasMoreData => Output.Count > 0 || Error.Count > 0;
+    public override string Location => Environment.MachineName;
+
+    public void Add(AppManagerEvent ev) => Output.Add(PSObject.AsPSObject(ev));
+
+    public void Start(Func<CancellationToken, Task> work)
+    {
+        SetJobState(JobState.Running);
+        _task = Task.Run(async () =>
+        {
+            try
+            {
+                await work(_stop.Token).ConfigureAwait(false);
+                SetJobState(JobState.Completed);
+            }
+            catch (OperationCanceledException)
+            {
+                SetJobState(JobState.Stopped);
+            }
+            catch (Exception e)
+            {
+                Error.Add(ErrorRecords.From(e, Name));
+                SetJobState(JobState.Failed);
+            }
+        });
+    }
+
+    public override void StopJob()
+    {
+        _stop.Cancel();
+        _task?.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { _stop.Cancel(); _stop.Dispose(); }
+        base.Dispose(disposing);
+    }
+}
