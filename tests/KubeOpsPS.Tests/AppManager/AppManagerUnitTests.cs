@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using KubeOpsPS.Engine.AppManager;
+using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Validation;
+
+namespace KubeOpsPS.Tests.AppManager;
+
+public sealed class AppManagerUnitTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ko-am-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void AFileWithOneBadDocumentIsUnusableAsAWhole()
+    {
+        var path = Path.Combine(_dir, "mixed.yaml");
+        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad\n");
+        var file = ManifestFolder.Read(_dir, path, "default");
+        Assert.NotNull(file.Error);
+        Assert.Empty(file.Objects);
+        Assert.Contains("mixed.yaml", file.Error);
+    }
+
+    [Fact]
+    public void ReadsModesNamespacesAndKeys()
+    {
+        var path = Path.Combine(_dir, "a.yml");
+        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  labels: {addonmanager.kubernetes.io/mode: EnsureExists}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+        var file = ManifestFolder.Read(_dir, path, "apps");
+        Assert.Null(file.Error);
+        Assert.Equal("EnsureExists", file.Objects[0].Mode);
+        Assert.Equal("apps", file.Objects[0].Namespace);
+        Assert.Null(file.Objects[1].Namespace);
+        Assert.Equal("/Namespace//shop", file.Objects[1].Key);
+    }
+
+    [Fact]
+    public void ListsOnlyManifestFilesAndSkipsConfigMapVolumeInternals()
+    {
+        foreach (var f in new[] { "a.yaml", "b.json", "c.txt", ".hidden.yaml" }) File.WriteAllText(Path.Combine(_dir, f), "");
+        Directory.CreateDirectory(Path.Combine(_dir, "..2026_11_25"));
+        File.WriteAllText(Path.Combine(_dir, "..2026_11_25", "a.yaml"), "");
+        var files = ManifestFolder.ListFiles(_dir, recurse: true).Select(Path.GetFileName).ToList();
+        Assert.Equal(["a.yaml", "b.json"], files);
+    }
+
+    [Fact]
+    public void SubsetIgnoresServerDefaultsButSeesDrift()
+    {
+        var desired = JsonNode.Parse("""{"spec":{"replicas":2,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}}}""");
+        var live = JsonNode.Parse("""{"spec":{"replicas":2,"revisionHistoryLimit":10,"template":{"spec":{"containers":[{"name":"a","image":"x:1","imagePullPolicy":"IfNotPresent"}]}}}}""");
+        Assert.True(AppManagerReconciler.IsSubset(desired, live));
+        var drifted = JsonNode.Parse("""{"spec":{"replicas":5,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}}}""");
+        Assert.False(AppManagerReconciler.IsSubset(desired, drifted));
+    }
+
+    [Fact]
+    public void InstanceNamesAreValidLabelValues()
+    {
+        Assert.Equal("my-apps", AppManagerNames.InstanceFor("/srv/My Apps/"));
+        Assert.Equal("default", AppManagerNames.InstanceFor("/"));
+    }
+
+    [Fact]
+    public void TheInClusterBundleIsScopedToItsNamespaceUnlessClusterWide()
+    {
+        var objects = AppManagerBundle.Build(new AppManagerBundleOptions { Manifests = new Dictionary<string, string> { ["web.yaml"] = "x" } });
+        Assert.Contains(objects, o => o is V1Role);
+        Assert.DoesNotContain(objects, o => o is V1ClusterRole);
+        var deploy = Assert.Single(objects.OfType<V1Deployment>());
+        var c = deploy.Spec.Template.Spec.Containers[0];
+        Assert.Equal(["pwsh", "-NoProfile", "-NonInteractive", "-Command"], c.Command);
+        Assert.Contains("Start-KoAppManager -Path '/manifests'", c.Args[0]);
+        Assert.Contains("-Prune", c.Args[0]);
+        Assert.True(c.SecurityContext.ReadOnlyRootFilesystem);
+        Assert.Equal("x", objects.OfType<V1ConfigMap>().Single().Data["web.yaml"]);
+        var wide = AppManagerBundle.Build(new AppManagerBundleOptions { ClusterWide = true, Prune = false });
+        Assert.Contains(wide, o => o is V1ClusterRoleBinding);
+        Assert.DoesNotContain("-Prune", wide.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args[0]);
+    }
+
+    [Fact]
+    public void StaticPodsAreValidatedAndWrittenAtomically()
+    {
+        var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [8080], ["sleep", "infinity"], hostNetwork: true);
+        var file = StaticPods.Write(pod, _dir);
+        Assert.Equal(Path.Combine(_dir, "agent.yaml"), file);
+        Assert.Contains("hostNetwork: true", File.ReadAllText(file));
+        Assert.Single(Directory.GetFiles(_dir)); // no temporary file left
+        Assert.Throws<KoValidationException>(() => StaticPods.Build("Bad_Name", "kube-system", "busybox", [], null, false));
+        Assert.Throws<KoValidationException>(() => StaticPods.Build("agent", "kube-system", "busybox", [70000], null, false));
+        Assert.Throws<KoValidationException>(() => StaticPods.Check(new V1Pod { Metadata = new V1ObjectMeta { Name = "empty" }, Spec = new V1PodSpec { Containers = [] } }));
+    }
+}
