@@ -197,9 +197,10 @@ public sealed class AppManagerReconciler
                 var desc = new DesiredObject(key, apiVersion, kindName, ns, name, "Reconcile", item);
                 if (source is not null && brokenFiles.Contains(source)) continue;
                 var mode = meta["labels"]?[ManifestFolder.ModeLabel]?.GetValue<string>() ?? meta["annotations"]?[ManifestFolder.ModeLabel]?.GetValue<string>();
-                if (mode == "EnsureExists" || NeverPrune.Contains(kindName))
+                var keep = KeepReason(kindName, mode, meta["annotations"] as JsonObject, json["type"]?.GetValue<string>());
+                if (keep is not null)
                 {
-                    Emit(AppManagerAction.Skipped, source, desc, NeverPrune.Contains(kindName) ? $"its file is gone, but a {kindName} is never pruned; delete it with Remove-KoResource" : "its file is gone; EnsureExists objects are never pruned");
+                    Emit(AppManagerAction.Skipped, source, desc, $"its file is gone, but it is kept: {keep}");
                     continue;
                 }
                 try
@@ -213,6 +214,18 @@ public sealed class AppManagerReconciler
                 }
             }
         }
+    }
+
+    /// <summary>Why an object must not be pruned, or null. Honours Flux's and Argo CD's opt-outs so one set of annotations works under all three tools.</summary>
+    public static string? KeepReason(string kind, string? mode, JsonObject? annotations, string? secretType)
+    {
+        if (NeverPrune.Contains(kind)) return $"a {kind} is never pruned (its loss takes data with it); delete it with Remove-KoResource";
+        if (kind == "Secret" && secretType == "kubernetes.io/tls") return "TLS secrets are never pruned; delete it with Remove-KoResource";
+        if (mode == "EnsureExists") return "EnsureExists objects are never pruned";
+        if (annotations?["kustomize.toolkit.fluxcd.io/prune"]?.GetValue<string>() == "disabled") return "kustomize.toolkit.fluxcd.io/prune: disabled";
+        if (annotations?["argocd.argoproj.io/sync-options"]?.GetValue<string>() is { } opts && (opts.Contains("Prune=false", StringComparison.Ordinal) || opts.Contains("Delete=false", StringComparison.Ordinal)))
+            return $"argocd.argoproj.io/sync-options: {opts}";
+        return null;
     }
 
     /// <summary>Whether every field the folder asks for already has that value on the live object (defaults the server added are ignored).</summary>

@@ -94,3 +94,29 @@ public sealed class AppManagerUnitTests : IDisposable
         Assert.Throws<KoValidationException>(() => StaticPods.Check(new V1Pod { Metadata = new V1ObjectMeta { Name = "empty" }, Spec = new V1PodSpec { Containers = [] } }));
     }
 }
+
+public class AppManagerSafetyTests
+{
+    [Theory]
+    [InlineData("PersistentVolumeClaim", null, null, null, true)]
+    [InlineData("Namespace", null, null, null, true)]
+    [InlineData("Secret", null, null, "kubernetes.io/tls", true)]
+    [InlineData("Secret", null, null, "Opaque", false)]
+    [InlineData("ConfigMap", "EnsureExists", null, null, true)]
+    [InlineData("ConfigMap", null, "{\"kustomize.toolkit.fluxcd.io/prune\":\"disabled\"}", null, true)]
+    [InlineData("Deployment", null, "{\"argocd.argoproj.io/sync-options\":\"Prune=false\"}", null, true)]
+    [InlineData("Deployment", null, null, null, false)]
+    public void PruneKeepsWhatWouldLoseDataOrIsOptedOut(string kind, string? mode, string? annotations, string? type, bool kept) =>
+        Assert.Equal(kept, AppManagerReconciler.KeepReason(kind, mode, annotations is null ? null : (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(annotations)!, type) is not null);
+
+    [Fact]
+    public void StaticPodsCannotUseConfigMapsSecretsOrServiceAccounts()
+    {
+        var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [], null, false);
+        pod.Spec.Volumes = [new V1Volume { Name = "cfg", ConfigMap = new V1ConfigMapVolumeSource { Name = "x" } }];
+        Assert.Contains("ConfigMap", Assert.Throws<KoValidationException>(() => StaticPods.Check(pod)).Message);
+        pod.Spec.Volumes = null;
+        pod.Spec.ServiceAccountName = "robot";
+        Assert.Throws<KoValidationException>(() => StaticPods.Check(pod));
+    }
+}

@@ -42,6 +42,15 @@ public static class StaticPods
         if (pod.Metadata?.NamespaceProperty is { } ns) Validate.Label(ns, "metadata.namespace");
         if (pod.Spec?.Containers is not { Count: > 0 } containers)
             throw Validate.Invalid("spec.containers", null, $"Pod {name} has no containers; a static pod needs at least one.");
+        // The kubelet runs static pods without the API server: they cannot use ServiceAccounts, ConfigMaps or Secrets.
+        if (!string.IsNullOrEmpty(pod.Spec.ServiceAccountName) && pod.Spec.ServiceAccountName != "default")
+            throw Validate.Invalid("spec.serviceAccountName", pod.Spec.ServiceAccountName, $"Static pod {name} names ServiceAccount '{pod.Spec.ServiceAccountName}'; static pods cannot use ServiceAccounts.");
+        foreach (var v in pod.Spec.Volumes ?? [])
+            if (v.ConfigMap is not null || v.Secret is not null || v.Projected is not null)
+                throw Validate.Invalid("spec.volumes", v.Name, $"Static pod {name} mounts volume '{v.Name}' from a ConfigMap, Secret or projected source; static pods cannot use them (use hostPath).");
+        foreach (var c in containers.Concat(pod.Spec.InitContainers ?? []))
+            if ((c.EnvFrom ?? []).Any(e => e.ConfigMapRef is not null || e.SecretRef is not null) || (c.Env ?? []).Any(e => e.ValueFrom?.ConfigMapKeyRef is not null || e.ValueFrom?.SecretKeyRef is not null))
+                throw Validate.Invalid("spec.containers[].env", c.Name, $"Container '{c.Name}' of static pod {name} reads a ConfigMap or Secret; static pods cannot.");
         var seen = new HashSet<string>();
         foreach (var c in containers)
         {
