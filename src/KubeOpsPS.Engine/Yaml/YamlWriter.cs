@@ -25,9 +25,11 @@ public static class YamlWriter
             if (obj.TryGetPropertyValue("status", out var st)) yield return new("status", st);
             yield break;
         }
+        // 'name' leads every mapping (containers, ports, env, metadata); 'namespace' follows it in metadata.
         if (obj.TryGetPropertyValue("name", out var name)) yield return new("name", name);
+        if (obj.TryGetPropertyValue("namespace", out var ns) && ns is JsonValue) yield return new("namespace", ns);
         foreach (var p in obj)
-            if (p.Key != "name") yield return p;
+            if (p.Key != "name" && !(p.Key == "namespace" && p.Value is JsonValue)) yield return p;
     }
 
     private static bool Omit(JsonNode? v) => v is null || v is JsonArray { Count: 0 };
