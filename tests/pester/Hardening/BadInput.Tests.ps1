@@ -1,0 +1,97 @@
+# The bad-input suite: every exported cmdlet, every parameter that takes user data, a set of invalid values.
+# Each case must end in a clear ErrorRecord (category and target set, no stack trace, not just a .NET exception type)
+# and send nothing to the cluster (the fake API server's request log proves it).
+BeforeDiscovery {
+    Import-Module $env:KO_MODULE -Force
+    $cases = [System.Collections.Generic.List[hashtable]]::new()
+    $long = 'a' * 300
+    $traversal = '../../etc/passwd'
+    $badNames = @('', ' ', 'Upper_Case', 'has space', $long, '-leading-dash', 'trailing-dash-', 'dot..dot', 'ünïcode', $traversal, "new`nline")
+    $badQuantities = @('', 'ten', '10GB', '-5Gi', '1.2.3', 'Gi', $long)
+    $badDurations = @('', 'ten', '10', '-5m', '1x', '0s', $long)
+    $badPorts = @(0, -1, 65536, 100000)
+    $bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]`nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]`nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]`nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]`ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]`nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]`ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]"
+    $deep = ('{a: ' * 150) + '1' + ('}' * 150)
+    $badYaml = @($bomb, $deep, "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: x", "kind: ConfigMap`nmetadata: {name: x}", "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: x}`nspec: {replica: 3}", "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: x}`nmetadata: {name: y}", "`tapiVersion: v1")
+
+    # One row per cmdlet: valid base arguments, and for each parameter the invalid values to try (one at a time).
+    # Cmdlets from each capability add their rows here.
+    $table = @(
+        @{ Cmdlet = 'ConvertFrom-KoYaml'; Base = @{}; Bad = @{ Yaml = $badYaml; LiteralPath = @('/nonexistent/file.yaml', $traversal, (Join-Path ([IO.Path]::GetTempPath()) 'no-such-dir-ko')) } }
+        @{ Cmdlet = 'ConvertTo-KoYaml'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{ InputObject = @(@{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = '../../escape' } }, @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'Bad Name' } }, 42, 'not an object') } }
+        @{ Cmdlet = 'Connect-KoCluster'; Base = @{}; Bad = @{ KubeConfig = @('/nonexistent/kubeconfig', $traversal, ''); Namespace = $badNames; FieldManager = @(('m' * 200), "tab`tmanager") } }
+        @{ Cmdlet = 'Get-KoContext'; Base = @{}; Bad = @{ KubeConfig = @('/nonexistent/kubeconfig', $traversal) } }
+        @{ Cmdlet = 'Get-KoResource'; Base = @{ Kind = 'ConfigMap' }; Bad = @{ Namespace = $badNames; Kind = @('NoSuchKind', $long, '') } }
+        @{ Cmdlet = 'Publish-KoResource'; Base = @{}; Bad = @{ InputObject = @(@{ apiVersion = 'v1'; metadata = @{ name = 'x' } }, @{ kind = 'ConfigMap'; metadata = @{ name = 'x' } }, @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{} }, @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'Bad_Name' } }, @{ apiVersion = 'v1'; kind = 'Namespace'; metadata = @{ name = $long } }, 'text') } }
+        @{ Cmdlet = 'Remove-KoResource'; Base = @{ Kind = 'ConfigMap'; Name = 'x' }; Bad = @{ Namespace = $badNames; Kind = @('NoSuchKind') } }
+        @{ Cmdlet = 'Compare-KoResource'; Base = @{}; Bad = @{ InputObject = @(@{ apiVersion = 'v1'; metadata = @{ name = 'x' } }, @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'Bad_Name' } }) } }
+        @{ Cmdlet = 'Start-KoAppManager'; Base = @{ Once = $true }; Bad = @{ Path = @('/nonexistent/folder', $traversal + '/x'); Instance = @('Bad Instance', $long) } }
+        @{ Cmdlet = 'Install-KoAppManager'; Base = @{}; Bad = @{ Name = $badNames; Namespace = $badNames; Path = @('/nonexistent/folder') } }
+        @{ Cmdlet = 'New-KoStaticPod'; Base = @{ Name = 'agent'; Image = 'busybox:1.37'; ManifestPath = '__TEMP__' }; Bad = @{ Name = $badNames; Image = @('', ' '); Namespace = $badNames; Port = $badPorts } }
+    )
+    $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
+    foreach ($row in $table) {
+        foreach ($param in $row.Bad.Keys) {
+            $i = 0
+            foreach ($value in $row.Bad[$param]) {
+                $cases.Add(@{ Cmdlet = $row.Cmdlet; Base = $row.Base; Param = $param; Value = $value; Label = "$($row.Cmdlet) -$param #$i" })
+                $i++
+            }
+        }
+    }
+    $script:cases = $cases
+}
+
+BeforeAll {
+    Import-Module $env:KO_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    $script:cluster = Start-KoFakeCluster
+    $script:savedKubeConfig = $env:KUBECONFIG
+    $env:KUBECONFIG = $cluster.KubeConfig
+    Connect-KoCluster | Out-Null
+    $script:tried = 0; $script:crashes = 0
+}
+
+AfterAll {
+    $env:KUBECONFIG = $script:savedKubeConfig
+    Stop-KoFakeCluster $script:cluster
+    $line = "bad-input cases tried: $script:tried, crashes: $script:crashes"
+    Write-Host $line
+    if ($env:KO_BENCH_FILE) { Add-Content $env:KO_BENCH_FILE "- $line" }
+}
+
+Describe 'Bad input' {
+    BeforeEach { Clear-KoFakeRequests $cluster }
+
+    It '<Label> ends in a clear error and sends nothing' -ForEach $script:cases {
+        $script:tried++
+        $args = @{}
+        foreach ($k in $Base.Keys) { $args[$k] = if ($Base[$k] -eq '__TEMP__') { Join-Path $TestDrive 'out' } else { $Base[$k] } }
+        $args[$Param] = $Value
+        $errors = @()
+        $crash = $null
+        try {
+            $null = & $Cmdlet @args -ErrorAction SilentlyContinue -ErrorVariable +errors -Confirm:$false 2>$null
+        } catch [System.Management.Automation.ParameterBindingException] {
+            $errors += $_   # PowerShell's own binder refused the value: a clear error naming the parameter
+        } catch [System.Management.Automation.ValidationMetadataException] {
+            $errors += $_
+        } catch {
+            if ($_.Exception -is [System.Management.Automation.RuntimeException] -and $_.CategoryInfo.Category -ne 'NotSpecified') { $errors += $_ }
+            else { $crash = $_ }
+        }
+        if ($crash) { $script:crashes++ }
+        $crash | Should -BeNullOrEmpty -Because "an unhandled $($crash.Exception.GetType().Name) is a crash: $crash"
+        $errors.Count | Should -BeGreaterThan 0 -Because "-$Param '$Value' is invalid for $Cmdlet"
+        foreach ($e in $errors) {
+            $e.CategoryInfo.Category | Should -Not -Be 'NotSpecified' -Because "$e"
+            $e.Exception.Message | Should -Not -Match '^\s*(System\.)?[A-Za-z.]+Exception\s*$'
+            $e.Exception.Message | Should -Not -Match '\n\s+at [A-Za-z]'
+            if ($e.Exception -isnot [System.Management.Automation.ParameterBindingException]) {
+                $e.TargetObject | Should -Not -BeNullOrEmpty -Because "the error for -$Param should name its target"
+            }
+        }
+        $sent = @(Get-KoFakeRequests $cluster | Where-Object { $_.method -ne 'GET' })
+        $sent.Count | Should -Be 0 -Because "nothing may be written for invalid input ($($sent.method) $($sent.path))"
+    }
+}
