@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer;
+
+public sealed partial class Api
+{
+    // Kinds whose DELETE answers with a Status rather than the object (M-12).
+    private static readonly HashSet<string> ObjectOnDelete = ["Pod", "Service", "ServiceAccount", "PersistentVolume", "PersistentVolumeClaim", "Namespace"];
+
+    private async Task DeleteAsync(HttpContext ctx, ResourceType t, string? ns, string name)
+    {
+        var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        JsonObject? opts = null;
+        if ((ctx.Request.ContentLength ?? 0) > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
+            opts = await ReadBodyAsync(ctx).ConfigureAwait(false) as JsonObject;
+        var propagation = ctx.Request.Query["propagationPolicy"].FirstOrDefault() ?? opts?["propagationPolicy"]?.GetValue<string>() ?? "Background";
+        var dryRun = DryRun(ctx) || (opts?["dryRun"] as JsonArray)?.Any(v => v?.GetValue<string>() == "All") == true;
+        if (opts?["preconditions"] is JsonObject pre)
+        {
+            if (pre["uid"]?.GetValue<string>() is { } uid && uid != existing.Uid) throw new ApiError(409, "Conflict", $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Uid}");
+            if (pre["resourceVersion"]?.GetValue<string>() is { } rv && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
+                throw new ApiError(409, "Conflict", $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {existing.Object["metadata"]?["resourceVersion"]}");
+        }
+        var result = dryRun ? Store.Render(existing) : Delete(existing, propagation);
+        if (result is not null && (result["metadata"]?["deletionTimestamp"] is not null || ObjectOnDelete.Contains(t.Kind)))
+        {
+            await WriteAsync(ctx, 200, result).ConfigureAwait(false);
+            return;
+        }
+        var details = new JsonObject { ["name"] = name };
+        if (t.Group.Length > 0) details["group"] = t.Group;
+        details["kind"] = t.Plural;
+        details["uid"] = existing.Uid;
+        await WriteAsync(ctx, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details }).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an object as the registry does: finalizers delay it, namespaces terminate first, orphans lose their owner reference.</summary>
+    internal JsonObject? Delete(StoredObject existing, string propagation = "Background")
+    {
+        lock (_store.Gate)
+        {
+            var meta = (JsonObject)existing.Object["metadata"]!;
+            var finalizers = meta["finalizers"] as JsonArray ?? [];
+            if (existing.Type.Kind == "Namespace" || finalizers.Count > 0)
+            {
+                if (meta["deletionTimestamp"] is not null) return Store.Render(existing);
+                var copy = new StoredObject { Type = existing.Type, Object = (JsonObject)existing.Object.DeepClone(), Managed = existing.Managed };
+                var cm = (JsonObject)copy.Object["metadata"]!;
+                cm["deletionTimestamp"] = Now();
+                cm["deletionGracePeriodSeconds"] = 0;
+                if (existing.Type.TracksGeneration) cm["generation"] = (cm["generation"]?.AsLong() ?? 0) + 1;
+                if (existing.Type.Kind == "Namespace") ((JsonObject)(copy.Object["status"] ??= new JsonObject()))["phase"] = "Terminating";
+                return _store.Put(copy, "MODIFIED", Store.Render(existing));
+            }
+            if (propagation == "Orphan")
+            {
+                foreach (var dep in _store.All().Where(o => (o.Object["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == existing.Uid) == true).ToList())
+                {
+                    var copy = new StoredObject { Type = dep.Type, Object = (JsonObject)dep.Object.DeepClone(), Managed = dep.Managed };
+                    var refs = (JsonArray)copy.Object["metadata"]!["ownerReferences"]!;
+                    foreach (var r in refs.Where(r => r?["uid"]?.GetValue<string>() == existing.Uid).ToList()) refs.Remove(r);
+                    _store.Put(copy, "MODIFIED", Store.Render(dep));
+                }
+            }
+            return _store.Remove(existing.Type, existing.Namespace, existing.Name);
+        }
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext ctx, ResourceType t, string? ns)
+    {
+        var labels = Selectors.Labels(ctx.Request.Query["labelSelector"]);
+        var items = new JsonArray();
+        foreach (var o in _store.List(t, ns).Where(o => labels(Store.Render(o))))
+            if (Delete(o) is { } d) items.Add(d);
+        await WriteAsync(ctx, 200, new JsonObject { ["kind"] = t.Kind + "List", ["apiVersion"] = t.GroupVersion, ["metadata"] = new JsonObject(), ["items"] = items }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer;
+
+public sealed partial class Api
+{
+    private static readonly string[] ServerMeta = ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"];
+
+    /// <summary>
+    /// The write pipeline every create, update, patch and apply goes through: decode, server metadata, defaults,
+    /// validation, generation, field ownership, the no-op rule, dry run, then the store.
+    /// </summary>
+    internal (JsonObject Object, bool Changed) Commit(ResourceType t, string? ns, string name, JsonObject body, StoredObject? existing, WriteContext wc, List<ManagedEntry>? managedOverride)
+    {
+        lock (_store.Gate)
+        {
+            var clearManaged = body["metadata"]?["managedFields"] is JsonArray mf && mf.Count == 1 && mf[0] is JsonObject { Count: 0 };
+            var decoded = Admission.Decode(t, body, wc.FieldValidation, wc.Warnings);
+            var meta = decoded["metadata"] as JsonObject ?? new JsonObject();
+            decoded["metadata"] = meta;
+            meta["name"] = name;
+            if (t.Namespaced) meta["namespace"] = ns; else meta.Remove("namespace");
+            meta.Remove("managedFields");
+            meta.Remove("resourceVersion");
+            decoded.Remove("apiVersion");
+            decoded.Remove("kind");
+            JsonObject result;
+            var old = existing?.Object;
+            if (old is not null)
+            {
+                if (wc.IsStatus)
+                {
+                    result = (JsonObject)old.DeepClone();
+                    result["status"] = decoded["status"]?.DeepClone();
+                }
+                else
+                {
+                    result = decoded;
+                    if (old["status"] is { } st) result["status"] = st.DeepClone(); else result.Remove("status");
+                    var oldMeta = (JsonObject)old["metadata"]!;
+                    foreach (var f in ServerMeta)
+                        if (oldMeta[f] is { } v) meta[f] = v.DeepClone(); else meta.Remove(f);
+                }
+            }
+            else
+            {
+                result = decoded;
+                meta["uid"] = Guid.NewGuid().ToString();
+                meta["creationTimestamp"] = Now();
+                if (t.TracksGeneration) meta["generation"] = 1; else meta.Remove("generation");
+            }
+            ((JsonObject)result["metadata"]!).Remove("resourceVersion");
+            if (!wc.IsStatus)
+            {
+                Admission.Default(t, result);
+                Admission.Validate(t, result, old);
+            }
+            if (old is not null && t.TracksGeneration && !wc.IsStatus)
+            {
+                var specChanged = !JsonNode.DeepEquals(old["spec"], result["spec"])
+                    || (t.Kind == "Deployment" && !JsonNode.DeepEquals(old["metadata"]?["annotations"], result["metadata"]?["annotations"]));
+                if (specChanged) ((JsonObject)result["metadata"]!)["generation"] = (old["metadata"]?["generation"]?.AsLong() ?? 0) + 1;
+            }
+            List<ManagedEntry> managed;
+            if (clearManaged) managed = [];
+            else if (managedOverride is not null) managed = managedOverride;
+            else if (existing is null) managed = [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded) }];
+            else managed = UpdateOwnership(t, existing, result, wc);
+
+            if (existing is not null)
+            {
+                var a = (JsonObject)old!.DeepClone(); ((JsonObject)a["metadata"]!).Remove("resourceVersion");
+                if (JsonNode.DeepEquals(a, result) && SameOwnership(existing.Managed, managed))
+                    return (Store.Render(existing), false);
+            }
+            var stored = new StoredObject { Type = t, Object = result, Managed = managed };
+            if (wc.DryRun)
+            {
+                var preview = Store.Render(stored);
+                if (old?["metadata"]?["resourceVersion"] is { } orv) ((JsonObject)preview["metadata"]!)["resourceVersion"] = orv.DeepClone();
+                return (preview, false);
+            }
+            // An object whose deletion waited for finalizers goes once they are all removed.
+            if (result["metadata"]?["deletionTimestamp"] is not null && (result["metadata"]?["finalizers"] as JsonArray ?? []).Count == 0 && t.Kind != "Namespace")
+            {
+                _store.Remove(t, ns, name);
+                return (Store.Render(stored), true);
+            }
+            return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!)), true);
+        }
+    }
+
+    private static bool SameOwnership(List<ManagedEntry> a, List<ManagedEntry> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.Manager == p.Second.Manager && p.First.Operation == p.Second.Operation && p.First.Subresource == p.Second.Subresource && p.First.Fields.SetEquals(p.Second.Fields));
+
+    /// <summary>Updates (PUT, patches, POST) by a manager take the fields they changed from everyone else (S-5).</summary>
+    private static List<ManagedEntry> UpdateOwnership(ResourceType t, StoredObject existing, JsonObject result, WriteContext wc)
+    {
+        var entries = existing.Managed.Select(e => new ManagedEntry { Manager = e.Manager, Operation = e.Operation, ApiVersion = e.ApiVersion, Subresource = e.Subresource, Time = e.Time, Fields = new HashSet<string>(e.Fields, StringComparer.Ordinal) }).ToList();
+        if (wc.IsStatus) return entries;
+        var oldFields = FieldSets.Flatten(existing.Object);
+        var newFields = FieldSets.Flatten(result);
+        var changed = newFields.Where(p => !p.EndsWith('.') && (!oldFields.Contains(p) || !FieldSets.SameValue(FieldSets.Get(existing.Object, p), FieldSets.Get(result, p)))).ToHashSet(StringComparer.Ordinal);
+        var removed = oldFields.Where(p => !newFields.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        if (changed.Count == 0 && removed.Count == 0) return entries;
+        foreach (var e in entries) { e.Fields.ExceptWith(changed); e.Fields.ExceptWith(removed); }
+        var mine = entries.FirstOrDefault(e => e.Manager == wc.Manager && e.Operation == "Update" && e.Subresource is null);
+        if (mine is null && changed.Count > 0)
+        {
+            mine = new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion };
+            entries.Add(mine);
+        }
+        if (mine is not null && changed.Count > 0)
+        {
+            mine.Fields.UnionWith(changed);
+            // Keep list items whole for their new owner.
+            foreach (var p in changed.ToList())
+            {
+                var segs = p.Split('\n');
+                for (var i = 0; i < segs.Length; i++)
+                    if (segs[i].StartsWith("k:", StringComparison.Ordinal)) mine.Fields.Add(string.Join('\n', segs[..(i + 1)]) + "\n.");
+            }
+            mine.Time = Now();
+        }
+        return entries.Where(e => e.Fields.Count > 0).ToList();
+    }
+
+    /// <summary>Server-side apply (S-1..S-7).</summary>
+    private async Task ApplyAsync(HttpContext ctx, ResourceType t, string? ns, string name, JsonObject config, StoredObject? existing, string? sub)
+    {
+        var q = ctx.Request.Query;
+        var manager = q["fieldManager"].ToString();
+        var force = q["force"] == "true";
+        var av = config["apiVersion"]?.GetValue<string>();
+        if (av != t.GroupVersion) throw ApiError.BadRequest($"Incorrect version specified in apply patch. Specified patch version: {av}, expected: {t.GroupVersion}");
+        if (config["kind"]?.GetValue<string>() != t.Kind) throw ApiError.BadRequest($"Incorrect kind specified in apply patch. Specified patch kind: {config["kind"]}, expected: {t.Kind}");
+        var meta = config["metadata"] as JsonObject;
+        if (meta?["managedFields"] is not null) throw ApiError.BadRequest("metadata.managedFields must be nil");
+        var cname = meta?["name"]?.GetValue<string>();
+        if (cname is not null && cname != name) throw ApiError.BadRequest($"the name of the object ({cname}) does not match the name on the URL ({name})");
+        if (meta?["namespace"]?.GetValue<string>() is { } cns && cns.Length > 0 && cns != ns) throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        if (meta?["resourceVersion"]?.GetValue<string>() is { } crv && existing is not null && crv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>()) throw ApiError.Conflict(t, name);
+        var wc = new WriteContext(manager, "Apply", DryRun(ctx), sub == "status", q["fieldValidation"], []);
+        var decoded = Admission.Decode(t, config, wc.FieldValidation, wc.Warnings);
+        decoded.Remove("status");
+        var applied = FieldSets.Flatten(decoded);
+        if (existing is null)
+        {
+            RequireNamespace(t, ns);
+            var entry = new ManagedEntry { Manager = manager, Operation = "Apply", ApiVersion = t.GroupVersion, Time = Now(), Fields = applied };
+            var (created, _) = Commit(t, ns, name, decoded, null, wc, [entry]);
+            await WriteAsync(ctx, 201, created, warnings: wc.Warnings).ConfigureAwait(false);
+            return;
+        }
+        JsonObject merged;
+        List<ManagedEntry> managed;
+        lock (_store.Gate)
+        {
+            existing = _store.Get(t, ns, name) ?? existing;
+            var live = (JsonObject)existing.Object.DeepClone();
+            var others = existing.Managed.Where(e => e.Manager != manager || e.Operation != "Apply").Select(e => new ManagedEntry { Manager = e.Manager, Operation = e.Operation, ApiVersion = e.ApiVersion, Subresource = e.Subresource, Time = e.Time, Fields = new HashSet<string>(e.Fields, StringComparer.Ordinal) }).ToList();
+            var prev = existing.Managed.FirstOrDefault(e => e.Manager == manager && e.Operation == "Apply");
+            var conflicts = new List<(ManagedEntry Owner, string Path)>();
+            foreach (var p in applied)
+            {
+                if (p.EndsWith('.')) continue;
+                foreach (var o in others)
+                    if (o.Manager != manager && o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p), FieldSets.Get(live, p)))
+                        conflicts.Add((o, p));
+            }
+            if (conflicts.Count > 0 && !force) throw ConflictError(t, name, conflicts);
+            foreach (var (owner, p) in conflicts) owner.Fields.Remove(p);
+            merged = (JsonObject)FieldSets.Merge(live, decoded, [])!;
+            var stillOwned = new HashSet<string>(applied, StringComparer.Ordinal);
+            foreach (var o in others) stillOwned.UnionWith(o.Fields);
+            if (prev is not null) FieldSets.Remove(merged, prev.Fields.Where(p => !stillOwned.Contains(p)), stillOwned);
+            var same = prev is not null && prev.Fields.SetEquals(applied);
+            var mine = new ManagedEntry { Manager = manager, Operation = "Apply", ApiVersion = t.GroupVersion, Time = same ? prev!.Time : Now(), Fields = applied };
+            managed = [];
+            var placed = false;
+            foreach (var e in existing.Managed)
+            {
+                if (e.Manager == manager && e.Operation == "Apply") { managed.Add(mine); placed = true; continue; }
+                var o = others.First(x => x.Manager == e.Manager && x.Operation == e.Operation && x.Subresource == e.Subresource);
+                if (o.Fields.Count > 0) managed.Add(o);
+            }
+            if (!placed) managed.Add(mine);
+        }
+        var (obj, _) = Commit(t, ns, name, merged, existing, wc, managed);
+        await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    private static ApiError ConflictError(ResourceType t, string name, List<(ManagedEntry Owner, string Path)> conflicts)
+    {
+        var causes = new JsonArray();
+        foreach (var (o, p) in conflicts)
+            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with \"{o.Manager}\" using {o.ApiVersion}", ["field"] = FieldSets.Display(p) });
+        string message;
+        if (conflicts.Count == 1)
+            message = $"Apply failed with 1 conflict: conflict with \"{conflicts[0].Owner.Manager}\" using {conflicts[0].Owner.ApiVersion}: {FieldSets.Display(conflicts[0].Path)}";
+        else
+        {
+            var groups = conflicts.GroupBy(c => (c.Owner.Manager, c.Owner.ApiVersion)).OrderBy(g => g.Key.Manager, StringComparer.Ordinal)
+                .Select(g => $"conflicts with \"{g.Key.Manager}\" using {g.Key.ApiVersion}:\n" + string.Join("\n", g.Select(c => "- " + FieldSets.Display(c.Path))));
+            message = $"Apply failed with {conflicts.Count} conflicts: " + string.Join("\n", groups);
+        }
+        var details = new JsonObject { ["name"] = name, ["kind"] = t.Plural, ["causes"] = causes };
+        if (t.Group.Length > 0) details["group"] = t.Group;
+        return new ApiError(409, "Conflict", message, details);
+    }
+}

@@ -1,0 +1,352 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeApiServer;
+
+/// <summary>How one write is attributed and checked.</summary>
+internal sealed record WriteContext(string Manager, string Operation, bool DryRun, bool IsStatus, string? FieldValidation, List<string> Warnings);
+
+/// <summary>The REST surface: discovery, CRUD, patches, server-side apply and watch, as a v1.32 API server answers them.</summary>
+public sealed partial class Api
+{
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    private readonly Store _store;
+    private readonly FakeClusterOptions _options;
+    private readonly Func<string> _serverAddress;
+
+    public Api(Store store, FakeClusterOptions options, Func<string> serverAddress)
+    {
+        _store = store;
+        _options = options;
+        _serverAddress = serverAddress;
+    }
+
+    public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    // ------------------------------------------------------------------ entry
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        try
+        {
+            await RouteAsync(ctx).ConfigureAwait(false);
+        }
+        catch (ApiError e)
+        {
+            if (!ctx.Response.HasStarted) await WriteAsync(ctx, e.Code, e.ToStatus(), e.RetryAfter).ConfigureAwait(false);
+        }
+    }
+
+    internal static async Task WriteAsync(HttpContext ctx, int code, JsonNode body, int? retryAfter = null, List<string>? warnings = null)
+    {
+        ctx.Response.StatusCode = code;
+        ctx.Response.ContentType = "application/json";
+        if (retryAfter is not null) ctx.Response.Headers["Retry-After"] = retryAfter.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var w in warnings ?? []) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        await ctx.Response.WriteAsync(body.ToJsonString(Compact)).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonNode> ReadBodyAsync(HttpContext ctx)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
+        try
+        {
+            return JsonNode.Parse(text) ?? throw ApiError.BadRequest("the request body is empty");
+        }
+        catch (JsonException e)
+        {
+            throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}");
+        }
+    }
+
+    private async Task RouteAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        var method = ctx.Request.Method;
+        var segs = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        switch (path.TrimEnd('/'))
+        {
+            case "/version":
+                await WriteAsync(ctx, 200, new JsonObject { ["major"] = "1", ["minor"] = "32", ["gitVersion"] = "v1.32.4-fake", ["gitCommit"] = "0000000000000000000000000000000000000000", ["gitTreeState"] = "clean", ["buildDate"] = "2026-11-25T00:00:00Z", ["goVersion"] = "go1.23.6", ["compiler"] = "gc", ["platform"] = "linux/amd64" }).ConfigureAwait(false);
+                return;
+            case "/healthz" or "/readyz" or "/livez":
+                ctx.Response.ContentType = "text/plain";
+                await ctx.Response.WriteAsync("ok").ConfigureAwait(false);
+                return;
+            case "/api":
+                await WriteAsync(ctx, 200, ResourceTypes.ApiVersions(_serverAddress())).ConfigureAwait(false);
+                return;
+            case "/apis":
+                await WriteAsync(ctx, 200, ResourceTypes.GroupList()).ConfigureAwait(false);
+                return;
+            case "/openapi/v3":
+                await WriteAsync(ctx, 200, ResourceTypes.OpenApiRoot()).ConfigureAwait(false);
+                return;
+        }
+        if (segs.Length >= 3 && segs[0] == "openapi" && segs[1] == "v3")
+        {
+            var gv = segs[2] == "api" ? "v1" : string.Join('/', segs.Skip(3));
+            await WriteAsync(ctx, 200, ResourceTypes.OpenApiGroup(gv)).ConfigureAwait(false);
+            return;
+        }
+        // /api/v1/... or /apis/{group}/{version}/...
+        string group, version;
+        int rest;
+        if (segs.Length >= 2 && segs[0] == "api" && segs[1] == "v1") { group = ""; version = "v1"; rest = 2; }
+        else if (segs.Length >= 3 && segs[0] == "apis") { group = segs[1]; version = segs[2]; rest = 3; }
+        else throw NotFoundPath();
+        var tail = segs[rest..];
+        if (tail.Length == 0)
+        {
+            if (!ResourceTypes.All.Any(r => r.Group == group && r.Version == version)) throw NotFoundPath();
+            await WriteAsync(ctx, 200, ResourceTypes.ResourceList(group.Length == 0 ? version : $"{group}/{version}")).ConfigureAwait(false);
+            return;
+        }
+        string? ns = null;
+        if (tail[0] == "namespaces" && tail.Length >= 3) { ns = tail[1]; tail = tail[2..]; }
+        var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();
+        if (ns is not null && !type.Namespaced) throw NotFoundPath();
+        var name = tail.Length >= 2 ? tail[1] : null;
+        var sub = tail.Length >= 3 ? tail[2] : null;
+        if (tail.Length > 3 || (sub is not null && sub is not ("status" or "scale" or "finalize"))) throw NotFoundPath();
+        var q = ctx.Request.Query;
+
+        if (name is null)
+        {
+            switch (method)
+            {
+                case "GET" when q["watch"] is var w && (w == "true" || w == "1"):
+                    await WatchAsync(ctx, type, ns).ConfigureAwait(false);
+                    return;
+                case "GET":
+                    await WriteAsync(ctx, 200, List(type, ns, q)).ConfigureAwait(false);
+                    return;
+                case "POST":
+                    await CreateAsync(ctx, type, ns).ConfigureAwait(false);
+                    return;
+                case "DELETE":
+                    await DeleteCollectionAsync(ctx, type, ns).ConfigureAwait(false);
+                    return;
+                default:
+                    throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+            }
+        }
+        switch (method)
+        {
+            case "GET":
+                var got = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
+                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Store.Render(got)).ConfigureAwait(false);
+                return;
+            case "PUT":
+                await ReplaceAsync(ctx, type, ns, name, sub).ConfigureAwait(false);
+                return;
+            case "PATCH":
+                await PatchAsync(ctx, type, ns, name, sub).ConfigureAwait(false);
+                return;
+            case "DELETE":
+                await DeleteAsync(ctx, type, ns, name).ConfigureAwait(false);
+                return;
+            default:
+                throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static ApiError NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+
+    private static JsonObject Scale(StoredObject o) => new()
+    {
+        ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",
+        ["metadata"] = new JsonObject { ["name"] = o.Name, ["namespace"] = o.Namespace, ["resourceVersion"] = o.Object["metadata"]?["resourceVersion"]?.DeepClone() },
+        ["spec"] = new JsonObject { ["replicas"] = o.Object["spec"]?["replicas"]?.DeepClone() },
+        ["status"] = new JsonObject { ["replicas"] = o.Object["status"]?["replicas"]?.DeepClone() ?? 0 },
+    };
+
+    // ------------------------------------------------------------------ list
+
+    private JsonObject List(ResourceType t, string? ns, IQueryCollection q)
+    {
+        var labels = Selectors.Labels(q["labelSelector"]);
+        var fields = Selectors.Fields(q["fieldSelector"], t);
+        var rv = _store.ResourceVersion;
+        var items = _store.List(t, ns).Select(Store.Render).Where(o => labels(o) && fields(o)).ToList();
+        var offset = 0;
+        if (!string.IsNullOrEmpty(q["continue"]))
+        {
+            try
+            {
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(q["continue"]!)).Split('|');
+                rv = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+                offset = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+                throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            }
+        }
+        var meta = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var page = items.Skip(offset);
+        if (int.TryParse(q["limit"], out var limit) && limit > 0 && items.Count - offset > limit)
+        {
+            page = page.Take(limit);
+            meta["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rv}|{offset + limit}"));
+            meta["remainingItemCount"] = items.Count - offset - limit;
+        }
+        var arr = new JsonArray();
+        foreach (var o in page)
+        {
+            o.Remove("kind");
+            o.Remove("apiVersion");
+            arr.Add(o);
+        }
+        return new JsonObject { ["kind"] = t.Kind + "List", ["apiVersion"] = t.GroupVersion, ["metadata"] = meta, ["items"] = arr };
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    private static string ManagerFor(HttpContext ctx)
+    {
+        var fm = ctx.Request.Query["fieldManager"].ToString();
+        if (!string.IsNullOrEmpty(fm)) return fm;
+        var ua = ctx.Request.Headers.UserAgent.ToString();
+        var slash = ua.IndexOf('/');
+        return slash > 0 ? ua[..slash] : ua.Length > 0 ? ua : "unknown";
+    }
+
+    private static bool DryRun(HttpContext ctx)
+    {
+        var dr = ctx.Request.Query["dryRun"];
+        if (dr.Count == 0) return false;
+        if (dr.Any(v => v != "All")) throw new ApiError(422, "Invalid", $"PatchOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: \"{dr}\": supported values: \"All\"");
+        return true;
+    }
+
+    private static void CheckTypeMeta(ResourceType t, JsonObject body)
+    {
+        if (body["apiVersion"]?.GetValue<string>() is { } av && av != t.GroupVersion)
+            throw ApiError.BadRequest($"the API version in the data ({av}) does not match the expected API version ({t.GroupVersion})");
+        if (body["kind"]?.GetValue<string>() is { } k && k != t.Kind)
+            throw ApiError.BadRequest($"{k} in version \"{t.Version}\" cannot be handled as a {t.Kind}: the kind in the data does not match the endpoint");
+    }
+
+    private void RequireNamespace(ResourceType t, string? ns)
+    {
+        if (!t.Namespaced || ns is null) return;
+        var nsType = ResourceTypes.Find("", "v1", "namespaces")!;
+        var n = _store.Get(nsType, null, ns) ?? throw ApiError.NamespaceNotFound(ns);
+        if (n.Object["metadata"]?["deletionTimestamp"] is not null)
+            throw new ApiError(403, "Forbidden", $"{t.Plural} is forbidden: unable to create new content in namespace {ns} because it is being terminated", new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated", ["field"] = "metadata.namespace" }) });
+    }
+
+    private async Task CreateAsync(HttpContext ctx, ResourceType t, string? ns)
+    {
+        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        CheckTypeMeta(t, body);
+        var meta = body["metadata"] as JsonObject ?? new JsonObject();
+        body["metadata"] = meta;
+        if (meta["namespace"]?.GetValue<string>() is { } bns && ns is not null && bns != ns)
+            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        if (meta["resourceVersion"] is not null)
+            throw ApiError.Invalid(t, meta["name"]?.GetValue<string>() ?? "", [("metadata.resourceVersion", "Invalid value", "0: resourceVersion should not be set on objects to be created")]);
+        if (meta["name"] is null && meta["generateName"]?.GetValue<string>() is { } gen)
+            meta["name"] = gen + RandomSuffix(5);
+        var name = meta["name"]?.GetValue<string>() ?? "";
+        if (name.Length == 0) throw ApiError.Invalid(t, "", [("metadata.name", "Required value", "name or generateName is required")]);
+        RequireNamespace(t, ns);
+        if (_store.Get(t, ns, name) is not null) throw ApiError.AlreadyExists(t, name);
+        body.Remove("status");
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, ctx.Request.Query["fieldValidation"], []);
+        var (obj, _) = Commit(t, ns, name, body, null, wc, null);
+        await WriteAsync(ctx, 201, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    private async Task ReplaceAsync(HttpContext ctx, ResourceType t, string? ns, string name, string? sub)
+    {
+        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        CheckTypeMeta(t, body);
+        var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+        var bodyName = body["metadata"]?["name"]?.GetValue<string>();
+        if (bodyName is not null && bodyName != name) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
+            throw ApiError.Conflict(t, name);
+        if (sub == "scale")
+        {
+            var replicas = body["spec"]?["replicas"]?.DeepClone();
+            var updated = (JsonObject)existing.Object.DeepClone();
+            ((JsonObject)updated["spec"]!)["replicas"] = replicas;
+            var wcs = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, null, []);
+            Commit(t, ns, name, updated, existing, wcs, null);
+            await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name) ?? existing)).ConfigureAwait(false);
+            return;
+        }
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), sub == "status", ctx.Request.Query["fieldValidation"], []);
+        var (obj, _) = Commit(t, ns, name, body, existing, wc, null);
+        await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    private async Task PatchAsync(HttpContext ctx, ResourceType t, string? ns, string name, string? sub)
+    {
+        var contentType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim();
+        var q = ctx.Request.Query;
+        var isApply = contentType == "application/apply-patch+yaml";
+        if (contentType is not ("application/json-patch+json" or "application/merge-patch+json" or "application/strategic-merge-patch+json" or "application/apply-patch+yaml"))
+            throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        var errors = new List<(string, string, string)>();
+        if (q.ContainsKey("force") && !isApply) errors.Add(("force", "Forbidden", "may not be specified for non-apply patch"));
+        var fieldManager = q["fieldManager"].ToString();
+        if (isApply && string.IsNullOrEmpty(fieldManager)) errors.Add(("fieldManager", "Required value", "is required for apply patch"));
+        if (fieldManager.Length > 128) errors.Add(("fieldManager", "Too long", "may not be more than 128 bytes"));
+        if (errors.Count > 0)
+        {
+            var msg = "PatchOptions.meta.k8s.io \"\" is invalid: " + string.Join(", ", errors.Select(e => $"{e.Item1}: {e.Item2}: {e.Item3}"));
+            throw new ApiError(422, "Invalid", msg, new JsonObject { ["group"] = "meta.k8s.io", ["kind"] = "PatchOptions", ["causes"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = $"{e.Item2}: {e.Item3}", ["field"] = e.Item1 }).ToArray()) });
+        }
+        if (sub == "scale" && !isApply)
+        {
+            var existingScale = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
+            var patchScale = await ReadBodyAsync(ctx).ConfigureAwait(false);
+            var scale = Scale(existingScale);
+            var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
+            var updated = (JsonObject)existingScale.Object.DeepClone();
+            ((JsonObject)updated["spec"]!)["replicas"] = patchedScale["spec"]?["replicas"]?.DeepClone();
+            Commit(t, ns, name, updated, existingScale, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, null, []), null);
+            await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name)!)).ConfigureAwait(false);
+            return;
+        }
+        var patch = await ReadBodyAsync(ctx).ConfigureAwait(false);
+        var existing = _store.Get(t, ns, name);
+        if (isApply)
+        {
+            if (patch is not JsonObject cfg) throw ApiError.BadRequest("an apply patch must be an object");
+            await ApplyAsync(ctx, t, ns, name, cfg, existing, sub).ConfigureAwait(false);
+            return;
+        }
+        if (existing is null) throw ApiError.NotFound(t, name);
+        var live = (JsonObject)existing.Object.DeepClone();
+        ((JsonObject)live["metadata"]!).Remove("managedFields");
+        live["apiVersion"] = t.GroupVersion;
+        live["kind"] = t.Kind;
+        JsonNode? patched = contentType switch
+        {
+            "application/json-patch+json" => patch is JsonArray ops
+                ? (ops.Count > 10000 ? throw new ApiError(413, "RequestEntityTooLarge", "The request is too large: too many operations in the JSON patch") : Patches.Json(live, ops))
+                : throw ApiError.BadRequest("json patch must be an array of operations"),
+            "application/merge-patch+json" => Patches.Merge(live, patch),
+            _ => t.Group.Length > 0 && ResourceTypes.All.All(r => r != t) ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
+        };
+        if (patched is not JsonObject result) throw ApiError.BadRequest("the patched object is not an object");
+        if (result["metadata"]?["resourceVersion"]?.GetValue<string>() is { } prv && prv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
+            throw ApiError.Conflict(t, name);
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), sub == "status", q["fieldValidation"], []);
+        var (obj, _) = Commit(t, ns, name, result, existing, wc, null);
+        await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    private static string RandomSuffix(int n)
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return new string(Enumerable.Range(0, n).Select(_ => alphabet[Random.Shared.Next(alphabet.Length)]).ToArray());
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>
+/// Server-side apply's field sets (contract S-2): a configuration flattened into owned paths, using the built-in
+/// list types (associative lists keyed by name, mountPath, containerPort+protocol, port+protocol, type, uid; finalizers
+/// as a set; every other list atomic). Paths are strings of segments ("f:spec", "k:{\"name\":\"web\"}", "v:\"x\"",
+/// ".") joined by '\n'.
+/// </summary>
+public static class FieldSets
+{
+    private const char Sep = '\n';
+    private static readonly HashSet<string> ServerMetadata = ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"];
+
+    /// <summary>The key fields of a list, "set" for set lists, or null for atomic lists.</summary>
+    public static string[]? ListKeys(IReadOnlyList<string> path, string field)
+    {
+        var parentIsContainer = path.Count >= 2 && path[^1].StartsWith("k:", StringComparison.Ordinal) && path[^2] is "f:containers" or "f:initContainers" or "f:ephemeralContainers";
+        return field switch
+        {
+            "containers" or "initContainers" or "ephemeralContainers" or "volumes" or "imagePullSecrets" => ["name"],
+            "env" when parentIsContainer => ["name"],
+            "volumeMounts" => ["mountPath"],
+            "volumeDevices" => ["devicePath"],
+            "ports" when parentIsContainer => ["containerPort", "protocol"],
+            "ports" when path.Count >= 1 && path[^1] == "f:spec" => ["port", "protocol"],
+            "conditions" => ["type"],
+            "ownerReferences" => ["uid"],
+            "finalizers" => ["$set"],
+            _ => null,
+        };
+    }
+
+    private static string KeySegment(JsonObject item, string[] keys)
+    {
+        var sb = new StringBuilder("k:{");
+        var first = true;
+        foreach (var k in keys.OrderBy(k => k, StringComparer.Ordinal))
+        {
+            var v = item[k]?.DeepClone() ?? (k == "protocol" ? JsonValue.Create("TCP") : null);
+            if (v is null) continue;
+            if (!first) sb.Append(',');
+            sb.Append(JsonSerializer.Serialize(k)).Append(':').Append(v.ToJsonString());
+            first = false;
+        }
+        return sb.Append('}').ToString();
+    }
+
+    /// <summary>The set of paths a configuration sets (server-managed metadata, apiVersion, kind and status excluded).</summary>
+    public static HashSet<string> Flatten(JsonObject obj)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (k, v) in obj)
+        {
+            if (k is "apiVersion" or "kind" or "status") continue;
+            if (k == "metadata" && v is JsonObject meta)
+            {
+                foreach (var (mk, mv) in meta)
+                    if (!ServerMetadata.Contains(mk)) Walk(mv, ["f:metadata", "f:" + mk], set);
+                continue;
+            }
+            Walk(v, ["f:" + k], set);
+        }
+        return set;
+    }
+
+    private static void Walk(JsonNode? node, List<string> path, HashSet<string> set)
+    {
+        switch (node)
+        {
+            case JsonObject o when o.Count > 0:
+                foreach (var (k, v) in o) Walk(v, [.. path, "f:" + k], set);
+                break;
+            case JsonArray a:
+            {
+                var field = path[^1].StartsWith("f:", StringComparison.Ordinal) ? path[^1][2..] : "";
+                var keys = ListKeys(path.Take(path.Count - 1).ToList(), field);
+                if (keys is null || a.Count == 0) { set.Add(string.Join(Sep, path)); break; }
+                foreach (var item in a)
+                {
+                    if (keys[0] == "$set") { set.Add(string.Join(Sep, [.. path, "v:" + (item?.ToJsonString() ?? "null")])); continue; }
+                    if (item is not JsonObject io) { set.Add(string.Join(Sep, path)); break; }
+                    var seg = KeySegment(io, keys);
+                    set.Add(string.Join(Sep, [.. path, seg, "."]));
+                    foreach (var (k, v) in io) Walk(v, [.. path, seg, "f:" + k], set);
+                }
+                break;
+            }
+            default:
+                set.Add(string.Join(Sep, path));
+                break;
+        }
+    }
+
+    /// <summary>The value at a path (an item for "." paths), or null when absent.</summary>
+    public static JsonNode? Get(JsonObject root, string path)
+    {
+        JsonNode? node = root;
+        var segs = path.Split(Sep);
+        for (var i = 0; i < segs.Length; i++)
+        {
+            var s = segs[i];
+            if (s == ".") return node;
+            if (node is null) return null;
+            if (s.StartsWith("f:", StringComparison.Ordinal)) node = node is JsonObject o ? o[s[2..]] : null;
+            else if (s.StartsWith("k:", StringComparison.Ordinal)) node = FindItem(node as JsonArray, s, segs, i);
+            else if (s.StartsWith("v:", StringComparison.Ordinal)) node = (node as JsonArray)?.FirstOrDefault(x => (x?.ToJsonString() ?? "null") == s[2..]);
+        }
+        return node;
+    }
+
+    private static JsonObject? FindItem(JsonArray? a, string seg, string[] segs, int i)
+    {
+        if (a is null) return null;
+        var want = JsonNode.Parse(seg[2..])!.AsObject();
+        var keys = want.Select(p => p.Key).ToArray();
+        return a.OfType<JsonObject>().FirstOrDefault(item => KeySegment(item, keys) == seg);
+    }
+
+    public static bool SameValue(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
+
+    /// <summary>Merges an applied configuration into the live object (S-3 step 3): associative items by key, new items appended, order kept.</summary>
+    public static JsonNode? Merge(JsonNode? live, JsonNode? config, List<string> path)
+    {
+        if (config is JsonObject co && live is JsonObject lo)
+        {
+            var result = (JsonObject)lo.DeepClone();
+            foreach (var (k, v) in co) result[k] = Merge(result[k]?.DeepClone(), v, [.. path, "f:" + k]);
+            return result;
+        }
+        if (config is JsonArray ca && live is JsonArray la)
+        {
+            var field = path.Count > 0 && path[^1].StartsWith("f:", StringComparison.Ordinal) ? path[^1][2..] : "";
+            var keys = ListKeys(path.Take(path.Count - 1).ToList(), field);
+            if (keys is null) return ca.DeepClone();
+            var result = (JsonArray)la.DeepClone();
+            foreach (var item in ca)
+            {
+                if (keys[0] == "$set")
+                {
+                    if (!result.Any(x => JsonNode.DeepEquals(x, item))) result.Add(item?.DeepClone());
+                    continue;
+                }
+                if (item is not JsonObject io) return ca.DeepClone();
+                var seg = KeySegment(io, keys);
+                var idx = result.Select((x, n) => (x, n)).FirstOrDefault(t => t.x is JsonObject xo && KeySegment(xo, keys) == seg);
+                if (idx.x is not null) result[idx.n] = Merge(idx.x.DeepClone(), io, [.. path, seg]);
+                else result.Add(io.DeepClone());
+            }
+            return result;
+        }
+        return config?.DeepClone();
+    }
+
+    /// <summary>Removes the given paths from an object (S-3 step 4): list items whose "." path is removed go whole when nothing under them is still owned.</summary>
+    public static void Remove(JsonObject root, IEnumerable<string> paths, HashSet<string> stillOwned)
+    {
+        foreach (var p in paths.OrderByDescending(p => p.Count(c => c == Sep)))
+        {
+            var segs = p.Split(Sep);
+            if (segs[^1] == ".")
+            {
+                var itemPrefix = string.Join(Sep, segs[..^1]) + Sep;
+                if (stillOwned.Any(o => o.StartsWith(itemPrefix, StringComparison.Ordinal))) continue;
+                var listPath = string.Join(Sep, segs[..^2]);
+                if (Get(root, listPath) is JsonArray list && Get(root, string.Join(Sep, segs[..^1]) + Sep + ".") is JsonNode item)
+                    list.Remove(item);
+                continue;
+            }
+            var parentPath = string.Join(Sep, segs[..^1]);
+            var parent = segs.Length == 1 ? root : Get(root, parentPath + (segs[^2].StartsWith("k:", StringComparison.Ordinal) ? Sep + "." : ""));
+            var last = segs[^1];
+            if (parent is JsonObject po && last.StartsWith("f:", StringComparison.Ordinal)) po.Remove(last[2..]);
+            else if (parent is JsonArray pa && last.StartsWith("v:", StringComparison.Ordinal))
+            {
+                var match = pa.FirstOrDefault(x => (x?.ToJsonString() ?? "null") == last[2..]);
+                if (match is not null) pa.Remove(match);
+            }
+        }
+    }
+
+    /// <summary>FieldsV1 JSON for a set of paths (S-6).</summary>
+    public static JsonObject ToFieldsV1(IEnumerable<string> paths)
+    {
+        var root = new JsonObject();
+        foreach (var p in paths.OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var node = root;
+            foreach (var seg in p.Split(Sep))
+            {
+                if (node[seg] is not JsonObject next) { next = new JsonObject(); node[seg] = next; }
+                node = next;
+            }
+        }
+        return root;
+    }
+
+    /// <summary>kubectl's display of a path: .spec.template.spec.containers[name="web"].image</summary>
+    public static string Display(string path)
+    {
+        var sb = new StringBuilder();
+        foreach (var seg in path.Split(Sep))
+        {
+            if (seg.StartsWith("f:", StringComparison.Ordinal)) sb.Append('.').Append(seg[2..]);
+            else if (seg.StartsWith("k:", StringComparison.Ordinal))
+            {
+                var o = JsonNode.Parse(seg[2..])!.AsObject();
+                sb.Append('[').Append(string.Join(',', o.Select(p => $"{p.Key}={p.Value!.ToJsonString()}"))).Append(']');
+            }
+            else if (seg.StartsWith("v:", StringComparison.Ordinal)) sb.Append('[').Append(seg[2..]).Append(']');
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,12 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>Numbers from JSON nodes whether they were parsed or built in code (JsonValue of int or long).</summary>
+internal static class JsonExtensions
+{
+    public static long AsLong(this JsonNode node) => long.Parse(node.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    public static int AsInt(this JsonNode node) => (int)node.AsLong();
+}

@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>Merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch (contract P-4).</summary>
+public static class Patches
+{
+    public static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject po) return patch?.DeepClone();
+        var result = target is JsonObject to ? (JsonObject)to.DeepClone() : new JsonObject();
+        foreach (var (k, v) in po)
+        {
+            if (v is null) result.Remove(k);
+            else result[k] = Merge(result[k]?.DeepClone(), v);
+        }
+        return result;
+    }
+
+    public static JsonNode Json(JsonNode doc, JsonArray ops)
+    {
+        var root = doc.DeepClone();
+        foreach (var op in ops)
+        {
+            if (op is not JsonObject o || o["op"]?.GetValue<string>() is not { } name || o["path"]?.GetValue<string>() is not { } path)
+                throw ApiError.BadRequest("the server rejected our request due to an error in our request");
+            switch (name)
+            {
+                case "add": Set(ref root, path, o["value"]?.DeepClone(), insert: true); break;
+                case "replace": Get(root, path); Set(ref root, path, o["value"]?.DeepClone(), insert: false); break;
+                case "remove": Remove(root, path); break;
+                case "copy": Set(ref root, path, Get(root, o["from"]!.GetValue<string>())?.DeepClone(), insert: true); break;
+                case "move":
+                    var from = o["from"]!.GetValue<string>();
+                    var value = Get(root, from)?.DeepClone();
+                    Remove(root, from);
+                    Set(ref root, path, value, insert: true);
+                    break;
+                case "test":
+                    if (!JsonNode.DeepEquals(Get(root, path), o["value"])) throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: testing value {path} failed");
+                    break;
+                default: throw ApiError.BadRequest($"unexpected operation \"{name}\"");
+            }
+        }
+        return root;
+    }
+
+    private static string[] Tokens(string path) =>
+        path.Length == 0 ? [] : path.TrimStart('/').Split('/').Select(t => t.Replace("~1", "/").Replace("~0", "~")).ToArray();
+
+    private static JsonNode? Get(JsonNode root, string path)
+    {
+        JsonNode? n = root;
+        foreach (var t in Tokens(path))
+        {
+            n = n switch
+            {
+                JsonObject o when o.ContainsKey(t) => o[t],
+                JsonArray a when int.TryParse(t, out var i) && i >= 0 && i < a.Count => a[i],
+                _ => throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\""),
+            };
+        }
+        return n;
+    }
+
+    private static void Set(ref JsonNode root, string path, JsonNode? value, bool insert)
+    {
+        var tokens = Tokens(path);
+        if (tokens.Length == 0) { root = value ?? new JsonObject(); return; }
+        var parent = Get(root, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0").Replace("/", "~1"))));
+        var last = tokens[^1];
+        switch (parent)
+        {
+            case JsonObject o: o[last] = value; break;
+            case JsonArray a when last == "-": a.Add(value); break;
+            case JsonArray a when int.TryParse(last, out var i) && i >= 0 && i <= a.Count:
+                if (insert) a.Insert(i, value); else a[i] = value;
+                break;
+            default: throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\"");
+        }
+    }
+
+    private static void Remove(JsonNode root, string path)
+    {
+        var tokens = Tokens(path);
+        var parent = Get(root, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0").Replace("/", "~1"))));
+        var last = tokens[^1];
+        switch (parent)
+        {
+            case JsonObject o when o.ContainsKey(last): o.Remove(last); break;
+            case JsonArray a when int.TryParse(last, out var i) && i >= 0 && i < a.Count: a.RemoveAt(i); break;
+            default: throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: doc is missing path: \"{path}\"");
+        }
+    }
+
+    private static string? MergeKey(string field) => field switch
+    {
+        "containers" or "initContainers" or "ephemeralContainers" or "volumes" or "env" or "imagePullSecrets" => "name",
+        "volumeMounts" => "mountPath",
+        "conditions" => "type",
+        "ownerReferences" => "uid",
+        _ => null,
+    };
+
+    /// <summary>Strategic merge patch on built-in kinds: maps merged, keyed lists merged by key, directives honoured.</summary>
+    public static JsonNode? Strategic(JsonNode? target, JsonNode? patch, bool service)
+    {
+        if (patch is not JsonObject po) return patch?.DeepClone();
+        if (po["$patch"]?.GetValue<string>() == "replace") { var r = (JsonObject)po.DeepClone(); r.Remove("$patch"); return r; }
+        if (po["$patch"]?.GetValue<string>() == "delete") return null;
+        var result = target is JsonObject to ? (JsonObject)to.DeepClone() : new JsonObject();
+        foreach (var (k, v) in po)
+        {
+            if (k.StartsWith("$setElementOrder/", StringComparison.Ordinal) || k == "$retainKeys" || k == "$patch") continue;
+            if (k.StartsWith("$deleteFromPrimitiveList/", StringComparison.Ordinal))
+            {
+                var list = k["$deleteFromPrimitiveList/".Length..];
+                if (result[list] is JsonArray arr && v is JsonArray del)
+                    foreach (var d in del) { var m = arr.FirstOrDefault(x => JsonNode.DeepEquals(x, d)); if (m is not null) arr.Remove(m); }
+                continue;
+            }
+            if (v is null) { result.Remove(k); continue; }
+            var key = k == "ports" ? (service ? "port" : "containerPort") : MergeKey(k);
+            if (v is JsonArray pa && key is not null && result[k] is JsonArray la)
+            {
+                var merged = (JsonArray)la.DeepClone();
+                foreach (var item in pa)
+                {
+                    if (item is not JsonObject io) { merged = (JsonArray)pa.DeepClone(); break; }
+                    var existing = merged.OfType<JsonObject>().FirstOrDefault(x => JsonNode.DeepEquals(x[key], io[key]));
+                    if (io["$patch"]?.GetValue<string>() == "delete") { if (existing is not null) merged.Remove(existing); continue; }
+                    if (existing is not null) merged[merged.IndexOf(existing)] = Strategic(existing.DeepClone(), io, service);
+                    else { var add = (JsonObject)io.DeepClone(); add.Remove("$patch"); merged.Add(add); }
+                }
+                result[k] = merged;
+            }
+            else result[k] = Strategic(result[k]?.DeepClone(), v, service);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>A resource the fake serves (one row of discovery).</summary>
+public sealed record ResourceType(string Group, string Version, string Plural, string Singular, string Kind, bool Namespaced, string[] ShortNames, string[] Categories, bool TracksGeneration)
+{
+    public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+    /// <summary>"deployments.apps" or "configmaps", as error messages name resources.</summary>
+    public string Qualified => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+}
+
+/// <summary>What the fake serves: the kinds of the contract's D-3 table plus storage, RBAC, policy, CRDs and Gateway API.</summary>
+public static class ResourceTypes
+{
+    private static ResourceType R(string g, string v, string plural, string kind, bool ns, string[]? shorts = null, string[]? cats = null, bool gen = false) =>
+        new(g, v, plural, kind.ToLowerInvariant(), kind, ns, shorts ?? [], cats ?? [], gen);
+
+    public static readonly IReadOnlyList<ResourceType> All =
+    [
+        R("", "v1", "namespaces", "Namespace", false, ["ns"]),
+        R("", "v1", "configmaps", "ConfigMap", true, ["cm"]),
+        R("", "v1", "secrets", "Secret", true),
+        R("", "v1", "services", "Service", true, ["svc"], ["all"]),
+        R("", "v1", "pods", "Pod", true, ["po"], ["all"]),
+        R("", "v1", "serviceaccounts", "ServiceAccount", true, ["sa"]),
+        R("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, ["pvc"]),
+        R("", "v1", "persistentvolumes", "PersistentVolume", false, ["pv"]),
+        R("", "v1", "nodes", "Node", false, ["no"]),
+        R("", "v1", "events", "Event", true, ["ev"]),
+        R("", "v1", "endpoints", "Endpoints", true, ["ep"]),
+        R("apps", "v1", "deployments", "Deployment", true, ["deploy"], ["all"], true),
+        R("apps", "v1", "replicasets", "ReplicaSet", true, ["rs"], ["all"], true),
+        R("apps", "v1", "statefulsets", "StatefulSet", true, ["sts"], ["all"], true),
+        R("apps", "v1", "daemonsets", "DaemonSet", true, ["ds"], ["all"], true),
+        R("apps", "v1", "controllerrevisions", "ControllerRevision", true),
+        R("networking.k8s.io", "v1", "ingresses", "Ingress", true, ["ing"], null, true),
+        R("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
+        R("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, ["netpol"], null, true),
+        R("batch", "v1", "jobs", "Job", true, null, ["all"], true),
+        R("batch", "v1", "cronjobs", "CronJob", true, ["cj"], ["all"], true),
+        R("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, ["sc"]),
+        R("storage.k8s.io", "v1", "csidrivers", "CSIDriver", false),
+        R("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+        R("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
+        R("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+        R("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+        R("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, ["pdb"], null, true),
+        R("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, ["crd", "crds"], null, true),
+        R("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, null, null, true),
+        R("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true, ["gtw"], null, true),
+        R("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false, ["gc"], null, true),
+    ];
+
+    public static ResourceType? Find(string group, string version, string plural) =>
+        All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+
+    public static ResourceType? ByKind(string apiVersion, string kind) =>
+        All.FirstOrDefault(r => r.GroupVersion == apiVersion && r.Kind == kind);
+
+    public static IEnumerable<string> Groups => All.Where(r => r.Group.Length > 0).Select(r => r.Group).Distinct();
+
+    public static JsonObject ApiVersions(string serverAddress) => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
+    };
+
+    public static JsonObject GroupList()
+    {
+        var groups = new JsonArray();
+        foreach (var g in Groups)
+        {
+            var gv = new JsonObject { ["groupVersion"] = $"{g}/v1", ["version"] = "v1" };
+            groups.Add(new JsonObject { ["name"] = g, ["versions"] = new JsonArray(gv), ["preferredVersion"] = gv.DeepClone() });
+        }
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
+
+    public static JsonObject ResourceList(string groupVersion)
+    {
+        var resources = new JsonArray();
+        foreach (var r in All.Where(r => r.GroupVersion == groupVersion))
+        {
+            var verbs = r.Namespaced || r.Kind != "Namespace"
+                ? new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+                : new JsonArray("create", "delete", "get", "list", "patch", "update", "watch");
+            var entry = new JsonObject { ["name"] = r.Plural, ["singularName"] = r.Singular, ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = verbs };
+            if (r.ShortNames.Length > 0) entry["shortNames"] = new JsonArray(r.ShortNames.Select(s => (JsonNode?)s).ToArray());
+            if (r.Categories.Length > 0) entry["categories"] = new JsonArray(r.Categories.Select(s => (JsonNode?)s).ToArray());
+            resources.Add(entry);
+            if (r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node")
+                resources.Add(new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
+            if (r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet")
+                resources.Add(new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") });
+        }
+        return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
+    }
+
+    public static JsonObject OpenApiRoot()
+    {
+        var paths = new JsonObject { ["api/v1"] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/api/v1?hash=FAKE1" } };
+        foreach (var g in Groups) paths[$"apis/{g}/v1"] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/apis/{g}/v1?hash=FAKE1" };
+        return new JsonObject { ["paths"] = paths };
+    }
+
+    public static JsonObject OpenApiGroup(string groupVersion)
+    {
+        var paths = new JsonObject();
+        foreach (var r in All.Where(r => r.GroupVersion == groupVersion))
+        {
+            var prefix = r.Group.Length == 0 ? "/api/v1" : $"/apis/{r.Group}/v1";
+            var path = r.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{r.Plural}/{{name}}" : $"{prefix}/{r.Plural}/{{name}}";
+            paths[path] = new JsonObject
+            {
+                ["patch"] = new JsonObject
+                {
+                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = r.Group, ["version"] = r.Version, ["kind"] = r.Kind },
+                    ["parameters"] = new JsonArray(new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }),
+                },
+            };
+        }
+        return new JsonObject { ["openapi"] = "3.0.0", ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.4" }, ["paths"] = paths };
+    }
+}

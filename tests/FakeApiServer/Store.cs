@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace FakeApiServer;
+
+/// <summary>One manager's entry in managedFields.</summary>
+public sealed class ManagedEntry
+{
+    public required string Manager { get; init; }
+    public required string Operation { get; init; }
+    public required string ApiVersion { get; init; }
+    public string? Subresource { get; init; }
+    public string Time { get; set; } = "";
+    public HashSet<string> Fields { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A stored object with its field ownership.</summary>
+public sealed class StoredObject
+{
+    public required ResourceType Type { get; init; }
+    public required JsonObject Object { get; set; }
+    public List<ManagedEntry> Managed { get; set; } = [];
+    public string? Namespace => Object["metadata"]?["namespace"]?.GetValue<string>();
+    public string Name => Object["metadata"]!["name"]!.GetValue<string>();
+    public string Uid => Object["metadata"]?["uid"]?.GetValue<string>() ?? "";
+}
+
+/// <summary>A change, kept for watch resume.</summary>
+public sealed record Change(long ResourceVersion, string Type, ResourceType ResourceType, JsonObject Object, JsonObject? Previous);
+
+/// <summary>
+/// The object store: one resourceVersion counter for everything (M-1), a bounded history of changes for watch
+/// resume (W-4), and subscribers that receive every change as it is committed. One lock keeps it simple.
+/// </summary>
+public sealed class Store
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
+    private readonly LinkedList<Change> _history = new();
+    private readonly List<Channel<Change>> _subscribers = [];
+    private readonly Dictionary<string, int> _writes = new(StringComparer.Ordinal);
+    private readonly int _historyLimit;
+    private long _rv = 100;
+
+    public Store(int historyLimit) => _historyLimit = historyLimit;
+
+    public object Gate => _gate;
+
+    public long ResourceVersion { get { lock (_gate) return _rv; } }
+
+    /// <summary>The oldest resourceVersion a watch can resume from.</summary>
+    public long OldestResumable { get { lock (_gate) return _history.First?.Value.ResourceVersion - 1 ?? _rv; } }
+
+    public static string Key(ResourceType t, string? ns, string name) => $"{t.Qualified}/{ns}/{name}";
+
+    public StoredObject? Get(ResourceType t, string? ns, string name)
+    {
+        lock (_gate) return _objects.GetValueOrDefault(Key(t, ns, name));
+    }
+
+    public List<StoredObject> List(ResourceType t, string? ns)
+    {
+        lock (_gate)
+            return _objects.Values.Where(o => o.Type == t && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public List<StoredObject> All()
+    {
+        lock (_gate) return _objects.Values.ToList();
+    }
+
+    public int WritesFor(string plural, string? ns, string name)
+    {
+        lock (_gate) return _writes.Where(w => w.Key.StartsWith(plural + "/", StringComparison.Ordinal) || w.Key.StartsWith(plural + ".", StringComparison.Ordinal))
+            .Where(w => w.Key.EndsWith($"/{ns}/{name}", StringComparison.Ordinal)).Sum(w => w.Value);
+    }
+
+    /// <summary>Stores an object (create or update), stamping a new resourceVersion, and tells watchers.</summary>
+    public JsonObject Put(StoredObject stored, string eventType, JsonObject? previous)
+    {
+        lock (_gate)
+        {
+            var rv = ++_rv;
+            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
+            var key = Key(stored.Type, stored.Namespace, stored.Name);
+            _objects[key] = stored;
+            _writes[key] = _writes.GetValueOrDefault(key) + 1;
+            Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
+            return Render(stored);
+        }
+    }
+
+    /// <summary>Removes an object; the DELETED event carries its last state with the deletion's resourceVersion.</summary>
+    public JsonObject? Remove(ResourceType t, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            var key = Key(t, ns, name);
+            if (!_objects.Remove(key, out var stored)) return null;
+            var rv = ++_rv;
+            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
+            var last = Render(stored);
+            Publish(new Change(rv, "DELETED", t, last, null));
+            return last;
+        }
+    }
+
+    private void Publish(Change change)
+    {
+        _history.AddLast(change);
+        while (_history.Count > _historyLimit) _history.RemoveFirst();
+        foreach (var s in _subscribers) s.Writer.TryWrite(change);
+    }
+
+    /// <summary>Subscribes to changes after <paramref name="afterRv"/>; returns null when that version is older than the history kept.</summary>
+    public (Channel<Change> Channel, List<Change> Backlog)? Subscribe(long afterRv)
+    {
+        lock (_gate)
+        {
+            if (_history.First is { } first && afterRv < first.Value.ResourceVersion - 1) return null;
+            if (_history.First is null && afterRv < _rv) { /* nothing happened since the store started: fine */ }
+            var backlog = _history.Where(c => c.ResourceVersion > afterRv).ToList();
+            var ch = Channel.CreateUnbounded<Change>();
+            _subscribers.Add(ch);
+            return (ch, backlog);
+        }
+    }
+
+    public void Unsubscribe(Channel<Change> ch)
+    {
+        lock (_gate) _subscribers.Remove(ch);
+    }
+
+    /// <summary>The object as served: with managedFields rendered (S-6) and kind/apiVersion set.</summary>
+    public static JsonObject Render(StoredObject s)
+    {
+        var o = (JsonObject)s.Object.DeepClone();
+        o["apiVersion"] = s.Type.GroupVersion;
+        o["kind"] = s.Type.Kind;
+        var meta = (JsonObject)o["metadata"]!;
+        if (s.Managed.Count > 0)
+        {
+            var arr = new JsonArray();
+            foreach (var m in s.Managed)
+            {
+                var e = new JsonObject { ["manager"] = m.Manager, ["operation"] = m.Operation, ["apiVersion"] = m.ApiVersion, ["time"] = m.Time, ["fieldsType"] = "FieldsV1", ["fieldsV1"] = FieldSets.ToFieldsV1(m.Fields) };
+                if (m.Subresource is not null) e["subresource"] = m.Subresource;
+                arr.Add(e);
+            }
+            meta["managedFields"] = arr;
+        }
+        else meta.Remove("managedFields");
+        // Put metadata, spec, status in the usual order.
+        var ordered = new JsonObject();
+        foreach (var k in new[] { "apiVersion", "kind", "metadata" }) if (o.TryGetPropertyValue(k, out var v)) { o.Remove(k); ordered[k] = v; }
+        foreach (var p in o.ToList()) { o.Remove(p.Key); ordered[p.Key] = p.Value; }
+        return ordered;
+    }
+}
