@@ -33,7 +33,7 @@ public static partial class Admission
     /// </summary>
     public static JsonObject Decode(ResourceType t, JsonObject body, string? fieldValidation, List<string> warnings)
     {
-        if (!Models.Value.TryGetValue(t.GroupVersion + "|" + t.Kind, out var model)) return body;
+        if (!Models.Value.TryGetValue(t.GroupVersion + "|" + t.Kind, out var model)) return body.Normalize();
         var text = body.ToJsonString();
         object? typed;
         try
@@ -52,7 +52,7 @@ public static partial class Admission
         {
             throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: {e.Message.Split(". Path", 2)[0]}");
         }
-        return JsonSerializer.SerializeToNode(typed, model, Options.Value.Lenient)!.AsObject();
+        return JsonNode.Parse(JsonSerializer.Serialize(typed, model, Options.Value.Lenient))!.AsObject();
     }
 
     // ------------------------------------------------------------------ defaulting (M-5)
@@ -175,6 +175,7 @@ public static partial class Admission
         ps["securityContext"] ??= new JsonObject();
         foreach (var c in (ps["containers"] as JsonArray ?? []).Concat(ps["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
         {
+            c["resources"] ??= new JsonObject();
             c["terminationMessagePath"] ??= "/dev/termination-log";
             c["terminationMessagePolicy"] ??= "File";
             var image = c["image"]?.GetValue<string>() ?? "";

@@ -62,12 +62,12 @@ public sealed partial class Api
                     || (t.Kind == "Deployment" && !JsonNode.DeepEquals(old["metadata"]?["annotations"], result["metadata"]?["annotations"]));
                 if (specChanged) ((JsonObject)result["metadata"]!)["generation"] = (old["metadata"]?["generation"]?.AsLong() ?? 0) + 1;
             }
+            result = result.Normalize();
             List<ManagedEntry> managed;
             if (clearManaged) managed = [];
             else if (managedOverride is not null) managed = managedOverride;
             else if (existing is null) managed = [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded) }];
             else managed = UpdateOwnership(t, existing, result, wc);
-
             if (existing is not null)
             {
                 var a = (JsonObject)old!.DeepClone(); ((JsonObject)a["metadata"]!).Remove("resourceVersion");

@@ -104,6 +104,7 @@ internal sealed class Controllers
         lock (_store.Gate)
         {
             var live = _store.Get(o.Type, o.Namespace, o.Name);
+            status = status.Normalize();
             if (live is null || JsonNode.DeepEquals(live.Object["status"], status)) return;
             var copy = new StoredObject { Type = live.Type, Object = (JsonObject)live.Object.DeepClone(), Managed = live.Managed };
             copy.Object["status"] = status;

@@ -71,6 +71,9 @@ public sealed class FakeCluster : IAsyncDisposable
     }
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Cancelled when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
     public int Port => BaseUri.Port;
     public FaultOptions Faults => Options.Faults;
     public FakeClusterOptions Options { get; }

@@ -22,8 +22,6 @@ for (var i = 0; i < args.Length; i++)
 await using var cluster = await FakeCluster.StartAsync(options);
 if (kubeconfig is not null) cluster.WriteKubeConfig(kubeconfig);
 Console.WriteLine($"Listening on {cluster.BaseUri.ToString().TrimEnd('/')}");
-using var done = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.Cancel();
-try { await Task.Delay(Timeout.Infinite, done.Token); } catch (OperationCanceledException) { }
+try { await Task.Delay(Timeout.Infinite, cluster.Stopping); } catch (OperationCanceledException) { }
+Console.WriteLine("Stopping");
 return 0;

@@ -81,6 +81,7 @@ public sealed class Store
         lock (_gate)
         {
             var rv = ++_rv;
+            stored.Object = stored.Object.Normalize();
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
             var key = Key(stored.Type, stored.Namespace, stored.Name);
             _objects[key] = stored;
