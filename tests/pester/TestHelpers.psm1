@@ -60,10 +60,16 @@ function Invoke-KoKubectl {
 }
 
 function Invoke-KoChildPwsh {
-    <# Runs a command in a fresh child PowerShell of the same version; returns its output lines. #>
-    param([Parameter(Mandatory)] [string] $Command)
-    $out = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command 2>&1
-    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    <# Runs a command in a fresh child PowerShell of the same version, with extra environment variables; returns its output. #>
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{})
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $out = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    } finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
 }
 
 function Invoke-KoCaptured {

@@ -49,7 +49,7 @@ Describe 'Connect-KoCluster' {
     It 'says how to connect when there is no kubeconfig anywhere' {
         $home2 = Join-Path $TestDrive 'emptyhome'
         New-Item -ItemType Directory $home2 | Out-Null
-        $r = Invoke-KoChildPwsh "`$env:HOME = '$home2'; `$env:KUBECONFIG = `$null; Import-Module '$env:KO_MODULE'; try { Connect-KoCluster -ErrorAction Stop } catch { 'ID=' + `$_.FullyQualifiedErrorId; 'ACTION=' + `$_.ErrorDetails.RecommendedAction; 'CAT=' + `$_.CategoryInfo.Category }"
+        $r = Invoke-KoChildPwsh -Environment @{ HOME = $home2; KUBECONFIG = $null } "Import-Module '$env:KO_MODULE'; try { Connect-KoCluster -ErrorAction Stop } catch { 'ID=' + `$_.FullyQualifiedErrorId; 'ACTION=' + `$_.ErrorDetails.RecommendedAction; 'CAT=' + `$_.CategoryInfo.Category }"
         $r.Output | Should -Match 'ID=NoKubeConfig'
         $r.Output | Should -Match 'ACTION=Connect with Connect-KoCluster -KubeConfig'
         $r.Output | Should -Match 'CAT=ObjectNotFound'
