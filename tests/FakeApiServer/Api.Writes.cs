@@ -87,7 +87,7 @@ public sealed partial class Api
                 _store.Remove(t, ns, name);
                 return (Store.Render(stored), true);
             }
-            return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!)), true);
+            return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!), clientWrite: wc.Manager != Controllers.Manager), true);
         }
     }
 

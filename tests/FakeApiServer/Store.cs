@@ -69,14 +69,15 @@ public sealed class Store
         lock (_gate) return _objects.Values.ToList();
     }
 
+    /// <summary>How many client writes (not the simulated controllers') really changed the object.</summary>
     public int WritesFor(string plural, string? ns, string name)
     {
         lock (_gate) return _writes.Where(w => w.Key.StartsWith(plural + "/", StringComparison.Ordinal) || w.Key.StartsWith(plural + ".", StringComparison.Ordinal))
             .Where(w => w.Key.EndsWith($"/{ns}/{name}", StringComparison.Ordinal)).Sum(w => w.Value);
     }
 
-    /// <summary>Stores an object (create or update), stamping a new resourceVersion, and tells watchers.</summary>
-    public JsonObject Put(StoredObject stored, string eventType, JsonObject? previous)
+    /// <summary>Stores an object (create or update), stamping a new resourceVersion, and tells watchers. Client writes are counted (controllers' are not).</summary>
+    public JsonObject Put(StoredObject stored, string eventType, JsonObject? previous, bool clientWrite = false)
     {
         lock (_gate)
         {
@@ -85,7 +86,7 @@ public sealed class Store
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
             var key = Key(stored.Type, stored.Namespace, stored.Name);
             _objects[key] = stored;
-            _writes[key] = _writes.GetValueOrDefault(key) + 1;
+            if (clientWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
             Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
             return Render(stored);
         }
