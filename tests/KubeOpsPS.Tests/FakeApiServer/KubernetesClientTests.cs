@@ -141,8 +141,7 @@ public sealed class KubernetesClientTests : IClassFixture<FakeClusterFixture>, I
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var watch = Task.Run(async () =>
         {
-            var resp = _k.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(ns, watch: true, cancellationToken: cts.Token);
-            await foreach (var (type, item) in resp.WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token))
+            await foreach (var (type, item) in _k.CoreV1.WatchListNamespacedConfigMapAsync(ns, cancellationToken: cts.Token))
             {
                 lock (events) events.Add((type, item.Metadata.Name));
                 if (item.Metadata.Name == "b" && type == WatchEventType.Modified) { got.TrySetResult(); break; }
