@@ -252,13 +252,22 @@ public static partial class Admission
                     if (o["data"]?["tls.crt"] is null) e.Required("data[tls.crt]");
                     if (o["data"]?["tls.key"] is null) e.Required("data[tls.key]");
                 }
+                if (stype == "kubernetes.io/basic-auth" && o["data"]?["username"] is null && o["data"]?["password"] is null)
+                    e.Required("data[username]", "");
+                if (stype == "kubernetes.io/dockerconfigjson")
+                {
+                    if (o["data"]?[".dockerconfigjson"]?.GetValue<string>() is not { } dcj) e.Required("data[.dockerconfigjson]");
+                    else
+                    {
+                        try { JsonNode.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(dcj))); }
+                        catch (Exception x) when (x is JsonException or FormatException) { e.Invalid("data[.dockerconfigjson]", "<secret contents redacted>", x.Message); }
+                    }
+                }
                 if (old is not null && old["type"]?.GetValue<string>() != stype) e.Invalid("type", stype, "field is immutable");
-                foreach (var (k, _) in o["data"] as JsonObject ?? []) if (!ConfigKey().IsMatch(k)) e.Invalid("data", k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
-                if (old?["immutable"]?.GetValue<bool>() == true && !JsonNode.DeepEquals(old["data"], o["data"])) e.Forbidden("data", "field is immutable when `immutable` is set");
+                ValidateData(o, old, e);
                 break;
             case "ConfigMap":
-                foreach (var (k, _) in o["data"] as JsonObject ?? []) if (!ConfigKey().IsMatch(k)) e.Invalid("data", k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
-                if (old?["immutable"]?.GetValue<bool>() == true && !JsonNode.DeepEquals(old["data"], o["data"])) e.Forbidden("data", "field is immutable when `immutable` is set");
+                ValidateData(o, old, e);
                 break;
             case "PersistentVolumeClaim":
                 var modes = spec?["accessModes"] as JsonArray;
@@ -279,6 +288,24 @@ public static partial class Admission
         if (e.Count > 0) throw ApiError.Invalid(t, name, e);
     }
 
+    /// <summary>ConfigMap and Secret data: keys, total size, and the immutable flag (V-2, V-8).</summary>
+    private static void ValidateData(JsonObject o, JsonObject? old, Errors e)
+    {
+        long size = 0;
+        foreach (var field in new[] { "data", "binaryData" })
+            foreach (var (k, v) in o[field] as JsonObject ?? [])
+            {
+                if (k.Length > 253 || !ConfigKey().IsMatch(k)) e.Invalid($"{field}[{k}]", k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+                size += k.Length + (v?.ToJsonString().Length ?? 0);
+            }
+        if (size > 1024 * 1024) e.Add(("data", "Too long", "must have at most 1048576 bytes"));
+        if (old?["immutable"]?.GetValue<bool>() == true)
+        {
+            if (!JsonNode.DeepEquals(old["data"], o["data"]) || !JsonNode.DeepEquals(old["binaryData"], o["binaryData"])) e.Forbidden("data", "field is immutable when `immutable` is set");
+            if (o["immutable"]?.GetValue<bool>() != true) e.Forbidden("immutable", "field is immutable when `immutable` is set");
+        }
+    }
+
     private static bool ValidKey(string k)
     {
         var slash = k.IndexOf('/');
@@ -286,6 +313,10 @@ public static partial class Admission
         if (slash >= 0 && (slash == 0 || slash > 253 || !Dns1123Subdomain().IsMatch(k[..slash]))) return false;
         return n.Length is > 0 and <= 63 && QualifiedName().IsMatch(n);
     }
+
+    /// <summary>IANA_SVC_NAME: at most 15 lowercase alphanumerics and '-', at least one letter, no '-' at either end, no "--".</summary>
+    private static bool IanaSvcName(string s) =>
+        s.Length is > 0 and <= 15 && Dns1123Label().IsMatch(s) && s.Any(char.IsLetter) && !s.Contains("--", StringComparison.Ordinal);
 
     private static void ValidateName(string kind, string name, string field, Errors e)
     {
@@ -380,7 +411,7 @@ public static partial class Admission
             {
                 var cp = p?["containerPort"]?.AsInt() ?? 0;
                 if (cp is < 1 or > 65535) e.Invalid($"{cf}.ports[{j}].containerPort", cp, "must be between 1 and 65535, inclusive");
-                if (p?["name"]?.GetValue<string>() is { } pn && (pn.Length > 15 || !Dns1123Label().IsMatch(pn) || !pn.Any(char.IsLetter) || pn.Contains("--") || !portNames.Add(pn)))
+                if (p?["name"]?.GetValue<string>() is { } pn && (!IanaSvcName(pn) || !portNames.Add(pn)))
                     e.Invalid($"{cf}.ports[{j}].name", pn, "must be no more than 15 characters, contain only lowercase alphanumerics and '-', contain at least one letter, and be unique");
             }
             foreach (var (m, j) in (c?["volumeMounts"] as JsonArray ?? []).Select((m, j) => (m, j)))
@@ -416,6 +447,8 @@ public static partial class Admission
             }
             if (p?["targetPort"] is { } tp && tp.GetValueKind() == JsonValueKind.Number && tp.AsInt() is < 1 or > 65535)
                 e.Invalid($"spec.ports[{i}].targetPort", tp.AsInt(), "must be between 1 and 65535, inclusive");
+            else if (p?["targetPort"] is { } tps && tps.GetValueKind() == JsonValueKind.String && !IanaSvcName(tps.GetValue<string>()))
+                e.Invalid($"spec.ports[{i}].targetPort", tps.GetValue<string>(), "must contain only lowercase alphanumeric characters and '-', at least one letter, no more than 15 characters, and no '-' at either end or '--'");
         }
         if (oldSpec?["clusterIP"] is { } oip && spec?["clusterIP"] is { } nip && oip.GetValue<string>() != nip.GetValue<string>())
             e.Invalid("spec.clusterIPs[0]", nip.GetValue<string>(), "may not change once set");

@@ -15,7 +15,7 @@ public sealed partial class Api
         if ((ctx.Request.ContentLength ?? 0) > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
             opts = await ReadBodyAsync(ctx).ConfigureAwait(false) as JsonObject;
         var propagation = ctx.Request.Query["propagationPolicy"].FirstOrDefault() ?? opts?["propagationPolicy"]?.GetValue<string>() ?? "Background";
-        var dryRun = DryRun(ctx) || (opts?["dryRun"] as JsonArray)?.Any(v => v?.GetValue<string>() == "All") == true;
+        var dryRun = DryRun(ctx, "DeleteOptions") || (opts?["dryRun"] as JsonArray)?.Any(v => v?.GetValue<string>() == "All") == true;
         if (opts?["preconditions"] is JsonObject pre)
         {
             if (pre["uid"]?.GetValue<string>() is { } uid && uid != existing.Uid) throw new ApiError(409, "Conflict", $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Uid}");
@@ -42,11 +42,14 @@ public sealed partial class Api
         {
             var meta = (JsonObject)existing.Object["metadata"]!;
             var finalizers = meta["finalizers"] as JsonArray ?? [];
-            if (existing.Type.Kind == "Namespace" || finalizers.Count > 0)
+            var foreground = propagation == "Foreground" && existing.Type.Kind != "Namespace";
+            if (existing.Type.Kind == "Namespace" || finalizers.Count > 0 || foreground)
             {
                 if (meta["deletionTimestamp"] is not null) return Store.Render(existing);
                 var copy = new StoredObject { Type = existing.Type, Object = (JsonObject)existing.Object.DeepClone(), Managed = existing.Managed };
                 var cm = (JsonObject)copy.Object["metadata"]!;
+                // Foreground: the garbage collector deletes the dependents, then removes this finalizer (M-12).
+                if (foreground) ((JsonArray)(cm["finalizers"] ??= new JsonArray())).Add("foregroundDeletion");
                 cm["deletionTimestamp"] = Now();
                 cm["deletionGracePeriodSeconds"] = 0;
                 if (existing.Type.TracksGeneration) cm["generation"] = (cm["generation"]?.AsLong() ?? 0) + 1;
@@ -60,6 +63,7 @@ public sealed partial class Api
                     var copy = new StoredObject { Type = dep.Type, Object = (JsonObject)dep.Object.DeepClone(), Managed = dep.Managed };
                     var refs = (JsonArray)copy.Object["metadata"]!["ownerReferences"]!;
                     foreach (var r in refs.Where(r => r?["uid"]?.GetValue<string>() == existing.Uid).ToList()) refs.Remove(r);
+                    if (refs.Count == 0) ((JsonObject)copy.Object["metadata"]!).Remove("ownerReferences");
                     _store.Put(copy, "MODIFIED", Store.Render(dep));
                 }
             }
@@ -70,9 +74,18 @@ public sealed partial class Api
     private async Task DeleteCollectionAsync(HttpContext ctx, ResourceType t, string? ns)
     {
         var labels = Selectors.Labels(ctx.Request.Query["labelSelector"]);
+        var fields = Selectors.Fields(ctx.Request.Query["fieldSelector"], t);
+        var propagation = ctx.Request.Query["propagationPolicy"].FirstOrDefault() ?? "Background";
+        var dryRun = DryRun(ctx, "DeleteOptions");
         var items = new JsonArray();
-        foreach (var o in _store.List(t, ns).Where(o => labels(Store.Render(o))))
-            if (Delete(o) is { } d) items.Add(d);
+        foreach (var o in _store.List(t, ns).Where(o => Store.Render(o) is var r && labels(r) && fields(r)))
+        {
+            var d = dryRun ? Store.Render(o) : Delete(o, propagation);
+            if (d is null) continue;
+            d.Remove("kind");
+            d.Remove("apiVersion");
+            items.Add(d);
+        }
         await WriteAsync(ctx, 200, new JsonObject { ["kind"] = t.Kind + "List", ["apiVersion"] = t.GroupVersion, ["metadata"] = new JsonObject(), ["items"] = items }).ConfigureAwait(false);
     }
 }

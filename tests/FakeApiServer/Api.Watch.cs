@@ -67,7 +67,7 @@ public sealed partial class Api
                 else
                 {
                     using var tick = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                    tick.CancelAfter(TimeSpan.FromMilliseconds(250));
+                    tick.CancelAfter(TimeSpan.FromMilliseconds(Math.Clamp(_options.BookmarkInterval.TotalMilliseconds / 2, 20, 250)));
                     try
                     {
                         if (await channel.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false)) channel.Reader.TryRead(out change);
@@ -78,7 +78,7 @@ public sealed partial class Api
                 }
                 if (change is null)
                 {
-                    if (bookmarks && DateTime.UtcNow - lastBookmark > TimeSpan.FromSeconds(5))
+                    if (bookmarks && DateTime.UtcNow - lastBookmark >= _options.BookmarkInterval)
                     {
                         lastBookmark = DateTime.UtcNow;
                         await WriteLineAsync(ctx, new JsonObject { ["type"] = "BOOKMARK", ["object"] = new JsonObject { ["kind"] = t.Kind, ["apiVersion"] = t.GroupVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) } } }).ConfigureAwait(false);

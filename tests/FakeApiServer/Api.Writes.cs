@@ -49,11 +49,13 @@ public sealed partial class Api
                 meta["uid"] = Guid.NewGuid().ToString();
                 meta["creationTimestamp"] = Now();
                 if (t.TracksGeneration) meta["generation"] = 1; else meta.Remove("generation");
+                if (t.Kind == "Namespace") result["status"] = new JsonObject { ["phase"] = "Active" };
             }
             ((JsonObject)result["metadata"]!).Remove("resourceVersion");
             if (!wc.IsStatus)
             {
                 Admission.Default(t, result);
+                if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old);
             }
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
@@ -87,28 +89,69 @@ public sealed partial class Api
                 _store.Remove(t, ns, name);
                 return (Store.Render(stored), true);
             }
-            return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!), clientWrite: wc.Manager != Controllers.Manager), true);
+            return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!), countWrite: !wc.Internal), true);
+        }
+    }
+
+    private int _nextClusterIp = 10;
+
+    /// <summary>
+    /// Service allocation as the registry does it (M-5): a clusterIP from 10.96.0.0/12 unless headless or ExternalName,
+    /// and a free nodePort in 30000-32767 for NodePort and LoadBalancer ports. Updates that omit them keep the old values.
+    /// </summary>
+    private void AllocateService(JsonObject svc, JsonObject? old)
+    {
+        if (svc["spec"] is not JsonObject spec) return;
+        var type = spec["type"]?.GetValue<string>() ?? "ClusterIP";
+        if (type == "ExternalName") return;
+        if (spec["clusterIP"] is null && old?["spec"]?["clusterIP"] is { } oldIp)
+        {
+            spec["clusterIP"] = oldIp.DeepClone();
+            spec["clusterIPs"] = old["spec"]?["clusterIPs"]?.DeepClone();
+        }
+        if (string.IsNullOrEmpty(spec["clusterIP"]?.GetValue<string>()))
+        {
+            var n = Interlocked.Increment(ref _nextClusterIp);
+            spec["clusterIP"] = $"10.96.{n / 250}.{n % 250 + 1}";
+        }
+        spec["clusterIPs"] ??= new JsonArray(spec["clusterIP"]!.GetValue<string>());
+        if (type is not ("NodePort" or "LoadBalancer")) return;
+        var used = _store.List(ResourceTypes.Find("", "v1", "services")!, null)
+            .SelectMany(s => s.Object["spec"]?["ports"] as JsonArray ?? []).Select(p => p?["nodePort"]?.AsInt() ?? 0).ToHashSet();
+        var oldPorts = old?["spec"]?["ports"] as JsonArray ?? [];
+        foreach (var p in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (p["nodePort"] is not null) continue;
+            var keep = oldPorts.OfType<JsonObject>().FirstOrDefault(o => o["port"]?.AsInt() == p["port"]?.AsInt() && o["nodePort"] is not null);
+            if (keep is not null) { p["nodePort"] = keep["nodePort"]!.DeepClone(); continue; }
+            var port = 30000 + Random.Shared.Next(2768);
+            while (used.Contains(port)) port = port == 32767 ? 30000 : port + 1;
+            used.Add(port);
+            p["nodePort"] = port;
         }
     }
 
     private static bool SameOwnership(List<ManagedEntry> a, List<ManagedEntry> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.Manager == p.Second.Manager && p.First.Operation == p.Second.Operation && p.First.Subresource == p.Second.Subresource && p.First.Fields.SetEquals(p.Second.Fields));
 
-    /// <summary>Updates (PUT, patches, POST) by a manager take the fields they changed from everyone else (S-5).</summary>
+    /// <summary>
+    /// Updates (PUT, patches, POST) by a manager take the fields they changed from everyone else (S-5). Writes to
+    /// /status track status fields under an entry with subresource "status"; /scale writes under "scale".
+    /// </summary>
     private static List<ManagedEntry> UpdateOwnership(ResourceType t, StoredObject existing, JsonObject result, WriteContext wc)
     {
         var entries = existing.Managed.Select(e => new ManagedEntry { Manager = e.Manager, Operation = e.Operation, ApiVersion = e.ApiVersion, Subresource = e.Subresource, Time = e.Time, Fields = new HashSet<string>(e.Fields, StringComparer.Ordinal) }).ToList();
-        if (wc.IsStatus) return entries;
-        var oldFields = FieldSets.Flatten(existing.Object);
-        var newFields = FieldSets.Flatten(result);
+        var subresource = wc.IsStatus ? "status" : wc.Subresource;
+        var oldFields = wc.IsStatus ? FieldSets.FlattenStatus(existing.Object) : FieldSets.Flatten(existing.Object);
+        var newFields = wc.IsStatus ? FieldSets.FlattenStatus(result) : FieldSets.Flatten(result);
         var changed = newFields.Where(p => !p.EndsWith('.') && (!oldFields.Contains(p) || !FieldSets.SameValue(FieldSets.Get(existing.Object, p), FieldSets.Get(result, p)))).ToHashSet(StringComparer.Ordinal);
         var removed = oldFields.Where(p => !newFields.Contains(p)).ToHashSet(StringComparer.Ordinal);
         if (changed.Count == 0 && removed.Count == 0) return entries;
         foreach (var e in entries) { e.Fields.ExceptWith(changed); e.Fields.ExceptWith(removed); }
-        var mine = entries.FirstOrDefault(e => e.Manager == wc.Manager && e.Operation == "Update" && e.Subresource is null);
+        var mine = entries.FirstOrDefault(e => e.Manager == wc.Manager && e.Operation == "Update" && e.Subresource == subresource);
         if (mine is null && changed.Count > 0)
         {
-            mine = new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion };
+            mine = new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Subresource = subresource };
             entries.Add(mine);
         }
         if (mine is not null && changed.Count > 0)
@@ -141,7 +184,7 @@ public sealed partial class Api
         if (cname is not null && cname != name) throw ApiError.BadRequest($"the name of the object ({cname}) does not match the name on the URL ({name})");
         if (meta?["namespace"]?.GetValue<string>() is { } cns && cns.Length > 0 && cns != ns) throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         if (meta?["resourceVersion"]?.GetValue<string>() is { } crv && existing is not null && crv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>()) throw ApiError.Conflict(t, name);
-        var wc = new WriteContext(manager, "Apply", DryRun(ctx), sub == "status", q["fieldValidation"], []);
+        var wc = new WriteContext(manager, "Apply", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);
         var decoded = Admission.Decode(t, config, wc.FieldValidation, wc.Warnings);
         decoded.Remove("status");
         var applied = FieldSets.Flatten(decoded);
@@ -166,7 +209,7 @@ public sealed partial class Api
             {
                 if (p.EndsWith('.')) continue;
                 foreach (var o in others)
-                    if (o.Manager != manager && o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p), FieldSets.Get(live, p)))
+                    if (o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p), FieldSets.Get(live, p)))
                         conflicts.Add((o, p));
             }
             if (conflicts.Count > 0 && !force) throw ConflictError(t, name, conflicts);
@@ -191,18 +234,26 @@ public sealed partial class Api
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }
 
+    /// <summary>How a conflict names a manager: "name" [with subresource "s"] [using apiVersion (Update managers only)].</summary>
+    private static string Who(ManagedEntry e)
+    {
+        var who = $"\"{e.Manager}\"";
+        if (e.Subresource is not null) who += $" with subresource \"{e.Subresource}\"";
+        return e.Operation == "Update" ? $"{who} using {e.ApiVersion}" : who;
+    }
+
     private static ApiError ConflictError(ResourceType t, string name, List<(ManagedEntry Owner, string Path)> conflicts)
     {
         var causes = new JsonArray();
         foreach (var (o, p) in conflicts)
-            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with \"{o.Manager}\" using {o.ApiVersion}", ["field"] = FieldSets.Display(p) });
+            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with {Who(o)}", ["field"] = FieldSets.Display(p) });
         string message;
         if (conflicts.Count == 1)
-            message = $"Apply failed with 1 conflict: conflict with \"{conflicts[0].Owner.Manager}\" using {conflicts[0].Owner.ApiVersion}: {FieldSets.Display(conflicts[0].Path)}";
+            message = $"Apply failed with 1 conflict: conflict with {Who(conflicts[0].Owner)}: {FieldSets.Display(conflicts[0].Path)}";
         else
         {
-            var groups = conflicts.GroupBy(c => (c.Owner.Manager, c.Owner.ApiVersion)).OrderBy(g => g.Key.Manager, StringComparer.Ordinal)
-                .Select(g => $"conflicts with \"{g.Key.Manager}\" using {g.Key.ApiVersion}:\n" + string.Join("\n", g.Select(c => "- " + FieldSets.Display(c.Path))));
+            var groups = conflicts.GroupBy(c => Who(c.Owner)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"conflicts with {g.Key}:\n" + string.Join("\n", g.Select(c => "- " + FieldSets.Display(c.Path))));
             message = $"Apply failed with {conflicts.Count} conflicts: " + string.Join("\n", groups);
         }
         var details = new JsonObject { ["name"] = name, ["kind"] = t.Plural, ["causes"] = causes };

@@ -6,7 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace FakeApiServer;
 
 /// <summary>How one write is attributed and checked.</summary>
-internal sealed record WriteContext(string Manager, string Operation, bool DryRun, bool IsStatus, string? FieldValidation, List<string> Warnings);
+internal sealed record WriteContext(string Manager, string Operation, bool DryRun, bool IsStatus, string? FieldValidation, List<string> Warnings)
+{
+    /// <summary>A write by the simulated controllers: not counted by WritesFor.</summary>
+    public bool Internal { get; init; }
+    /// <summary>The subresource written ("status", "scale"), recorded in managedFields.</summary>
+    public string? Subresource { get; init; }
+}
 
 /// <summary>The REST surface: discovery, CRUD, patches, server-side apply and watch, as a v1.32 API server answers them.</summary>
 public sealed partial class Api
@@ -89,6 +95,7 @@ public sealed partial class Api
         if (segs.Length >= 3 && segs[0] == "openapi" && segs[1] == "v3")
         {
             var gv = segs[2] == "api" ? "v1" : string.Join('/', segs.Skip(3));
+            if (!ResourceTypes.All.Any(r => r.GroupVersion == gv)) throw NotFoundPath();
             await WriteAsync(ctx, 200, ResourceTypes.OpenApiGroup(gv)).ConfigureAwait(false);
             return;
         }
@@ -111,7 +118,7 @@ public sealed partial class Api
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
         var name = tail.Length >= 2 ? tail[1] : null;
         var sub = tail.Length >= 3 ? tail[2] : null;
-        if (tail.Length > 3 || (sub is not null && sub is not ("status" or "scale" or "finalize"))) throw NotFoundPath();
+        if (tail.Length > 3 || (sub is not null && !ResourceTypes.HasSubresource(type, sub))) throw NotFoundPath();
         var q = ctx.Request.Query;
 
         if (name is null)
@@ -171,28 +178,37 @@ public sealed partial class Api
         var labels = Selectors.Labels(q["labelSelector"]);
         var fields = Selectors.Fields(q["fieldSelector"], t);
         var rv = _store.ResourceVersion;
-        var items = _store.List(t, ns).Select(Store.Render).Where(o => labels(o) && fields(o)).ToList();
-        var offset = 0;
+        var stored = _store.List(t, ns);
+        var created = stored.ToDictionary(o => $"{o.Namespace}/{o.Name}", o => o.CreatedRv, StringComparer.Ordinal);
+        long CreatedRv(JsonObject o) => created.GetValueOrDefault($"{o["metadata"]?["namespace"]}/{o["metadata"]?["name"]}");
+        var items = stored.Select(Store.Render).Where(o => labels(o) && fields(o)).ToList();
+        // continue = base64("<list rv>|<last key>"): later pages show the first page's snapshot (objects created after it are left out).
+        string? after = null;
         if (!string.IsNullOrEmpty(q["continue"]))
         {
             try
             {
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(q["continue"]!)).Split('|');
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(q["continue"]!)).Split('|', 2);
                 rv = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-                offset = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                after = parts[1];
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
             {
-                throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+                after = null;
+                rv = -1;
             }
+            if (rv < 0 || rv < _store.OldestResumable)
+                throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
         }
+        static string KeyOf(JsonObject o) => $"{o["metadata"]?["namespace"]}\u0001{o["metadata"]?["name"]}";
+        var snapshot = items.Where(o => after is null || (string.CompareOrdinal(KeyOf(o), after) > 0 && CreatedRv(o) <= rv)).ToList();
         var meta = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var page = items.Skip(offset);
-        if (int.TryParse(q["limit"], out var limit) && limit > 0 && items.Count - offset > limit)
+        IEnumerable<JsonObject> page = snapshot;
+        if (int.TryParse(q["limit"], out var limit) && limit > 0 && snapshot.Count > limit)
         {
-            page = page.Take(limit);
-            meta["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rv}|{offset + limit}"));
-            meta["remainingItemCount"] = items.Count - offset - limit;
+            page = snapshot.Take(limit);
+            meta["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rv}|{KeyOf(snapshot[limit - 1])}"));
+            meta["remainingItemCount"] = snapshot.Count - limit;
         }
         var arr = new JsonArray();
         foreach (var o in page)
@@ -215,11 +231,14 @@ public sealed partial class Api
         return slash > 0 ? ua[..slash] : ua.Length > 0 ? ua : "unknown";
     }
 
-    private static bool DryRun(HttpContext ctx)
+    /// <summary>dryRun=All (M-13); anything else is 422 on the request's options kind.</summary>
+    private static bool DryRun(HttpContext ctx, string optionsKind)
     {
         var dr = ctx.Request.Query["dryRun"];
         if (dr.Count == 0) return false;
-        if (dr.Any(v => v != "All")) throw new ApiError(422, "Invalid", $"PatchOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: \"{dr}\": supported values: \"All\"");
+        if (dr.Any(v => v != "All"))
+            throw new ApiError(422, "Invalid", $"{optionsKind}.meta.k8s.io \"\" is invalid: dryRun[0]: Unsupported value: \"{dr}\": supported values: \"All\"",
+                new JsonObject { ["group"] = "meta.k8s.io", ["kind"] = optionsKind, ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueNotSupported", ["message"] = $"Unsupported value: \"{dr}\": supported values: \"All\"", ["field"] = "dryRun[0]" }) });
         return true;
     }
 
@@ -257,7 +276,7 @@ public sealed partial class Api
         RequireNamespace(t, ns);
         if (_store.Get(t, ns, name) is not null) throw ApiError.AlreadyExists(t, name);
         body.Remove("status");
-        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, ctx.Request.Query["fieldValidation"], []);
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "CreateOptions"), false, ctx.Request.Query["fieldValidation"], []);
         var (obj, _) = Commit(t, ns, name, body, null, wc, null);
         await WriteAsync(ctx, 201, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }
@@ -276,12 +295,12 @@ public sealed partial class Api
             var replicas = body["spec"]?["replicas"]?.DeepClone();
             var updated = (JsonObject)existing.Object.DeepClone();
             ((JsonObject)updated["spec"]!)["replicas"] = replicas;
-            var wcs = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, null, []);
+            var wcs = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), false, null, []) { Subresource = "scale" };
             Commit(t, ns, name, updated, existing, wcs, null);
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name) ?? existing)).ConfigureAwait(false);
             return;
         }
-        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), sub == "status", ctx.Request.Query["fieldValidation"], []);
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), sub == "status", ctx.Request.Query["fieldValidation"], []);
         var (obj, _) = Commit(t, ns, name, body, existing, wc, null);
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }
@@ -311,7 +330,7 @@ public sealed partial class Api
             var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
             var updated = (JsonObject)existingScale.Object.DeepClone();
             ((JsonObject)updated["spec"]!)["replicas"] = patchedScale["spec"]?["replicas"]?.DeepClone();
-            Commit(t, ns, name, updated, existingScale, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), false, null, []), null);
+            Commit(t, ns, name, updated, existingScale, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), false, null, []) { Subresource = "scale" }, null);
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name)!)).ConfigureAwait(false);
             return;
         }
@@ -334,12 +353,12 @@ public sealed partial class Api
                 ? (ops.Count > 10000 ? throw new ApiError(413, "RequestEntityTooLarge", "The request is too large: too many operations in the JSON patch") : Patches.Json(live, ops))
                 : throw ApiError.BadRequest("json patch must be an array of operations"),
             "application/merge-patch+json" => Patches.Merge(live, patch),
-            _ => t.Group.Length > 0 && ResourceTypes.All.All(r => r != t) ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
+            _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
         };
         if (patched is not JsonObject result) throw ApiError.BadRequest("the patched object is not an object");
         if (result["metadata"]?["resourceVersion"]?.GetValue<string>() is { } prv && prv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
-        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx), sub == "status", q["fieldValidation"], []);
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);
         var (obj, _) = Commit(t, ns, name, result, existing, wc, null);
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }

@@ -29,7 +29,7 @@ internal sealed class Controllers
 
     private static ResourceType T(string group, string plural) => ResourceTypes.Find(group, "v1", plural)!;
 
-    private WriteContext Ctx() => new(Manager, "Update", false, false, null, []);
+    private WriteContext Ctx() => new(Manager, "Update", false, false, null, []) { Internal = true };
 
     public void Seed()
     {
@@ -620,6 +620,20 @@ internal sealed class Controllers
     private void GarbageCollect()
     {
         var all = _store.All();
+        // Foreground deletion: delete the dependents, then drop the owner's foregroundDeletion finalizer.
+        foreach (var owner in all.Where(o => o.Object["metadata"]?["deletionTimestamp"] is not null
+            && (o.Object["metadata"]?["finalizers"] as JsonArray)?.Any(f => f?.GetValue<string>() == "foregroundDeletion") == true))
+        {
+            var dependents = all.Where(o => OwnedBy(o, owner)).ToList();
+            foreach (var d in dependents) _api.Delete(d, "Foreground");
+            if (dependents.All(d => _store.Get(d.Type, d.Namespace, d.Name) is null))
+                Update(owner, o =>
+                {
+                    var fin = (JsonArray)o["metadata"]!["finalizers"]!;
+                    foreach (var x in fin.Where(x => x?.GetValue<string>() == "foregroundDeletion").ToList()) fin.Remove(x);
+                });
+        }
+        all = _store.All();
         var uids = all.Select(o => o.Uid).ToHashSet(StringComparer.Ordinal);
         foreach (var o in all)
         {

@@ -22,8 +22,10 @@ public sealed class FakeClusterOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Changes kept for watch resume; older resourceVersions get a 410 Expired ERROR event.</summary>
     public int WatchHistory { get; set; } = 1000;
-    /// <summary>How long a watch without timeoutSeconds stays open.</summary>
+    /// <summary>How long a watch without timeoutSeconds stays open (W-7).</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>How often an idle watch with allowWatchBookmarks=true gets a BOOKMARK event (W-6).</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(5);
     public FaultOptions Faults { get; } = new();
 }
 

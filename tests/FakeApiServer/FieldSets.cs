@@ -67,6 +67,14 @@ public static class FieldSets
         return set;
     }
 
+    /// <summary>The status paths of an object (tracked for writes to /status).</summary>
+    public static HashSet<string> FlattenStatus(JsonObject obj)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (obj["status"] is JsonObject st) Walk(st, ["f:status"], set);
+        return set;
+    }
+
     private static void Walk(JsonNode? node, List<string> path, HashSet<string> set)
     {
         switch (node)

@@ -8,6 +8,8 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     /// <summary>"deployments.apps" or "configmaps", as error messages name resources.</summary>
     public string Qualified => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+    /// <summary>Kinds that a real cluster serves from CRDs (Gateway API): no strategic merge patch, no typed validation.</summary>
+    public bool IsCustom => Group == "gateway.networking.k8s.io";
 }
 
 /// <summary>What the fake serves: the kinds of the contract's D-3 table plus storage, RBAC, policy, CRDs and Gateway API.</summary>
@@ -52,6 +54,15 @@ public static class ResourceTypes
         R("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false, ["gc"], null, true),
     ];
 
+    /// <summary>The subresources served: status for workloads and a few core kinds, scale for the scalable workloads, finalize for namespaces.</summary>
+    public static bool HasSubresource(ResourceType r, string sub) => sub switch
+    {
+        "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass",
+        "scale" => r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet",
+        "finalize" => r.Kind == "Namespace",
+        _ => false,
+    };
+
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
 
@@ -90,9 +101,9 @@ public static class ResourceTypes
             if (r.ShortNames.Length > 0) entry["shortNames"] = new JsonArray(r.ShortNames.Select(s => (JsonNode?)s).ToArray());
             if (r.Categories.Length > 0) entry["categories"] = new JsonArray(r.Categories.Select(s => (JsonNode?)s).ToArray());
             resources.Add(entry);
-            if (r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node")
+            if (HasSubresource(r, "status"))
                 resources.Add(new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
-            if (r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet")
+            if (HasSubresource(r, "scale"))
                 resources.Add(new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") });
         }
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };

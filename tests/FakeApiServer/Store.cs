@@ -23,6 +23,8 @@ public sealed class StoredObject
     public string? Namespace => Object["metadata"]?["namespace"]?.GetValue<string>();
     public string Name => Object["metadata"]!["name"]!.GetValue<string>();
     public string Uid => Object["metadata"]?["uid"]?.GetValue<string>() ?? "";
+    /// <summary>The resourceVersion that created the object (list pages hide objects newer than their snapshot).</summary>
+    public long CreatedRv { get; set; }
 }
 
 /// <summary>A change, kept for watch resume.</summary>
@@ -61,7 +63,7 @@ public sealed class Store
     public List<StoredObject> List(ResourceType t, string? ns)
     {
         lock (_gate)
-            return _objects.Values.Where(o => o.Type == t && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+            return _objects.Values.Where(o => o.Type == t && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
     }
 
     public List<StoredObject> All()
@@ -69,24 +71,26 @@ public sealed class Store
         lock (_gate) return _objects.Values.ToList();
     }
 
-    /// <summary>How many client writes (not the simulated controllers') really changed the object.</summary>
+    /// <summary>Client writes that changed the object (plural "deployments" or qualified "deployments.apps"); kept after deletion.</summary>
     public int WritesFor(string plural, string? ns, string name)
     {
         lock (_gate) return _writes.Where(w => w.Key.StartsWith(plural + "/", StringComparison.Ordinal) || w.Key.StartsWith(plural + ".", StringComparison.Ordinal))
             .Where(w => w.Key.EndsWith($"/{ns}/{name}", StringComparison.Ordinal)).Sum(w => w.Value);
     }
 
-    /// <summary>Stores an object (create or update), stamping a new resourceVersion, and tells watchers. Client writes are counted (controllers' are not).</summary>
-    public JsonObject Put(StoredObject stored, string eventType, JsonObject? previous, bool clientWrite = false)
+    /// <summary>Stores an object (create or update), stamping a new resourceVersion, and tells watchers.</summary>
+    /// <param name="countWrite">true for writes a client asked for (WritesFor counts them); false for the simulated controllers.</param>
+    public JsonObject Put(StoredObject stored, string eventType, JsonObject? previous, bool countWrite = false)
     {
         lock (_gate)
         {
             var rv = ++_rv;
             stored.Object = stored.Object.Normalize();
-            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
+            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var key = Key(stored.Type, stored.Namespace, stored.Name);
+            stored.CreatedRv = _objects.TryGetValue(key, out var before) ? before.CreatedRv : rv;
             _objects[key] = stored;
-            if (clientWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
+            if (countWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
             Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
             return Render(stored);
         }
@@ -100,7 +104,7 @@ public sealed class Store
             var key = Key(t, ns, name);
             if (!_objects.Remove(key, out var stored)) return null;
             var rv = ++_rv;
-            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString();
+            ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var last = Render(stored);
             Publish(new Change(rv, "DELETED", t, last, null));
             return last;
