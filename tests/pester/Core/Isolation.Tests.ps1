@@ -35,6 +35,6 @@ Import-Module '$env:KO_MODULE' -Force
         $r.Output | Should -Match 'kind: Deployment'
         $r.Output | Should -Match 'image: nginx'
         $r.Output | Should -Match 'AGAIN [1-9]\d*'
-        $r.Output | Should -Match 'AGAIN-YAML apiVersion: v1 kind: Namespace metadata:   name: y'
+        $r.Output | Should -Match "AGAIN-YAML apiVersion: v1 kind: Namespace metadata:   name: 'y'"
     }
 }
