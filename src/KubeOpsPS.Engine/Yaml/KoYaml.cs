@@ -25,8 +25,7 @@ public static class KoYaml
     {
         foreach (var chunk in YamlReader.Split(text))
         {
-            if (YamlReader.IsBlank(chunk.Text)) continue;
-            var line = FirstContentLine(chunk);
+            if (YamlReader.FirstContentLine(chunk) is not { } line) continue;
             List<object>? objects = null;
             KoYamlException? error = null;
             try
@@ -41,17 +40,6 @@ public static class KoYaml
             if (error is not null) yield return new ManifestDocument(source, error.Line, null, error);
             else foreach (var o in objects!) yield return new ManifestDocument(source, line, o, null);
         }
-    }
-
-    private static int FirstContentLine(YamlReader.Chunk chunk)
-    {
-        var lines = chunk.Text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var t = lines[i].Trim();
-            if (t.Length > 0 && t[0] != '#') return chunk.FirstLine + i;
-        }
-        return chunk.FirstLine;
     }
 
     private static List<object> ToObjects(byte[] json, YamlReader.Chunk chunk, string source, int line)
