@@ -105,14 +105,16 @@ public static class KoYaml
     /// <summary>
     /// An object as a JSON tree ready to write or send: apiVersion and kind filled from the model type when
     /// missing, and (unless <paramref name="includeServerFields"/>) status and server metadata removed.
+    /// <paramref name="verbatim"/> keeps quantities and int-or-strings in the form a manifest gave them (for YAML
+    /// output); otherwise they are canonical, as the API server returns them (for sending and comparing).
     /// </summary>
-    public static JsonObject ToJsonObject(object value, bool includeServerFields = false)
+    public static JsonObject ToJsonObject(object value, bool includeServerFields = false, bool verbatim = false)
     {
         var node = value switch
         {
             GenericResource g => g.ToJson(),
             JsonObject j => (JsonObject)j.DeepClone(),
-            _ => JsonSerializer.SerializeToNode(value, value.GetType(), KoJson.Options) as JsonObject
+            _ => JsonSerializer.SerializeToNode(value, value.GetType(), verbatim ? KoJson.Verbatim : KoJson.Options) as JsonObject
                  ?? throw new ArgumentException($"A {value.GetType().Name} is not an object.", nameof(value)),
         };
         if (value is IKubernetesObject && KubeTypes.ForType(value.GetType()) is { } k)
@@ -148,7 +150,7 @@ public static class KoYaml
 
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
-        var root = ToJsonObject(o, includeServerFields);
+        var root = ToJsonObject(o, includeServerFields, verbatim: true);
         emitter.Emit(new DocumentStart(null, null, isImplicit: first));
         YamlWriter.WriteMapping(emitter, root, top: true);
         emitter.Emit(new DocumentEnd(isImplicit: true));

@@ -220,6 +220,13 @@ public class CorpusRoundTripTests
         Assert.Contains("memory: 2048Mi\n", text);
         Assert.Contains("cpu: 2\n", text);
 
+        // What is sent to or compared with a cluster stays canonical, as the API server returns it.
+        var sent = KoYaml.ToJsonObject(d);
+        var resources = sent["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!;
+        Assert.Equal("500m", resources["requests"]!["cpu"]!.GetValue<string>());
+        Assert.Equal("2Gi", resources["requests"]!["memory"]!.GetValue<string>());
+        Assert.Equal("2", resources["limits"]!["cpu"]!.GetValue<string>());
+
         // Values built in code (or replaced) are written canonically, as KubernetesClient writes them.
         d.Spec.Template.Spec.Containers[0].Resources.Requests["cpu"] = new ResourceQuantity("0.5");
         d.Spec.Strategy.RollingUpdate.MaxUnavailable = "1";
