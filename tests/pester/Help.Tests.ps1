@@ -66,7 +66,8 @@ Describe 'Help for <Name>' -ForEach $script:cmdlets {
 
 Describe 'Help examples run as written' {
     BeforeAll {
-        $script:cluster = Start-KoFakeCluster
+        # A fast clock: progress deadlines in the examples pass in seconds.
+        $script:cluster = Start-KoFakeCluster -ClockSpeed 10
         $script:savedKubeConfig = $env:KUBECONFIG
         $env:KUBECONFIG = $cluster.KubeConfig
         Connect-KoCluster | Out-Null
