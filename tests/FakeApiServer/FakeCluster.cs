@@ -82,6 +82,8 @@ public sealed class FakeCluster : IAsyncDisposable
     internal Store Store { get; }
     public IReadOnlyList<RequestLogEntry> Requests => _log.ToArray();
     public void ClearRequests() => _log.Clear();
+    /// <summary>The latest errors of the simulated controllers (a healthy run has none).</summary>
+    public IReadOnlyList<string> ControllerErrors => _controllers.Errors.ToArray();
     public int WritesFor(string plural, string? ns, string name) => Store.WritesFor(plural, ns, name);
 
     public static async Task<FakeCluster> StartAsync(FakeClusterOptions? options = null, CancellationToken ct = default)
