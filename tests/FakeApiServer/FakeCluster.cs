@@ -109,7 +109,7 @@ public sealed class FakeCluster : IAsyncDisposable
         var app = builder.Build();
         var store = new Store(options.WatchHistory);
         FakeCluster? cluster = null;
-        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}");
+        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping);
         var controllers = new Controllers(store, api, options);
         cluster = new FakeCluster(app, store, options, controllers);
         app.Run(ctx => cluster.HandleAsync(ctx, api));
