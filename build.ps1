@@ -98,7 +98,6 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
     & (Join-Path $Root 'build/New-TypesFile.ps1') -BinDirectory $bin -Path (Join-Path $ModuleOut 'KubeOpsPS.Types.ps1xml') -PwshCommand $script:PwshCommand
     & (Join-Path $Root 'build/New-MamlHelp.ps1') -DocsDirectory (Join-Path $Root 'docs/cmdlets') -Path (Join-Path $ModuleOut "en-US/KubeOpsPS.dll-Help.xml") -PwshCommand $script:PwshCommand
-    Copy-Item (Join-Path $ModuleOut 'en-US') $bin -Recurse -Force
     New-Item -ItemType File -Path $stamp -Force | Out-Null
     Write-Host ("Built out/KubeOpsPS in {0:N1} s" -f $sw.Elapsed.TotalSeconds)
 }

@@ -11,7 +11,7 @@ namespace FakeApiServer;
 /// </summary>
 internal sealed class Controllers
 {
-    private const string Manager = "kube-controller-manager";
+    public const string Manager = "kube-controller-manager";
     private readonly Store _store;
     private readonly Api _api;
     private readonly FakeClusterOptions _options;

@@ -18,12 +18,10 @@ Describe 'build.ps1 Package' {
 
     It 'installs with Install-PSResource from a file repository into a clean home and imports' {
         $home2 = Join-Path $TestDrive 'home'
-        New-Item -ItemType Directory $home2 | Out-Null
+        # .NET reports a missing XDG folder as "", and PSResourceGet then writes its store under the current
+        # directory: create them so everything stays in the clean home.
+        foreach ($d in '.local/share/powershell/Modules', '.config') { New-Item -ItemType Directory (Join-Path $home2 $d) -Force | Out-Null }
         $script = @"
-`$env:HOME = '$home2'
-`$env:XDG_DATA_HOME = '$home2/.local/share'
-`$env:XDG_CONFIG_HOME = '$home2/.config'
-`$env:PSModulePath = '$home2/.local/share/powershell/Modules'
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name KoLocal -Uri '$packageDir' -Trusted
 `$found = Find-PSResource KubeOpsPS -Repository KoLocal
@@ -35,7 +33,7 @@ Import-Module KubeOpsPS
 "COMMANDS `$((Get-Command -Module KubeOpsPS).Count)"
 "YAML `$(('apiVersion: v1' + [char]10 + 'kind: Namespace' + [char]10 + 'metadata: {name: x}') | ConvertFrom-KoYaml | ConvertTo-KoYaml)"
 "@
-        $r = Invoke-KoChildPwsh $script
+        $r = Invoke-KoChildPwsh $script -Environment @{ HOME = $home2; XDG_DATA_HOME = "$home2/.local/share"; XDG_CONFIG_HOME = "$home2/.config"; PSModulePath = "$home2/.local/share/powershell/Modules" }
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match 'FOUND KubeOpsPS \d+\.\d+\.\d+ .*Kubernetes'
         $r.Output | Should -Match 'DESCRIPTION Run Kubernetes better'

@@ -32,7 +32,8 @@ function Stop-KoFakeCluster {
 function Get-KoFakeRequests {
     <# The fake server's request log (control endpoints are never logged). #>
     param([Parameter(Mandatory)] $Cluster)
-    Invoke-RestMethod -Uri "$($Cluster.Url)/fake/requests"
+    # An empty log comes back as $null: emit only real entries.
+    Invoke-RestMethod -Uri "$($Cluster.Url)/fake/requests" | ForEach-Object { $_ } | Where-Object { $null -ne $_ }
 }
 
 function Clear-KoFakeRequests {
@@ -46,8 +47,10 @@ function Set-KoFakeFaults {
 }
 
 function Invoke-KoKubectl {
-    <# The real kubectl against a kubeconfig, with a fresh discovery cache. Returns stdout; throws on a non-zero exit. #>
-    param([Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Arguments)
+    # The real kubectl against a kubeconfig (first argument), with a fresh discovery cache. Returns stdout; throws on
+    # a non-zero exit. No param block, so kubectl's own flags (-o, -n, -p) pass through untouched.
+    $KubeConfig = $args[0]
+    $Arguments = @($args | Select-Object -Skip 1)
     $cache = Join-Path ([IO.Path]::GetTempPath()) "kubectl-cache-$([Guid]::NewGuid().ToString('N').Substring(0, 8))"
     try {
         $out = & kubectl --kubeconfig $KubeConfig --cache-dir $cache @Arguments 2>&1
@@ -57,10 +60,16 @@ function Invoke-KoKubectl {
 }
 
 function Invoke-KoChildPwsh {
-    <# Runs a command in a fresh child PowerShell of the same version; returns its output lines. #>
-    param([Parameter(Mandatory)] [string] $Command)
-    $out = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command 2>&1
-    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    <# Runs a command in a fresh child PowerShell of the same version, with extra environment variables; returns its output. #>
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{})
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $out = & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Command 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+    } finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
 }
 
 function Invoke-KoCaptured {

@@ -15,11 +15,17 @@ public sealed partial class ClusterGateway
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        object? current = null;
+        var selector = "metadata.name=" + name;
         var state = check(null);
         try
         {
-            await foreach (var ev in WatchAsync(kind, ns, "metadata.name=" + name, null, null, deadline.Token).ConfigureAwait(false))
+            var (items, rv) = await ListAsync(kind, ns, null, selector, deadline.Token).ConfigureAwait(false);
+            var current = items.FirstOrDefault();
+            var first = check(current);
+            if (first != state) progress?.Invoke(first);
+            state = first;
+            if (state.Done || state.Failed) return (current, state);
+            await foreach (var ev in WatchAsync(kind, ns, selector, null, rv, deadline.Token).ConfigureAwait(false))
             {
                 current = ev.Type == "DELETED" ? null : ev.Object;
                 var next = check(current);
@@ -27,7 +33,7 @@ public sealed partial class ClusterGateway
                 state = next;
                 if (state.Done || state.Failed) return (current, state);
             }
-            // The initial list may be empty (object absent): check once more.
+            return (current, state);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -35,6 +41,5 @@ public sealed partial class ClusterGateway
             throw new KoClusterException("WaitTimeout", "OperationTimeout", $"{what} was not ready after {timeout.TotalSeconds:0} s; last state: {state.Status}.", what,
                 "Look at the object's events (Get-KoResource Event) or wait longer with -Timeout.");
         }
-        return (current, state);
     }
 }

@@ -341,14 +341,23 @@ public sealed partial class ClusterGateway : IDisposable
             if (!string.IsNullOrEmpty(fieldSelector)) q.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
             if (!string.IsNullOrEmpty(labelSelector)) q.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
             var channel = System.Threading.Channels.Channel.CreateUnbounded<(WatchEvent? Event, bool Expired)>();
-            var pump = PumpWatchAsync(CollectionPath(kind, ns) + "?" + string.Join('&', q), kind, channel.Writer, ct);
+            // The stream is closed as soon as the caller stops reading (break, dispose, cancel), not when it times out.
+            using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var pump = PumpWatchAsync(CollectionPath(kind, ns) + "?" + string.Join('&', q), kind, channel.Writer, pumpStop.Token);
             var expired = false;
-            await foreach (var (ev, exp) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            try
             {
-                if (exp) { expired = true; continue; }
-                failures = 0;
-                rv = ev!.ResourceVersion ?? rv;
-                if (ev.Type != "BOOKMARK") yield return ev;
+                await foreach (var (ev, exp) in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    if (exp) { expired = true; continue; }
+                    failures = 0;
+                    rv = ev!.ResourceVersion ?? rv;
+                    if (ev.Type != "BOOKMARK") yield return ev;
+                }
+            }
+            finally
+            {
+                pumpStop.Cancel();
             }
             try
             {

@@ -24,8 +24,8 @@ public sealed class KoYamlException : Exception
 
 /// <summary>
 /// Turns YAML text into JSON, one document at a time. The stream is split at document markers first, so one bad
-/// document never hides the good ones around it. Scalars resolve as Kubernetes' YAML library resolves them (so
-/// <c>yes</c> is a boolean and <c>"8080"</c> a string). Guards: nesting depth, alias expansion (billion laughs)
+/// document never hides the good ones around it. Scalars resolve as yaml.v3 resolves them (YAML 1.2 booleans,
+/// 1.1 octal file modes such as 0644; <c>"8080"</c> is a string). Guards: nesting depth, alias expansion (billion laughs)
 /// and duplicate keys are errors, as they are for the API server's decoder.
 /// </summary>
 public static class YamlReader
@@ -226,16 +226,18 @@ public static class YamlReader
 
     internal enum ScalarKind { String, Null, True, False, Int, Float }
 
-    /// <summary>How a plain scalar resolves (YAML 1.1 as Kubernetes' decoder reads it).</summary>
+    /// <summary>How a plain scalar resolves: YAML 1.2 core schema plus 1.1 octal (0644), as yaml.v3 reads it.</summary>
     internal static ScalarKind Resolve(string v)
     {
         if (v.Length == 0) return ScalarKind.Null;
         switch (v)
         {
             case "~": case "null": case "Null": case "NULL": return ScalarKind.Null;
-            case "true": case "True": case "TRUE": case "yes": case "Yes": case "YES": case "on": case "On": case "ON": case "y": case "Y":
+            // YAML 1.2 booleans, as yaml.v3 (kustomize, kubectl kustomize) reads them: 'yes', 'on' and 'y' are strings
+            // (so `name: y` is a name), though the writer still quotes them for YAML 1.1 readers.
+            case "true": case "True": case "TRUE":
                 return ScalarKind.True;
-            case "false": case "False": case "FALSE": case "no": case "No": case "NO": case "off": case "Off": case "OFF": case "n": case "N":
+            case "false": case "False": case "FALSE":
                 return ScalarKind.False;
             case ".inf": case ".Inf": case ".INF": case "-.inf": case "+.inf": case ".nan": case ".NaN": case ".NAN":
                 return ScalarKind.Float;

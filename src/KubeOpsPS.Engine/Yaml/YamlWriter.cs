@@ -94,5 +94,8 @@ public static class YamlWriter
         return s.StartsWith(' ') || s.Any(c => char.IsControl(c) && c != '\n');
     }
 
-    internal static bool NeedsQuotes(string s) => YamlReader.Resolve(s) != YamlReader.ScalarKind.String;
+    // Also quote YAML 1.1's other booleans, so older readers (yaml.v2, PyYAML) do not turn them into true/false.
+    private static readonly HashSet<string> Yaml11Booleans = new(StringComparer.OrdinalIgnoreCase) { "yes", "no", "on", "off", "y", "n" };
+
+    internal static bool NeedsQuotes(string s) => YamlReader.Resolve(s) != YamlReader.ScalarKind.String || Yaml11Booleans.Contains(s);
 }

@@ -73,7 +73,7 @@ public abstract class KoCmdlet : PSCmdlet
         }
         catch (KoValidationException e)
         {
-            Fail(e, target ?? e.Value);
+            Fail(e, target);
             throw; // unreachable: ThrowTerminatingError throws
         }
     }
@@ -91,7 +91,8 @@ public static class ErrorRecords
         switch (e)
         {
             case KoValidationException v:
-                record = new ErrorRecord(v, errorId ?? "InvalidArgument", ErrorCategory.InvalidArgument, target ?? v.Value);
+                // An empty value names the parameter instead, so the target is never blank.
+                record = new ErrorRecord(v, errorId ?? "InvalidArgument", ErrorCategory.InvalidArgument, target ?? (v.Value is null or "" ? v.Field : v.Value));
                 if (v.Hint is not null) record.ErrorDetails = new ErrorDetails(v.Message) { RecommendedAction = v.Hint };
                 return record;
             case KoYamlException y:

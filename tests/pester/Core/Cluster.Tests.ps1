@@ -49,7 +49,7 @@ Describe 'Connect-KoCluster' {
     It 'says how to connect when there is no kubeconfig anywhere' {
         $home2 = Join-Path $TestDrive 'emptyhome'
         New-Item -ItemType Directory $home2 | Out-Null
-        $r = Invoke-KoChildPwsh "`$env:HOME = '$home2'; `$env:KUBECONFIG = `$null; Import-Module '$env:KO_MODULE'; try { Connect-KoCluster -ErrorAction Stop } catch { 'ID=' + `$_.FullyQualifiedErrorId; 'ACTION=' + `$_.ErrorDetails.RecommendedAction; 'CAT=' + `$_.CategoryInfo.Category }"
+        $r = Invoke-KoChildPwsh -Environment @{ HOME = $home2; KUBECONFIG = $null } "Import-Module '$env:KO_MODULE'; try { Connect-KoCluster -ErrorAction Stop } catch { 'ID=' + `$_.FullyQualifiedErrorId; 'ACTION=' + `$_.ErrorDetails.RecommendedAction; 'CAT=' + `$_.CategoryInfo.Category }"
         $r.Output | Should -Match 'ID=NoKubeConfig'
         $r.Output | Should -Match 'ACTION=Connect with Connect-KoCluster -KubeConfig'
         $r.Output | Should -Match 'CAT=ObjectNotFound'
@@ -81,7 +81,7 @@ Describe 'Publish-KoResource' {
             "apiVersion: v1`nkind: Namespace`nmetadata: {name: shop}" | ConvertFrom-KoYaml
         )
         $first = $objects | Publish-KoResource
-        $results = $first | Where-Object { $_ -is [KubeOpsPS.Engine.Cluster.ApplyResult] }
+        $results = $first | Where-Object { $_.PSObject.TypeNames[0] -eq 'KubeOpsPS.Engine.Cluster.ApplyResult' }
         $results.Outcome | Should -Be @('Created', 'Created', 'Created')
         ($first | Select-Object -Last 1).ToString() | Should -Be '3 created, 0 configured, 0 unchanged, 0 failed'
         $second = $objects | Publish-KoResource
@@ -89,7 +89,7 @@ Describe 'Publish-KoResource' {
     }
 
     It 'is read back the same by kubectl' {
-        $json = Invoke-KoKubectl $kc get deployment web -n shop -o json | Out-String | ConvertFrom-Json
+        $json = Invoke-KoKubectl $kc get deployment web -n shop -o json --show-managed-fields | Out-String | ConvertFrom-Json
         $json.spec.replicas | Should -Be 2
         $json.spec.template.spec.containers[0].image | Should -Be 'nginx:1.29'
         $json.metadata.labels.tier | Should -Be 'web'
@@ -103,7 +103,7 @@ Describe 'Publish-KoResource' {
     }
 
     It 'names the fields and the manager on a conflict, and takes them over with -Force' {
-        Invoke-KoKubectl $kc patch deployment web -n shop --type merge -p '{\"spec\":{\"replicas\":5}}' --field-manager ops-team | Out-Null
+        Invoke-KoKubectl $kc patch deployment web -n shop --type merge -p '{"spec":{"replicas":5}}' --field-manager ops-team | Out-Null
         $err = $null
         New-TestDeployment -Name web -Namespace shop -Replicas 3 | Publish-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err | Should -HaveCount 1
@@ -118,7 +118,8 @@ Describe 'Publish-KoResource' {
     It 'sends nothing with -WhatIf' {
         Clear-KoFakeRequests $cluster
         New-TestDeployment -Name whatif -Namespace shop | Publish-KoResource -WhatIf
-        @(Get-KoFakeRequests $cluster).Count | Should -Be 0
+        $log = @(Get-KoFakeRequests $cluster)
+        $log.Count | Should -Be 0 -Because ($log | ForEach-Object { "$($_.method) $($_.path)" } | Out-String)
         Get-KoResource Deployment -Name whatif -Namespace shop -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
@@ -130,7 +131,8 @@ Describe 'Publish-KoResource' {
         $err.Count | Should -Be 2
         $err[0].Exception.Message | Should -Match 'kind'
         $err[1].Exception.Message | Should -Match 'metadata.name'
-        @(Get-KoFakeRequests $cluster).Count | Should -Be 0
+        $log = @(Get-KoFakeRequests $cluster)
+        $log.Count | Should -Be 0 -Because ($log | ForEach-Object { "$($_.method) $($_.path)" } | Out-String)
     }
 
     It 'says when the namespace does not exist and creates it with -CreateNamespace' {

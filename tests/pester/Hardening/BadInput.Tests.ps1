@@ -65,23 +65,23 @@ Describe 'Bad input' {
 
     It '<Label> ends in a clear error and sends nothing' -ForEach $script:cases {
         $script:tried++
-        $args = @{}
-        foreach ($k in $Base.Keys) { $args[$k] = if ($Base[$k] -eq '__TEMP__') { Join-Path $TestDrive 'out' } else { $Base[$k] } }
-        $args[$Param] = $Value
+        $splat = @{}
+        foreach ($k in $Base.Keys) { $splat[$k] = if ($Base[$k] -eq '__TEMP__') { Join-Path $TestDrive 'out' } else { $Base[$k] } }
+        $splat[$Param] = $Value
         $errors = @()
         $crash = $null
         try {
-            $null = & $Cmdlet @args -ErrorAction SilentlyContinue -ErrorVariable +errors -Confirm:$false 2>$null
-        } catch [System.Management.Automation.ParameterBindingException] {
-            $errors += $_   # PowerShell's own binder refused the value: a clear error naming the parameter
-        } catch [System.Management.Automation.ValidationMetadataException] {
-            $errors += $_
+            $null = & $Cmdlet @splat -ErrorAction SilentlyContinue -ErrorVariable +errors -Confirm:$false 2>$null
         } catch {
-            if ($_.Exception -is [System.Management.Automation.RuntimeException] -and $_.CategoryInfo.Category -ne 'NotSpecified') { $errors += $_ }
-            else { $crash = $_ }
+            # A terminating ErrorRecord is a clear error; an exception that escaped unwrapped (category NotSpecified,
+            # or an error id that is just the .NET exception's type name) is a crash.
+            if ($_.CategoryInfo.Category -eq 'NotSpecified' -or $_.FullyQualifiedErrorId -like "$($_.Exception.GetType().FullName)*") { $crash = $_ }
+            else { $errors = @($_) }   # the terminating record itself (ErrorVariable holds a copy without its target)
         }
-        if ($crash) { $script:crashes++ }
-        $crash | Should -BeNullOrEmpty -Because "an unhandled $($crash.Exception.GetType().Name) is a crash: $crash"
+        if ($crash) {
+            $script:crashes++
+            throw "-$Param '$Value' crashed $Cmdlet with an unhandled $($crash.Exception.GetType().Name): $crash"
+        }
         $errors.Count | Should -BeGreaterThan 0 -Because "-$Param '$Value' is invalid for $Cmdlet"
         foreach ($e in $errors) {
             $e.CategoryInfo.Category | Should -Not -Be 'NotSpecified' -Because "$e"

@@ -1,0 +1,174 @@
+using FakeApiServer;
+using k8s.Models;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Tests.Cluster;
+
+/// <summary>The gateway against the in-process fake API server: retries, conflicts, watches, errors.</summary>
+public sealed class GatewayTests : IAsyncLifetime
+{
+    private FakeCluster _fake = null!;
+    private ClusterGateway _gateway = null!;
+    private string _kubeconfig = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeCluster.StartAsync(new FakeClusterOptions { WatchHistory = 50, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
+        _kubeconfig = _fake.WriteKubeConfig(Path.GetTempFileName());
+        _gateway = new ClusterGateway(KubeConfigs.Connect(_kubeconfig, null, null, null, "/nonexistent"), new GatewayOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway.Dispose();
+        await _fake.DisposeAsync();
+        File.Delete(_kubeconfig);
+    }
+
+    private static V1ConfigMap Cm(string name, string value = "v") => new()
+    {
+        ApiVersion = "v1", Kind = "ConfigMap",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Data = new Dictionary<string, string> { ["k"] = value },
+    };
+
+    [Fact]
+    public async Task TransientErrorsAreRetriedAndEveryObjectIsWrittenExactlyOnce()
+    {
+        _fake.Faults.Seed = 7;
+        _fake.Faults.ErrorRate = 0.3;
+        _fake.Faults.ErrorCodes = [500, 503, 429];
+        var objects = Enumerable.Range(0, 40).Select(i => (object)Cm($"retry-{i}")).ToList();
+        var results = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(), 8, false, null, CancellationToken.None);
+        _fake.Faults.ErrorRate = 0;
+        Assert.All(results, r => Assert.Equal(ApplyOutcome.Created, r.Outcome));
+        Assert.All(Enumerable.Range(0, 40), i => Assert.Equal(1, _fake.WritesFor("configmaps", "default", $"retry-{i}")));
+        Assert.Contains(_fake.Requests, r => r.Injected && r.Status == 429);
+    }
+
+    [Fact]
+    public async Task ConflictsAreReportedWithTheManagerAndNeverRetried()
+    {
+        await _gateway.ApplyAsync(Cm("owned", "mine"), new ApplyOptions(), CancellationToken.None);
+        using var other = new ClusterGateway(KubeConfigs.Connect(_kubeconfig, null, null, null, "/nonexistent"), new GatewayOptions { FieldManager = "ops-team" });
+        _fake.ClearRequests();
+        var e = await Assert.ThrowsAsync<KoClusterException>(() => other.ApplyAsync(Cm("owned", "theirs"), new ApplyOptions(), CancellationToken.None));
+        Assert.Equal("ApplyConflict", e.ErrorId);
+        Assert.Contains("\"kubeops\"", e.Message);
+        Assert.Contains(".data.k", e.Message);
+        Assert.Single(_fake.Requests, r => r.Method == "PATCH");
+        var forced = await other.ApplyAsync(Cm("owned", "theirs"), new ApplyOptions(Force: true), CancellationToken.None);
+        Assert.Equal("theirs", ((V1ConfigMap)forced.Object!).Data["k"]);
+    }
+
+    [Fact]
+    public async Task AWatchResumesAfterDropsWithoutLosingOrRepeatingEvents()
+    {
+        _fake.Faults.WatchDropAfter = TimeSpan.FromMilliseconds(300);
+        var kind = KubeTypes.Find("v1", "ConfigMap")!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var (_, rv) = await _gateway.ListAsync(kind, "default", ct: cts.Token);
+        var seen = new List<string>();
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var ev in _gateway.WatchAsync(kind, "default", null, "batch=drops", rv, cts.Token))
+            {
+                seen.Add(ev.Type + " " + ((V1ConfigMap)ev.Object).Metadata.Name);
+                if (seen.Count == 6) break;
+            }
+        });
+        for (var i = 0; i < 6; i++)
+        {
+            var cm = Cm($"drop-{i}");
+            cm.Metadata.Labels = new Dictionary<string, string> { ["batch"] = "drops" };
+            await _gateway.ApplyAsync(cm, new ApplyOptions(), CancellationToken.None);
+            await Task.Delay(250);
+        }
+        await watch;
+        _fake.Faults.WatchDropAfter = null;
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"ADDED drop-{i}"), seen);
+        Assert.True(_fake.Requests.Count(r => r.Query.Contains("watch=true", StringComparison.Ordinal)) >= 2, "the watch was dropped and resumed");
+    }
+
+    [Fact]
+    public async Task AnExpiredWatchRelistsAndCarriesOn()
+    {
+        var kind = KubeTypes.Find("v1", "ConfigMap")!;
+        var (_, oldRv) = await _gateway.ListAsync(kind, "default");
+        for (var i = 0; i < 60; i++) await _gateway.ApplyAsync(Cm($"churn-{i % 3}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), new ApplyOptions(), CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = await _gateway.WatchAsync(kind, "default", "metadata.name=churn-0", null, oldRv, cts.Token).FirstAsync(cts.Token);
+        Assert.Equal("MODIFIED", first.Type); // the relist's view of the current object
+        Assert.Equal("57", ((V1ConfigMap)first.Object).Data["k"]); // churn-0 last got 57 (i % 3 == 0)
+        Assert.Contains(_fake.Requests, r => r.Query.Contains("watch=true", StringComparison.Ordinal) && r.Query.Contains("resourceVersion=" + oldRv, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUnreachableServerFailsWithOneClearError()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, File.ReadAllText(_kubeconfig).Replace(_fake.BaseUri.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
+        using var g = new ClusterGateway(KubeConfigs.Connect(path, null, null, null, "/nonexistent", TimeSpan.FromSeconds(2)), new GatewayOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(10) });
+        var e = await Assert.ThrowsAsync<KoClusterException>(() => g.GetVersionAsync(CancellationToken.None));
+        File.Delete(path);
+        Assert.Equal("ConnectionFailed", e.ErrorId);
+        Assert.Contains("cannot reach the cluster at http://127.0.0.1:9", e.Message);
+        Assert.NotNull(e.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task ServerErrorsQuoteTheServersReasonAndMessage()
+    {
+        var bad = new V1Deployment
+        {
+            ApiVersion = "apps/v1", Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "bad", NamespaceProperty = "default" },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "a" } },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "b" } }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "x" }] } },
+            },
+        };
+        var e = await Assert.ThrowsAsync<KoClusterException>(() => _gateway.ApplyAsync(bad, new ApplyOptions(), CancellationToken.None));
+        Assert.Equal("Invalid", e.ErrorId);
+        Assert.Contains("`selector` does not match template `labels`", e.Message);
+        var missing = Cm("x");
+        missing.Metadata.NamespaceProperty = "nowhere";
+        var ns = await Assert.ThrowsAsync<KoClusterException>(() => _gateway.ApplyAsync(missing, new ApplyOptions(), CancellationToken.None));
+        Assert.Equal("NamespaceNotFound", ns.ErrorId);
+    }
+
+    [Fact]
+    public async Task DiscoveryResolvesKindsTheModuleHasNoModelOf()
+    {
+        var route = await _gateway.ResolveKindAsync("httproutes", CancellationToken.None);
+        Assert.Equal("gateway.networking.k8s.io/v1", route.ApiVersion);
+        var e = await Assert.ThrowsAsync<KoClusterException>(() => _gateway.ResolveKindAsync("widgets", CancellationToken.None));
+        Assert.Equal("KindNotServed", e.ErrorId);
+    }
+
+    [Fact]
+    public async Task WaitFollowsADeploymentUntilItIsRolledOutByWatching()
+    {
+        var d = new V1Deployment
+        {
+            ApiVersion = "apps/v1", Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "waited", NamespaceProperty = "default" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 2,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "w" } },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "w" } }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "nginx:1.29" }] } },
+            },
+        };
+        await _gateway.ApplyAsync(d, new ApplyOptions(), CancellationToken.None);
+        var states = new List<string>();
+        var (_, state) = await _gateway.WaitAsync(KubeTypes.Find("apps/v1", "Deployment")!, "default", "waited", KubeOpsPS.Engine.Manifests.Rollout.RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), s => states.Add(s.Status), CancellationToken.None);
+        Assert.True(state.Done, state.Status);
+        Assert.True(states.Any(s => s.Contains("waiting", StringComparison.Ordinal)), string.Join(" | ", states));
+        // The watch is closed as soon as the wait is over; the fake logs a request when it ends.
+        for (var i = 0; i < 50 && !_fake.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal) && r.Path.EndsWith("/deployments", StringComparison.Ordinal)); i++) await Task.Delay(100);
+        Assert.Contains(_fake.Requests, r => r.Query.Contains("watch=true", StringComparison.Ordinal) && r.Path.EndsWith("/deployments", StringComparison.Ordinal));
+    }
+}
