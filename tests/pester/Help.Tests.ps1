@@ -77,6 +77,9 @@ Describe 'Help examples run as written' {
         Stop-KoFakeCluster $script:cluster
     }
 
+    # Each example starts from a fresh connection, so one that switches namespace does not move the next.
+    BeforeEach { Connect-KoCluster | Out-Null }
+
     It '<Cmdlet>: <Title>' -ForEach $script:examples {
         $ErrorActionPreference = 'Stop'
         $ProgressPreference = 'SilentlyContinue'
