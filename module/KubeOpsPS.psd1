@@ -24,6 +24,7 @@
         'Remove-KoResource'
         'Start-KoAppManager'
         'Start-KoRollingUpdate'
+        'Switch-KoBlueGreen'
         'Undo-KoRollout'
         'Wait-KoRollout'
     )
