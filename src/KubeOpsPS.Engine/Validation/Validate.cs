@@ -130,8 +130,18 @@ public static partial class Validate
         var text = value!.Trim();
         if (!QuantityRegex().IsMatch(text))
             throw Invalid(field, value, $"{field} '{value}' is not a Kubernetes quantity: use a number with an optional suffix such as 10Gi, 512Mi, 500m or 2.", "Binary suffixes are Ki, Mi, Gi, Ti; decimal ones k, M, G, T; 'm' means thousandths.");
-        var q = new ResourceQuantity(text);
-        if (positive && q.ToDecimal() <= 0)
+        ResourceQuantity q;
+        decimal amount;
+        try
+        {
+            q = new ResourceQuantity(text);
+            amount = q.ToDecimal();
+        }
+        catch (OverflowException)
+        {
+            throw Invalid(field, value, $"{field} '{value}' is too large for a Kubernetes quantity.");
+        }
+        if (positive && amount <= 0)
             throw Invalid(field, value, $"{field} '{value}' must be greater than zero.");
         return q;
     }

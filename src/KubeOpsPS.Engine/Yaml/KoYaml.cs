@@ -25,8 +25,7 @@ public static class KoYaml
     {
         foreach (var chunk in YamlReader.Split(text))
         {
-            if (YamlReader.IsBlank(chunk.Text)) continue;
-            var line = FirstContentLine(chunk);
+            if (YamlReader.FirstContentLine(chunk) is not { } line) continue;
             List<object>? objects = null;
             KoYamlException? error = null;
             try
@@ -41,17 +40,6 @@ public static class KoYaml
             if (error is not null) yield return new ManifestDocument(source, error.Line, null, error);
             else foreach (var o in objects!) yield return new ManifestDocument(source, line, o, null);
         }
-    }
-
-    private static int FirstContentLine(YamlReader.Chunk chunk)
-    {
-        var lines = chunk.Text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var t = lines[i].Trim();
-            if (t.Length > 0 && t[0] != '#') return chunk.FirstLine + i;
-        }
-        return chunk.FirstLine;
     }
 
     private static List<object> ToObjects(byte[] json, YamlReader.Chunk chunk, string source, int line)
@@ -117,14 +105,16 @@ public static class KoYaml
     /// <summary>
     /// An object as a JSON tree ready to write or send: apiVersion and kind filled from the model type when
     /// missing, and (unless <paramref name="includeServerFields"/>) status and server metadata removed.
+    /// <paramref name="verbatim"/> keeps quantities and int-or-strings in the form a manifest gave them (for YAML
+    /// output); otherwise they are canonical, as the API server returns them (for sending and comparing).
     /// </summary>
-    public static JsonObject ToJsonObject(object value, bool includeServerFields = false)
+    public static JsonObject ToJsonObject(object value, bool includeServerFields = false, bool verbatim = false)
     {
         var node = value switch
         {
             GenericResource g => g.ToJson(),
             JsonObject j => (JsonObject)j.DeepClone(),
-            _ => JsonSerializer.SerializeToNode(value, value.GetType(), KoJson.Options) as JsonObject
+            _ => JsonSerializer.SerializeToNode(value, value.GetType(), verbatim ? KoJson.Verbatim : KoJson.Options) as JsonObject
                  ?? throw new ArgumentException($"A {value.GetType().Name} is not an object.", nameof(value)),
         };
         if (value is IKubernetesObject && KubeTypes.ForType(value.GetType()) is { } k)
@@ -174,7 +164,7 @@ public static class KoYaml
 
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
-        var root = SecretDataAsBase64(ToJsonObject(o, includeServerFields));
+        var root = SecretDataAsBase64(ToJsonObject(o, includeServerFields, verbatim: true));
         emitter.Emit(new DocumentStart(null, null, isImplicit: first));
         YamlWriter.WriteMapping(emitter, root, top: true);
         emitter.Emit(new DocumentEnd(isImplicit: true));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -26,12 +27,15 @@ public sealed class KoYamlException : Exception
 /// Turns YAML text into JSON, one document at a time. The stream is split at document markers first, so one bad
 /// document never hides the good ones around it. Scalars resolve as yaml.v3 resolves them (YAML 1.2 booleans,
 /// 1.1 octal file modes such as 0644; <c>"8080"</c> is a string). Guards: nesting depth, alias expansion (billion laughs)
-/// and duplicate keys are errors, as they are for the API server's decoder.
+/// duplicate keys and documents over 3 MiB are errors, as they are for the API server.
 /// </summary>
 public static class YamlReader
 {
     public const int MaxDepth = 100;
     public const int MaxNodesPerDocument = 1_000_000;
+
+    /// <summary>The largest document read: the API server's limit for one request body (3 MiB).</summary>
+    public const int MaxDocumentBytes = 3 * 1024 * 1024;
 
     /// <summary>One document's text and the line it starts on (1-based) in the whole stream.</summary>
     public readonly record struct Chunk(string Text, int FirstLine);
@@ -66,20 +70,52 @@ public static class YamlReader
         return chunks;
     }
 
-    /// <summary>Whether a chunk holds nothing but blanks and comments.</summary>
-    public static bool IsBlank(string chunk)
+    /// <summary>Whether a chunk holds nothing but blanks, comments and directives.</summary>
+    public static bool IsBlank(string chunk) => FirstContentLine(new Chunk(chunk, 1)) is null;
+
+    /// <summary>The stream line of the chunk's first line that is not blank, a comment or a directive; null when there is none.</summary>
+    public static int? FirstContentLine(Chunk chunk)
     {
-        foreach (var raw in chunk.Split('\n'))
+        var text = chunk.Text.AsSpan();
+        var line = chunk.FirstLine;
+        while (true)
         {
-            var l = raw.Trim();
-            if (l.Length > 0 && l[0] != '#' && l != "%YAML 1.2" && !l.StartsWith("%", StringComparison.Ordinal)) return false;
+            var nl = text.IndexOf('\n');
+            var l = (nl < 0 ? text : text[..nl]).Trim();
+            if (l.Length > 0 && l[0] is not '#' and not '%') return line;
+            if (nl < 0) return null;
+            text = text[(nl + 1)..];
+            line++;
         }
-        return true;
+    }
+
+    /// <summary>The stream line of the first line at or after <paramref name="fromLine"/> whose indentation holds a tab.</summary>
+    private static int? FirstTabIndentedLine(Chunk chunk, int fromLine)
+    {
+        var text = chunk.Text.AsSpan();
+        var line = chunk.FirstLine;
+        while (true)
+        {
+            var nl = text.IndexOf('\n');
+            var l = nl < 0 ? text : text[..nl];
+            if (line >= fromLine)
+            {
+                var indent = l[..(l.Length - l.TrimStart(" \t").Length)];
+                if (indent.Contains('\t')) return line;
+            }
+            if (nl < 0) return null;
+            text = text[(nl + 1)..];
+            line++;
+        }
     }
 
     /// <summary>Parses one document to UTF-8 JSON. Throws <see cref="KoYamlException"/> with the stream's line number.</summary>
     public static byte[] ToJson(Chunk chunk, string source)
     {
+        if (chunk.Text.Length > MaxDocumentBytes / 3 && Encoding.UTF8.GetByteCount(chunk.Text) is var bytes && bytes > MaxDocumentBytes)
+            throw new KoYamlException(source, FirstContentLine(chunk) ?? chunk.FirstLine,
+                $"the document is {bytes / 1048576.0:0.0} MiB; the API server accepts at most {MaxDocumentBytes / 1048576} MiB in one object (split it, or keep large data out of manifests)");
+
         var events = new List<ParsingEvent>(64);
         try
         {
@@ -88,7 +124,16 @@ public static class YamlReader
         }
         catch (YamlException e)
         {
-            throw new KoYamlException(source, chunk.FirstLine + (int)e.Start.Line - 1, Clean(e.Message), e);
+            var line = chunk.FirstLine + (int)e.Start.Line - 1;
+            // YamlDotNet places tab errors at the enclosing mapping or the scalar before; point at the tab itself.
+            if (e.Message.Contains(" tab", StringComparison.Ordinal)) line = FirstTabIndentedLine(chunk, line) ?? line;
+            throw new KoYamlException(source, line, Clean(e.Message), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some unclosed flow collections ("labels: [a, b" then a new key).
+            var last = events.Count > 0 ? chunk.FirstLine + (int)events[^1].End.Line - 1 : chunk.FirstLine;
+            throw new KoYamlException(source, last, "the YAML cannot be parsed after this point (is a '[', '{' or quote left open?)", e);
         }
 
         var buffer = new ArrayBufferWriter<byte>(chunk.Text.Length + 64);

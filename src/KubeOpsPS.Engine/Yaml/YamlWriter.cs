@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -10,7 +11,7 @@ namespace KubeOpsPS.Engine.Yaml;
 /// 'name' first in every mapping, strings quoted only where a plain scalar would read back as something else,
 /// multi-line strings as literal blocks, nulls and empty lists left out.
 /// </summary>
-public static class YamlWriter
+public static partial class YamlWriter
 {
     private static readonly string[] TopOrder = ["apiVersion", "kind", "metadata", "spec"];
 
@@ -77,12 +78,17 @@ public static class YamlWriter
 
     private static Scalar Plain(string text) => new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Plain, true, false);
 
-    /// <summary>A string scalar: literal block for multi-line text, quoted when plain would change its type.</summary>
+    /// <summary>
+    /// A string scalar: literal block for multi-line text that a literal block can hold exactly, double-quoted for
+    /// other multi-line text (CR, trailing blanks, control characters), quoted when plain would change its type.
+    /// Never folded: folding rules differ between YAML libraries, and a folded line could look like a '---' marker.
+    /// </summary>
     internal static Scalar StringScalar(string s)
     {
         ScalarStyle style;
-        if (s.Contains('\n') && !HasTrailingSpaceOnLine(s)) style = ScalarStyle.Literal;
-        else if (NeedsQuotes(s)) style = s.Contains('\n') || s.Any(char.IsControl) ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
+        if (s.Contains('\n')) style = HasTrailingSpaceOnLine(s) ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal;
+        else if (HasControl(s)) style = ScalarStyle.DoubleQuoted;
+        else if (NeedsQuotes(s)) style = ScalarStyle.SingleQuoted;
         else style = ScalarStyle.Any;
         return new Scalar(AnchorName.Empty, TagName.Empty, s, style, true, true);
     }
@@ -91,11 +97,26 @@ public static class YamlWriter
     {
         foreach (var line in s.Split('\n'))
             if (line.EndsWith(' ') || line.EndsWith('\t') || line.EndsWith('\r')) return true;
-        return s.StartsWith(' ') || s.Any(c => char.IsControl(c) && c != '\n');
+        return s.StartsWith(' ') || s.StartsWith('\n') || s.Any(c => char.IsControl(c) && c != '\n');
     }
+
+    private static bool HasControl(string s) => s.AsSpan().ContainsAnyInRange('\0', '\x1f') || s.AsSpan().ContainsAnyInRange('\x7f', '\x9f');
 
     // Also quote YAML 1.1's other booleans, so older readers (yaml.v2, PyYAML) do not turn them into true/false.
     private static readonly HashSet<string> Yaml11Booleans = new(StringComparer.OrdinalIgnoreCase) { "yes", "no", "on", "off", "y", "n" };
 
-    internal static bool NeedsQuotes(string s) => YamlReader.Resolve(s) != YamlReader.ScalarKind.String || Yaml11Booleans.Contains(s);
+    // YAML 1.1's implicit int, float and timestamp forms (as PyYAML and yaml.v2, which kubectl uses, resolve them):
+    // 1_000, 0b101, 0_755, 12:30 (base 60), .5, 2024-01-31. Our reader (YAML 1.2) keeps these as strings,
+    // but a string must read back as a string everywhere.
+    [GeneratedRegex(@"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+" +
+                    @"|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*" +
+                    @"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$")]
+    private static partial Regex Yaml11NonString();
+
+    internal static bool NeedsQuotes(string s)
+    {
+        if (YamlReader.Resolve(s) != YamlReader.ScalarKind.String || Yaml11Booleans.Contains(s) || s is "=" or "<<") return true;
+        // Only strings that start like a number can match the YAML 1.1 forms; skip the regex for the rest.
+        return s.Length > 0 && (char.IsAsciiDigit(s[0]) || s[0] is '-' or '+' or '.') && Yaml11NonString().IsMatch(s);
+    }
 }

@@ -26,6 +26,10 @@ Import-Module '$env:KO_MODULE'
 Import-Module '$env:KO_MODULE' -Force
 'AGAIN ' + (Get-Command -Module KubeOpsPS).Count
 'AGAIN-YAML ' + (("apiVersion: v1`nkind: Namespace`nmetadata: {name: y}" | ConvertFrom-KoYaml | ConvertTo-KoYaml) -replace "`n", ' ')
+'COPIES ' + @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' }).Count + ' ' + @([Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'KubeOpsPS').Count
+Remove-Module KubeOpsPS
+Import-Module '$env:KO_MODULE'
+'REMOVED-AND-BACK ' + (("apiVersion: v1`nkind: ConfigMap`nmetadata: {name: z}`ndata: {port: '8080'}" | ConvertFrom-KoYaml | ConvertTo-KoYaml) -replace "`n", ' ')
 "@
         $r = Invoke-KoChildPwsh $script
         $r.ExitCode | Should -Be 0 -Because $r.Output
@@ -36,5 +40,8 @@ Import-Module '$env:KO_MODULE' -Force
         $r.Output | Should -Match 'image: nginx'
         $r.Output | Should -Match 'AGAIN [1-9]\d*'
         $r.Output | Should -Match "AGAIN-YAML apiVersion: v1 kind: Namespace metadata:   name: 'y'"
+        # A re-import reuses the module's load context: still exactly two YamlDotNet copies and one KubeOpsPS context.
+        $r.Output | Should -Match 'COPIES 2 1'
+        $r.Output | Should -Match "REMOVED-AND-BACK apiVersion: v1 kind: ConfigMap metadata:   name: z data:   port: '8080'"
     }
 }
