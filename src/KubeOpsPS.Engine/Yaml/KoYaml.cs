@@ -131,20 +131,6 @@ public static class KoYaml
         return node;
     }
 
-    /// <summary>
-    /// A Secret's stringData folded into data as base64, as the API server stores it: written manifests never carry a
-    /// secret in clear text.
-    /// </summary>
-    private static JsonObject SecretDataAsBase64(JsonObject obj)
-    {
-        if (obj["kind"]?.GetValue<string>() != "Secret" || obj["stringData"] is not JsonObject sd || obj["apiVersion"]?.GetValue<string>() != "v1") return obj;
-        var data = obj["data"] as JsonObject ?? new JsonObject();
-        foreach (var (k, v) in sd) data[k] = Convert.ToBase64String(Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? string.Empty));
-        obj.Remove("stringData");
-        obj["data"] = data;
-        return obj;
-    }
-
     /// <summary>Writes objects as one multi-document YAML stream ('---' between documents).</summary>
     public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
     {
@@ -164,7 +150,7 @@ public static class KoYaml
 
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
-        var root = SecretDataAsBase64(ToJsonObject(o, includeServerFields, verbatim: true));
+        var root = ToJsonObject(o, includeServerFields, verbatim: true);
         emitter.Emit(new DocumentStart(null, null, isImplicit: first));
         YamlWriter.WriteMapping(emitter, root, top: true);
         emitter.Emit(new DocumentEnd(isImplicit: true));
