@@ -19,6 +19,7 @@
         'Get-KoResource'
         'Get-KoRolloutHistory'
         'Install-KoAppManager'
+        'New-KoDeployment'
         'New-KoStaticPod'
         'Publish-KoResource'
         'Remove-KoResource'
