@@ -1,5 +1,5 @@
-using System.Collections;
 using System.Management.Automation;
+using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
 
@@ -45,10 +45,11 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
     protected override void ProcessRecord()
     {
         var (kind, ns, name) = Target();
+        var (single, map) = PSObjects.StringOrMap(Image);
         var options = new RollingUpdateOptions
         {
-            SingleImage = Image is string s ? s : (Image as PSObject)?.BaseObject as string,
-            Images = (Image as IDictionary ?? (Image as PSObject)?.BaseObject as IDictionary)?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty) ?? new Dictionary<string, string>(),
+            SingleImage = single,
+            Images = map,
             MaxSurge = MaxSurge, MaxUnavailable = MaxUnavailable, MinReadySeconds = MinReadySeconds,
             ProgressDeadlineSeconds = ProgressDeadline is { } pd ? (int)pd.TotalSeconds : null,
             ChangeCause = ChangeCause ?? $"Start-KoRollingUpdate -Image {Image}",

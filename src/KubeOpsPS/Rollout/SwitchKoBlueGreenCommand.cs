@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using k8s.Models;
 using KubeOpsPS.Core;
@@ -90,8 +89,7 @@ public sealed class SwitchKoBlueGreenCommand : KoClusterCmdlet
             var live = Run(ct => gateway.GetAsync(deployKind, ns, liveName, ct))
                 ?? throw new KoClusterException("NotFound", "ObjectNotFound", $"Deployment {ns}/{liveName} was not found.", liveName);
             var next = BlueGreen.Other(color);
-            var single = Image is string s ? s : (Image as PSObject)?.BaseObject as string;
-            var map = (Image as IDictionary ?? (Image as PSObject)?.BaseObject as IDictionary)?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty) ?? [];
+            var (single, map) = PSObjects.StringOrMap(Image);
             var copy = Build(() => BlueGreen.NextDeployment(live, baseName, next, map, single));
             var nextName = copy["metadata"]!["name"]!.GetValue<string>();
             if (!ShouldProcess($"Service {ns}/{ServiceName}", $"deploy {nextName} ({Image}) and switch to it")) return;

@@ -56,8 +56,8 @@ public static class RolloutChanges
         if (o.MaxSurge is not null || o.MaxUnavailable is not null)
         {
             var ru = new JsonObject();
-            if (o.MaxSurge is not null) ru["maxSurge"] = IntOrPercent(o.MaxSurge, "-MaxSurge");
-            if (o.MaxUnavailable is not null) ru["maxUnavailable"] = IntOrPercent(o.MaxUnavailable, "-MaxUnavailable");
+            if (o.MaxSurge is not null) ru["maxSurge"] = AsJson(Validate.IntOrPercent(o.MaxSurge, "-MaxSurge"));
+            if (o.MaxUnavailable is not null) ru["maxUnavailable"] = AsJson(Validate.IntOrPercent(o.MaxUnavailable, "-MaxUnavailable"));
             if (kind == "Deployment") spec["strategy"] = new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = ru };
             else if (kind == "DaemonSet") spec["updateStrategy"] = new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = ru };
             else throw Validate.Invalid("-MaxSurge", o.MaxSurge ?? o.MaxUnavailable, "A StatefulSet replaces pods one at a time; -MaxSurge and -MaxUnavailable apply to Deployments and DaemonSets.");
@@ -75,10 +75,6 @@ public static class RolloutChanges
         return new JsonObject { ["apiVersion"] = json["apiVersion"]!.DeepClone(), ["kind"] = kind, ["metadata"] = meta, ["spec"] = spec };
     }
 
-    private static JsonNode IntOrPercent(string v, string field)
-    {
-        if (int.TryParse(v, out var n) && n >= 0) return n;
-        if (v.EndsWith('%') && int.TryParse(v[..^1], out var p) && p is >= 0 and <= 100) return v;
-        throw Validate.Invalid(field, v, $"{field} '{v}' must be a number of pods (e.g. 1) or a percentage from 0% to 100% (e.g. 25%).");
-    }
+    private static JsonNode AsJson(k8s.Models.IntOrString v) =>
+        int.TryParse(v.Value, out var n) ? JsonValue.Create(n) : JsonValue.Create(v.Value);
 }

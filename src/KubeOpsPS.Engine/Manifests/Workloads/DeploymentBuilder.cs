@@ -75,7 +75,7 @@ public static class DeploymentBuilder
             strategy = new V1DeploymentStrategy
             {
                 Type = "RollingUpdate",
-                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = o.MaxSurge is null ? null : IntOrPercent(o.MaxSurge, "-MaxSurge"), MaxUnavailable = o.MaxUnavailable is null ? null : IntOrPercent(o.MaxUnavailable, "-MaxUnavailable") },
+                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = o.MaxSurge is null ? null : Validate.IntOrPercent(o.MaxSurge, "-MaxSurge"), MaxUnavailable = o.MaxUnavailable is null ? null : Validate.IntOrPercent(o.MaxUnavailable, "-MaxUnavailable") },
             };
         }
         if (o.ProgressDeadlineSeconds is { } pds && pds <= (o.MinReadySeconds ?? 0))
@@ -120,12 +120,5 @@ public static class DeploymentBuilder
     {
         var d = items.Where(i => i.Value is not null).ToDictionary(i => i.Key, i => Validate.Quantity(i.Value, i.Field));
         return d.Count == 0 ? null : d;
-    }
-
-    private static IntOrString IntOrPercent(string v, string field)
-    {
-        if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
-        if (v.EndsWith('%') && int.TryParse(v[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 100) return v;
-        throw Validate.Invalid(field, v, $"{field} '{v}' must be a number of pods (e.g. 1) or a percentage from 0% to 100% (e.g. 25%).");
     }
 }
