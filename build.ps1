@@ -149,6 +149,10 @@ $(if ($PesterFilter) { "`$c.Run.Path = @(Get-ChildItem '$(Join-Path $Root 'tests
     $env:KO_MODULE = Join-Path $ModuleOut 'KubeOpsPS.psd1'
     $env:KO_FAKE_SERVER = Join-Path $FakeOut 'FakeApiServer.dll'
     $env:KO_REPO_ROOT = $Root
+    # The hardening suites write their figures (cases tried, crashes, secrets leaked) next to the bench figures.
+    New-Item -ItemType Directory (Join-Path $Out 'bench') -Force | Out-Null
+    $env:KO_BENCH_FILE = Join-Path $Out 'bench/suite-figures.md'
+    Set-Content $env:KO_BENCH_FILE "## Hardening suites (from the last Test run, $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC)`n"
     try { Invoke-Pwsh $pesterScript } catch { Write-Warning $_ }
     $pPassed = 0; $pFailed = 1
     if (Test-Path $summary) { $s = Get-Content $summary -Raw | ConvertFrom-Json; $pPassed = $s.Passed; $pFailed = $s.Failed }
@@ -183,6 +187,8 @@ function Invoke-Bench {
         Write-Host "== $($script.BaseName)"
         Invoke-Pwsh "& '$($script.FullName)' -ResultFile '$resultFile' -ModulePath '$(Join-Path $ModuleOut 'KubeOpsPS.psd1')'" -Environment @{ KO_FAKE_SERVER = (Join-Path $FakeOut 'FakeApiServer.dll'); KO_REPO_ROOT = $Root }
     }
+    $suites = Join-Path $benchOut 'suite-figures.md'
+    if (Test-Path $suites) { Add-Content $resultFile (Get-Content $suites -Raw) }
     Write-Host "Figures written to $resultFile"
 }
 

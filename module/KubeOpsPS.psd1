@@ -8,7 +8,7 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Compare-KoResource'
@@ -17,11 +17,17 @@
         'ConvertTo-KoYaml'
         'Get-KoContext'
         'Get-KoResource'
+        'Get-KoRolloutHistory'
         'Install-KoAppManager'
+        'New-KoDeployment'
         'New-KoStaticPod'
         'Publish-KoResource'
         'Remove-KoResource'
         'Start-KoAppManager'
+        'Start-KoRollingUpdate'
+        'Switch-KoBlueGreen'
+        'Undo-KoRollout'
+        'Wait-KoRollout'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -366,7 +366,8 @@ public static partial class Admission
             foreach (var allowed in new[] { "replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds" }) { a.Remove(allowed); b.Remove(allowed); }
             if (!JsonNode.DeepEquals(a, b)) e.Forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
         }
-        ValidatePodSpec(spec?["template"]?["spec"] as JsonObject, "spec.template.spec", e, requireAlways: true);
+        var claimNames = (spec?["volumeClaimTemplates"] as JsonArray ?? []).Select(v => v?["metadata"]?["name"]?.GetValue<string>() ?? "").ToHashSet();
+        ValidatePodSpec(spec?["template"]?["spec"] as JsonObject, "spec.template.spec", e, requireAlways: true, claimNames);
     }
 
     private static int? IntOrPercent(JsonNode? v, string field, Errors e)
@@ -385,7 +386,7 @@ public static partial class Admission
         return p;
     }
 
-    private static void ValidatePodSpec(JsonObject? ps, string f, Errors e, bool requireAlways)
+    private static void ValidatePodSpec(JsonObject? ps, string f, Errors e, bool requireAlways, HashSet<string>? claimVolumes = null)
     {
         var containers = ps?["containers"] as JsonArray;
         if (containers is null || containers.Count == 0) { e.Required($"{f}.containers"); return; }
@@ -415,7 +416,7 @@ public static partial class Admission
                     e.Invalid($"{cf}.ports[{j}].name", pn, "must be no more than 15 characters, contain only lowercase alphanumerics and '-', contain at least one letter, and be unique");
             }
             foreach (var (m, j) in (c?["volumeMounts"] as JsonArray ?? []).Select((m, j) => (m, j)))
-                if (!volumes.Contains(m?["name"]?.GetValue<string>() ?? "")) e.NotFound($"{cf}.volumeMounts[{j}].name", m?["name"]?.GetValue<string>());
+                if (!volumes.Contains(m?["name"]?.GetValue<string>() ?? "") && claimVolumes?.Contains(m?["name"]?.GetValue<string>() ?? "") != true) e.NotFound($"{cf}.volumeMounts[{j}].name", m?["name"]?.GetValue<string>());
         }
         if (requireAlways && ps["restartPolicy"]?.GetValue<string>() is { } rp && rp != "Always") e.Unsupported($"{f}.restartPolicy", rp, "\"Always\"");
     }

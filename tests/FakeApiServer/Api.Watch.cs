@@ -23,7 +23,7 @@ public sealed partial class Api
 
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
         stop.CancelAfter(timeout);
         var drop = _options.Faults.WatchDropAfter;
         var dropAt = drop is null ? DateTime.MaxValue : DateTime.UtcNow + drop.Value;

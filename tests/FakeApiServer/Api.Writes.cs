@@ -50,6 +50,10 @@ public sealed partial class Api
                 meta["creationTimestamp"] = Now();
                 if (t.TracksGeneration) meta["generation"] = 1; else meta.Remove("generation");
                 if (t.Kind == "Namespace") result["status"] = new JsonObject { ["phase"] = "Active" };
+                // The DefaultStorageClass admission plugin: a claim without a class gets the default one.
+                if (t.Kind == "PersistentVolumeClaim" && result["spec"] is JsonObject pvcSpec && pvcSpec["storageClassName"] is null
+                    && _store.List(ResourceTypes.Find("storage.k8s.io", "v1", "storageclasses")!, null).FirstOrDefault(c => c.Object["metadata"]?["annotations"]?["storageclass.kubernetes.io/is-default-class"]?.GetValue<string>() == "true") is { } defaultClass)
+                    pvcSpec["storageClassName"] = defaultClass.Name;
             }
             ((JsonObject)result["metadata"]!).Remove("resourceVersion");
             if (!wc.IsStatus)

@@ -22,11 +22,14 @@ public sealed partial class Api
     private readonly FakeClusterOptions _options;
     private readonly Func<string> _serverAddress;
 
-    public Api(Store store, FakeClusterOptions options, Func<string> serverAddress)
+    private readonly CancellationToken _stopping;
+
+    public Api(Store store, FakeClusterOptions options, Func<string> serverAddress, CancellationToken stopping = default)
     {
         _store = store;
         _options = options;
         _serverAddress = serverAddress;
+        _stopping = stopping;
     }
 
     public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -69,32 +69,42 @@ internal sealed class Controllers
             {
                 return;
             }
-            try
-            {
-                Pass();
-            }
-            catch (ApiError e)
-            {
-                // A controller write lost a race with a client write; the next pass sees the new state.
-                if (Environment.GetEnvironmentVariable("FAKE_DEBUG") == "1") Console.Error.WriteLine($"controller: {e.Message}");
-            }
-            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or KeyNotFoundException or ArgumentException)
-            {
-                Console.Error.WriteLine($"controller pass failed: {e}");
-            }
+            Pass();
+        }
+    }
+
+    /// <summary>Errors from controller steps (also written to stderr); one failing object never stops the others.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    private void Step(string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ApiError e) when (e.Code is 404 or 409)
+        {
+            // A controller write lost a race with a client write; the next pass sees the new state.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var msg = $"controller {what}: {e}";
+            Errors.Enqueue(msg);
+            while (Errors.Count > 50) Errors.TryDequeue(out _);
+            Console.Error.WriteLine(msg);
         }
     }
 
     private void Pass()
     {
-        Namespaces();
-        GarbageCollect();
-        BindClaims();
-        foreach (var d in _store.List(T("apps", "deployments"), null)) Deployment(d);
-        foreach (var rs in _store.List(T("apps", "replicasets"), null)) ReplicaSet(rs);
-        foreach (var s in _store.List(T("apps", "statefulsets"), null)) StatefulSet(s);
-        foreach (var ds in _store.List(T("apps", "daemonsets"), null)) DaemonSet(ds);
-        Pods();
+        Step("namespaces", Namespaces);
+        Step("garbage collector", GarbageCollect);
+        Step("volumes", BindClaims);
+        foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
+        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Step($"replicaset {rs.Namespace}/{rs.Name}", () => ReplicaSet(rs));
+        foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
+        foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
+        Step("pods", Pods);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -164,6 +174,11 @@ internal sealed class Controllers
     private static int Int(JsonNode? n, int fallback = 0) => n?.AsInt() ?? fallback;
 
     private static DateTime Parse(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+
+    private static int MaxReplicas(JsonObject spec, int replicas) =>
+        (spec["strategy"]?["type"]?.GetValue<string>() ?? "RollingUpdate") == "RollingUpdate"
+            ? replicas + Resolve(spec["strategy"]?["rollingUpdate"]?["maxSurge"], replicas, true)
+            : replicas;
 
     private static int Resolve(JsonNode? v, int replicas, bool roundUp)
     {
@@ -288,7 +303,12 @@ internal sealed class Controllers
             var ml = selector["matchLabels"] as JsonObject ?? new JsonObject();
             selector["matchLabels"] = ml;
             ml["pod-template-hash"] = hash;
-            var ann = new JsonObject { ["deployment.kubernetes.io/revision"] = (maxRev + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), ["deployment.kubernetes.io/desired-replicas"] = replicas.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var ann = new JsonObject
+            {
+                ["deployment.kubernetes.io/revision"] = (maxRev + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["deployment.kubernetes.io/desired-replicas"] = replicas.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["deployment.kubernetes.io/max-replicas"] = MaxReplicas(spec, replicas).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
             foreach (var (k, v) in annotations ?? [])
                 if (!k.StartsWith("deployment.kubernetes.io/", StringComparison.Ordinal) && k != "kubectl.kubernetes.io/last-applied-configuration") ann[k] = v?.DeepClone();
             var rsLabels = (JsonObject)tl.DeepClone();
@@ -316,8 +336,21 @@ internal sealed class Controllers
             _progress[key] = SimNow;
             return;
         }
-        if (annotations?["kubernetes.io/change-cause"]?.GetValue<string>() is { } cause && newRs.Object["metadata"]?["annotations"]?["kubernetes.io/change-cause"]?.GetValue<string>() != cause)
-            Update(newRs, o => ((JsonObject)o["metadata"]!["annotations"]!)["kubernetes.io/change-cause"] = cause);
+        // The new ReplicaSet carries the Deployment's annotations (change-cause for rollout history) and replica counts.
+        var wantAnn = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["deployment.kubernetes.io/desired-replicas"] = replicas.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["deployment.kubernetes.io/max-replicas"] = MaxReplicas(spec, replicas).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (k, v) in annotations ?? [])
+            if (!k.StartsWith("deployment.kubernetes.io/", StringComparison.Ordinal) && k != "kubectl.kubernetes.io/last-applied-configuration" && v?.GetValue<string>() is { } sv) wantAnn[k] = sv;
+        var haveAnn = newRs.Object["metadata"]?["annotations"] as JsonObject;
+        if (wantAnn.Any(p => haveAnn?[p.Key]?.GetValue<string>() != p.Value))
+            Update(newRs, o =>
+            {
+                var a = (JsonObject)(o["metadata"]!["annotations"] ??= new JsonObject());
+                foreach (var (k, v) in wantAnn) a[k] = v;
+            });
         SetAnnotation(d, "deployment.kubernetes.io/revision", Revision(newRs).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var olds = owned.Where(rs => rs != newRs).ToList();
@@ -590,11 +623,7 @@ internal sealed class Controllers
                     },
                 }, null, Ctx(), null);
             SetStatus(_store.Get(pvType, null, pvName)!, new JsonObject { ["phase"] = "Bound" });
-            Update(pvc, o =>
-            {
-                ((JsonObject)o["spec"]!)["volumeName"] = pvName;
-                if (className is null) ((JsonObject)o["spec"]!)["storageClassName"] = sc.Name;
-            });
+            Update(pvc, o => ((JsonObject)o["spec"]!)["volumeName"] = pvName);
             SetStatus(_store.Get(pvc.Type, pvc.Namespace, pvc.Name)!, new JsonObject { ["phase"] = "Bound", ["accessModes"] = pvc.Object["spec"]?["accessModes"]?.DeepClone(), ["capacity"] = new JsonObject { ["storage"] = size?.DeepClone() } });
         }
         foreach (var pv in _store.List(pvType, null))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,17 +37,30 @@ public sealed class FaultOptions
     private Random _random = new(1);
     private int _seed = 1;
 
-    public double ErrorRate { get; set; }
-    public int[] ErrorCodes { get; set; } = [500, 503, 429];
-    public double ResetRate { get; set; }
-    public int LatencyMs { get; set; }
-    public TimeSpan? WatchDropAfter { get; set; }
-    public bool Down { get; set; }
-    public bool FaultsBeforeWrite { get; set; } = true;
+    private double _errorRate, _resetRate;
+    private int[] _errorCodes = [500, 503, 429];
+    private int _latencyMs;
+    private TimeSpan? _watchDropAfter;
+    private bool _down, _faultsBeforeWrite = true;
+
+    /// <summary>Fraction of non-watch requests answered with an injected error.</summary>
+    public double ErrorRate { get { lock (_gate) return _errorRate; } set { lock (_gate) _errorRate = value; } }
+    /// <summary>Codes chosen at random; 429 carries Retry-After: 1 and details.retryAfterSeconds.</summary>
+    public int[] ErrorCodes { get { lock (_gate) return _errorCodes; } set { lock (_gate) _errorCodes = value is { Length: > 0 } ? [.. value] : [500]; } }
+    /// <summary>Fraction of connections aborted before answering.</summary>
+    public double ResetRate { get { lock (_gate) return _resetRate; } set { lock (_gate) _resetRate = value; } }
+    /// <summary>Added to every request.</summary>
+    public int LatencyMs { get { lock (_gate) return _latencyMs; } set { lock (_gate) _latencyMs = value; } }
+    /// <summary>Watches are closed mid-stream after this long.</summary>
+    public TimeSpan? WatchDropAfter { get { lock (_gate) return _watchDropAfter; } set { lock (_gate) _watchDropAfter = value; } }
+    /// <summary>Every request is refused (connection aborted) while true.</summary>
+    public bool Down { get { lock (_gate) return _down; } set { lock (_gate) _down = value; } }
+    /// <summary>Injected errors happen before the store is touched; false lets the write happen and loses only the answer.</summary>
+    public bool FaultsBeforeWrite { get { lock (_gate) return _faultsBeforeWrite; } set { lock (_gate) _faultsBeforeWrite = value; } }
     public int Seed { get => _seed; set { lock (_gate) { _seed = value; _random = new Random(value); } } }
 
     internal double Next() { lock (_gate) return _random.NextDouble(); }
-    internal int NextCode() { lock (_gate) return ErrorCodes[_random.Next(ErrorCodes.Length)]; }
+    internal int NextCode() { lock (_gate) return _errorCodes[_random.Next(_errorCodes.Length)]; }
 }
 
 /// <summary>One request the fake answered.</summary>
@@ -82,6 +96,8 @@ public sealed class FakeCluster : IAsyncDisposable
     internal Store Store { get; }
     public IReadOnlyList<RequestLogEntry> Requests => _log.ToArray();
     public void ClearRequests() => _log.Clear();
+    /// <summary>The latest errors of the simulated controllers (a healthy run has none).</summary>
+    public IReadOnlyList<string> ControllerErrors => _controllers.Errors.ToArray();
     public int WritesFor(string plural, string? ns, string name) => Store.WritesFor(plural, ns, name);
 
     public static async Task<FakeCluster> StartAsync(FakeClusterOptions? options = null, CancellationToken ct = default)
@@ -93,7 +109,7 @@ public sealed class FakeCluster : IAsyncDisposable
         var app = builder.Build();
         var store = new Store(options.WatchHistory);
         FakeCluster? cluster = null;
-        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}");
+        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping);
         var controllers = new Controllers(store, api, options);
         cluster = new FakeCluster(app, store, options, controllers);
         app.Run(ctx => cluster.HandleAsync(ctx, api));
@@ -114,39 +130,65 @@ public sealed class FakeCluster : IAsyncDisposable
             return;
         }
         var injected = false;
+        var aborted = false;
         var f = Options.Faults;
         try
         {
-            if (f.Down) { injected = true; ctx.Abort(); return; }
+            if (f.Down) { injected = aborted = true; ctx.Abort(); return; }
             if (f.LatencyMs > 0) await Task.Delay(f.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
             var isWatch = ctx.Request.Query["watch"] is var w && (w == "true" || w == "1");
-            if (f.ResetRate > 0 && f.Next() < f.ResetRate) { injected = true; ctx.Abort(); return; }
+            if (f.ResetRate > 0 && f.Next() < f.ResetRate) { injected = aborted = true; ctx.Abort(); return; }
             if (!isWatch && f.ErrorRate > 0 && f.Next() < f.ErrorRate)
             {
                 injected = true;
                 var code = f.NextCode();
-                var (reason, retry) = code switch { 429 => ("TooManyRequests", (int?)1), 503 => ("ServiceUnavailable", null), 504 => ("Timeout", null), _ => ("InternalError", (int?)null) };
-                var err = new ApiError(code, reason, code == 429 ? "Too many requests, please try again later." : "an error on the server (\"injected fault\") has prevented the request from succeeding",
-                    code == 429 ? new JsonObject { ["retryAfterSeconds"] = 1 } : null) { RetryAfter = retry };
-                await Api.WriteAsync(ctx, code, err.ToStatus(), retry).ConfigureAwait(false);
+                if (!f.FaultsBeforeWrite)
+                {
+                    // The request really happens (the store is written); only its answer is lost.
+                    var body = ctx.Response.Body;
+                    using var discard = new MemoryStream();
+                    ctx.Response.Body = discard;
+                    try { await api.HandleAsync(ctx).ConfigureAwait(false); }
+                    finally { ctx.Response.Body = body; }
+                    ctx.Response.Headers.Clear();
+                }
+                var err = InjectedError(code);
+                await Api.WriteAsync(ctx, code, err.ToStatus(), err.RetryAfter).ConfigureAwait(false);
                 return;
             }
             await api.HandleAsync(ctx).ConfigureAwait(false);
         }
         finally
         {
-            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), ctx.Response.StatusCode, injected));
+            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected));
         }
+    }
+
+    /// <summary>The Status a real server (or the proxy in front of it) sends for each injected code.</summary>
+    private static ApiError InjectedError(int code)
+    {
+        var (reason, message) = code switch
+        {
+            429 => ("TooManyRequests", "Too many requests, please try again later."),
+            503 => ("ServiceUnavailable", "the server is currently unable to handle the request"),
+            504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request"),
+            401 => ("Unauthorized", "Unauthorized"),
+            403 => ("Forbidden", "forbidden: injected fault"),
+            409 => ("Conflict", "Operation cannot be fulfilled: injected fault"),
+            _ => ("InternalError", "an error on the server (\"injected fault\") has prevented the request from succeeding"),
+        };
+        return new ApiError(code, reason, message, code == 429 ? new JsonObject { ["retryAfterSeconds"] = 1 } : null) { RetryAfter = code == 429 ? 1 : null };
     }
 
     private async Task ControlAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value!;
+        var f = Options.Faults;
         switch (path, ctx.Request.Method)
         {
             case ("/fake/requests", "GET"):
                 var arr = new JsonArray();
-                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O"), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected });
+                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected });
                 await Api.WriteAsync(ctx, 200, arr).ConfigureAwait(false);
                 return;
             case ("/fake/requests", "DELETE"):
@@ -154,31 +196,55 @@ public sealed class FakeCluster : IAsyncDisposable
                 await Api.WriteAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
                 return;
             case ("/fake/faults", "PUT"):
-                var body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(ctx.Request.Body).ConfigureAwait(false) ?? [];
-                var f = Options.Faults;
+                JsonObject body;
+                try { body = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(ctx.Request.Body).ConfigureAwait(false) ?? []; }
+                catch (System.Text.Json.JsonException e) { await Api.WriteAsync(ctx, 400, new ApiError(400, "BadRequest", e.Message).ToStatus()).ConfigureAwait(false); return; }
                 foreach (var (k, v) in body)
                 {
                     switch (k.ToLowerInvariant())
                     {
                         case "errorrate": f.ErrorRate = v!.GetValue<double>(); break;
-                        case "errorcodes": f.ErrorCodes = v!.AsArray().Select(x => x!.AsInt()).ToArray(); break;
+                        case "errorcodes": f.ErrorCodes = v is JsonArray codes ? codes.Select(x => x!.AsInt()).ToArray() : [v!.AsInt()]; break;
                         case "resetrate": f.ResetRate = v!.GetValue<double>(); break;
                         case "latencyms": f.LatencyMs = v!.AsInt(); break;
                         case "watchdropafterms": f.WatchDropAfter = v is null ? null : TimeSpan.FromMilliseconds(v.GetValue<double>()); break;
+                        case "watchdropafter":
+                            f.WatchDropAfter = v is null ? null
+                                : v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? TimeSpan.FromSeconds(v.GetValue<double>())
+                                : TimeSpan.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture);
+                            break;
                         case "down": f.Down = v!.GetValue<bool>(); break;
                         case "seed": f.Seed = v!.AsInt(); break;
+                        case "faultsbeforewrite": f.FaultsBeforeWrite = v!.GetValue<bool>(); break;
+                        default:
+                            await Api.WriteAsync(ctx, 400, new ApiError(400, "BadRequest", $"unknown fault option {k}").ToStatus()).ConfigureAwait(false);
+                            return;
                     }
                 }
-                await Api.WriteAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
+                await Api.WriteAsync(ctx, 200, FaultsJson()).ConfigureAwait(false);
+                return;
+            case ("/fake/faults", "GET"):
+                await Api.WriteAsync(ctx, 200, FaultsJson()).ConfigureAwait(false);
                 return;
             case ("/fake/writes", "GET"):
                 var q = ctx.Request.Query;
-                await Api.WriteAsync(ctx, 200, new JsonObject { ["writes"] = WritesFor(q["plural"]!, q["namespace"], q["name"]!) }).ConfigureAwait(false);
+                var ns = q["namespace"].ToString();
+                await Api.WriteAsync(ctx, 200, new JsonObject { ["writes"] = WritesFor(q["plural"].ToString(), ns.Length == 0 ? null : ns, q["name"].ToString()) }).ConfigureAwait(false);
                 return;
             default:
-                ctx.Response.StatusCode = 404;
+                await Api.WriteAsync(ctx, 404, new ApiError(404, "NotFound", "the server could not find the requested resource", new JsonObject()).ToStatus()).ConfigureAwait(false);
                 return;
         }
+    }
+
+    private JsonObject FaultsJson()
+    {
+        var f = Options.Faults;
+        return new JsonObject
+        {
+            ["errorRate"] = f.ErrorRate, ["errorCodes"] = new JsonArray(f.ErrorCodes.Select(c => (JsonNode?)c).ToArray()), ["resetRate"] = f.ResetRate,
+            ["latencyMs"] = f.LatencyMs, ["watchDropAfterMs"] = f.WatchDropAfter?.TotalMilliseconds, ["down"] = f.Down, ["seed"] = f.Seed, ["faultsBeforeWrite"] = f.FaultsBeforeWrite,
+        };
     }
 
     /// <summary>Writes a kubeconfig (context "fake", namespace default, a token user) that both KubeOpsPS and kubectl use.</summary>

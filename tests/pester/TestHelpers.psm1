@@ -6,13 +6,13 @@ function Start-KoFakeCluster {
     .SYNOPSIS
         Starts the fake API server on a free loopback port and returns its kubeconfig path, URL and process.
     #>
-    param([double] $ClockSpeed = 1, [int] $PodReadyDelayMs = 300)
+    param([double] $ClockSpeed = 1, [int] $PodReadyDelayMs = 300, [int] $WatchHistory = 1000)
     $dir = Join-Path ([IO.Path]::GetTempPath()) "ko-fake-$([Guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $dir | Out-Null
     $kubeconfig = Join-Path $dir 'kubeconfig.yaml'
     $log = Join-Path $dir 'server.log'
     $proc = Start-Process -FilePath 'dotnet' -ArgumentList @($env:KO_FAKE_SERVER, '--port', '0', '--kubeconfig', $kubeconfig,
-        '--clock-speed', $ClockSpeed, '--pod-ready-delay-ms', $PodReadyDelayMs) -RedirectStandardOutput $log -RedirectStandardError (Join-Path $dir 'server.err') -PassThru
+        '--clock-speed', $ClockSpeed, '--pod-ready-delay-ms', $PodReadyDelayMs, '--watch-history', $WatchHistory) -RedirectStandardOutput $log -RedirectStandardError (Join-Path $dir 'server.err') -PassThru
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while (-not (Test-Path $kubeconfig) -or -not (Select-String -Path $log -Pattern 'Listening on' -Quiet)) {
         if ($proc.HasExited) { throw "The fake API server exited: $(Get-Content (Join-Path $dir 'server.err') -Raw)" }

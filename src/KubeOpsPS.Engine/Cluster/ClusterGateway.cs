@@ -14,8 +14,8 @@ namespace KubeOpsPS.Engine.Cluster;
 /// <summary>How an apply ended for one object.</summary>
 public enum ApplyOutcome { Created, Configured, Unchanged, Failed, Skipped }
 
-/// <summary>Options for one server-side apply.</summary>
-public sealed record ApplyOptions(bool Force = false, bool DryRun = false);
+/// <summary>Options for one server-side apply; FieldManager overrides the gateway's for this call.</summary>
+public sealed record ApplyOptions(bool Force = false, bool DryRun = false, string? FieldManager = null);
 
 /// <summary>The result of applying one object; Object is the server's copy.</summary>
 public sealed record ApplyResult(string Kind, string? Namespace, string Name, ApplyOutcome Outcome, object? Object, Exception? Error = null)
@@ -236,7 +236,7 @@ public sealed partial class ClusterGateway : IDisposable
         var what = Describe(kind, ns, name);
         var path = ObjectPath(kind, ns, name);
         var before = await GetRawAsync(path, what, ct).ConfigureAwait(false);
-        var q = $"?fieldManager={Uri.EscapeDataString(_options.FieldManager)}&force={(options.Force ? "true" : "false")}";
+        var q = $"?fieldManager={Uri.EscapeDataString(options.FieldManager ?? _options.FieldManager)}&force={(options.Force ? "true" : "false")}";
         if (options.DryRun) q += "&dryRun=All";
         var a = await SendAsync(HttpMethod.Patch, path + q, json.ToJsonString(), "application/apply-patch+yaml", what, true, ct).ConfigureAwait(false);
         var after = JsonNode.Parse(a.Body)!.AsObject();

@@ -4,9 +4,14 @@ using k8s.KubeConfigModels;
 
 namespace KubeOpsPS.Engine.Cluster;
 
-/// <summary>A resolved connection: which context, which server, which default namespace, and the client settings.</summary>
-public sealed record ClusterConnection(string Context, string Server, string Namespace, string? KubeConfigSource, KubernetesClientConfiguration Config)
+/// <summary>
+/// A resolved connection: which context, which server, which default namespace. The client settings (tokens, keys)
+/// stay internal, so no formatting of the object can show a credential.
+/// </summary>
+public sealed record ClusterConnection(string Context, string Server, string Namespace, string? KubeConfigSource)
 {
+    internal KubernetesClientConfiguration Config { get; init; } = null!;
+
     public override string ToString() => $"{Context} ({Server}, namespace {Namespace})";
 }
 
@@ -131,7 +136,7 @@ public static class KubeConfigs
             if (h is SocketsHttpHandler s) s.ConnectTimeout = timeout;
         };
         var effectiveNs = ns ?? (string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace);
-        return new ClusterConnection(contextName, config.Host, effectiveNs, source, config);
+        return new ClusterConnection(contextName, config.Host, effectiveNs, source) { Config = config };
     }
 
     private static KoClusterException NoKubeConfig() =>

@@ -187,6 +187,15 @@ public static partial class Validate
         return value!;
     }
 
+    /// <summary>A rolling-update amount: a number of pods (1) or a percentage from 0% to 100% (25%).</summary>
+    public static IntOrString IntOrPercent(string? value, string field)
+    {
+        Require(value, field);
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
+        if (value!.EndsWith('%') && int.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 100) return value;
+        throw Invalid(field, value, $"{field} '{value}' must be a number of pods (e.g. 1) or a percentage from 0% to 100% (e.g. 25%).");
+    }
+
     /// <summary>A non-empty string.</summary>
     public static string Required(string? value, string field)
     {

@@ -1,22 +1,39 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
 using KubeOpsPS.Engine.Cluster;
 
 namespace KubeOpsPS.Core;
 
-/// <summary>The connection Connect-KoCluster remembers for the PowerShell session (one per process; runspaces share it).</summary>
+/// <summary>
+/// The connection Connect-KoCluster remembers, one per runspace: a thread job or another runspace that connects
+/// elsewhere never swaps the connection out from under this one.
+/// </summary>
 public static class ClusterSession
 {
-    private static readonly object Gate = new();
-    private static ClusterGateway? _current;
+    private sealed class Holder
+    {
+        public ClusterGateway? Gateway;
+    }
+
+    private static readonly ConditionalWeakTable<Runspace, Holder> ByRunspace = new();
+    private static readonly Holder NoRunspace = new();
+
+    private static Holder Slot => Runspace.DefaultRunspace is { } rs ? ByRunspace.GetOrCreateValue(rs) : NoRunspace;
 
     public static ClusterGateway? Current
     {
-        get { lock (Gate) return _current; }
+        get
+        {
+            var slot = Slot;
+            lock (slot) return slot.Gateway;
+        }
         set
         {
-            lock (Gate)
+            var slot = Slot;
+            lock (slot)
             {
-                if (!ReferenceEquals(_current, value)) _current?.Dispose();
-                _current = value;
+                if (!ReferenceEquals(slot.Gateway, value)) slot.Gateway?.Dispose();
+                slot.Gateway = value;
             }
         }
     }

@@ -78,6 +78,25 @@ public abstract class KoCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// The Kubernetes objects among pipeline values (typed models, hashtables, PSCustomObjects); anything else is
+    /// reported as one NotAKubernetesObject error per value and skipped.
+    /// </summary>
+    protected IEnumerable<object> KubernetesObjects(IEnumerable<object?> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            var obj = PSObjects.AsKubernetesObject(input);
+            if (obj is not null)
+            {
+                yield return obj;
+                continue;
+            }
+            var what = (input is PSObject p ? p.BaseObject : input)?.GetType().Name ?? "null";
+            WriteError(new ErrorRecord(new ArgumentException($"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+        }
+    }
+
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded) to a file-system path.</summary>
     protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }

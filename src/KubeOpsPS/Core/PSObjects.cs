@@ -21,6 +21,21 @@ public static class PSObjects
         };
     }
 
+    /// <summary>
+    /// An -Image style argument: a single string, or a hashtable of name → value. Returns (single, map); both empty
+    /// when the value is neither.
+    /// </summary>
+    public static (string? Single, Dictionary<string, string> Map) StringOrMap(object? value)
+    {
+        var v = value is PSObject ps ? ps.BaseObject : value;
+        return v switch
+        {
+            string s => (s, []),
+            IDictionary d => (null, d.Cast<DictionaryEntry>().ToDictionary(e => Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!, e => Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)),
+            _ => (null, []),
+        };
+    }
+
     /// <summary>A JSON tree from hashtables, PSCustomObjects, lists and scalars.</summary>
     public static JsonNode? ToJson(object? input, int depth = 0)
     {

@@ -44,16 +44,7 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var input in InputObject)
-        {
-            var obj = PSObjects.AsKubernetesObject(input);
-            if (obj is null)
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"A {(input is PSObject p ? p.BaseObject : input)?.GetType().Name ?? "null"} is not a Kubernetes object; pipe objects from New-Ko*, ConvertFrom-KoYaml or Get-KoResource."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
-                continue;
-            }
-            _objects.Add(obj);
-        }
+        _objects.AddRange(KubernetesObjects(InputObject));
     }
 
     protected override void EndProcessing()

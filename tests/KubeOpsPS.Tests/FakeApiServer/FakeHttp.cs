@@ -15,7 +15,12 @@ public sealed record Reply(int Code, JsonNode? Body, string Text, HttpResponseHe
     {
         JsonNode? n = Body;
         foreach (var seg in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
-            n = int.TryParse(seg, out var i) && n is JsonArray a ? (i < a.Count ? a[i] : null) : n?[seg];
+            n = n switch
+            {
+                JsonArray a when int.TryParse(seg, out var i) => i < a.Count ? a[i] : null,
+                JsonObject o => o[seg],
+                _ => null,
+            };
         return n;
     }
     public string Rv => Str("metadata.resourceVersion")!;
@@ -42,7 +47,10 @@ public sealed class FakeClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Http.Dispose();
+        var errors = Cluster.ControllerErrors;
         await Cluster.DisposeAsync();
+        // A controller step that throws is a fake bug even when the tests happened to pass.
+        if (errors.Count > 0) throw new InvalidOperationException("simulated controllers failed:\n" + string.Join("\n", errors));
     }
 }
 

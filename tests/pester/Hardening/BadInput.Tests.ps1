@@ -28,6 +28,21 @@ BeforeDiscovery {
         @{ Cmdlet = 'Start-KoAppManager'; Base = @{ Once = $true }; Bad = @{ Path = @('/nonexistent/folder', $traversal + '/x'); Instance = @('Bad Instance', $long) } }
         @{ Cmdlet = 'Install-KoAppManager'; Base = @{}; Bad = @{ Name = $badNames; Namespace = $badNames; Path = @('/nonexistent/folder') } }
         @{ Cmdlet = 'New-KoStaticPod'; Base = @{ Name = 'agent'; Image = 'busybox:1.37'; ManifestPath = '__TEMP__' }; Bad = @{ Name = $badNames; Image = @('', ' '); Namespace = $badNames; Port = $badPorts } }
+        @{ Cmdlet = 'New-KoDeployment'; Base = @{ Name = 'web'; Image = 'nginx:1.29' }; Bad = @{
+            Name = $badNames; Image = @('', ' ', 'has space:1'); Namespace = $badNames; Port = $badPorts; Replicas = @(-1)
+            Cpu = $badQuantities; Memory = $badQuantities; CpuLimit = $badQuantities; MemoryLimit = $badQuantities
+            ReadinessProbe = @('', 'tcp', 'tcp:', 'tcp:http', 'tcp:0', 'tcp:70000', 'udp:53', 'http:/healthz', 'http:port/x', $long)
+            LivenessProbe = @('tcp:-1', 'exec:ls', 'http:99999/x')
+            VolumeClaim = @('data', 'data:', 'data:relative', ':/mnt', 'Bad_Claim:/mnt', "$($long):/mnt")
+            MaxSurge = @('lots', '-1', '150%', '1.5', '%'); MaxUnavailable = @('none', '101%', '-5%')
+            EnvFromSecret = @('Bad Secret', $traversal); Label = @(@{ 'bad key!' = 'x' }, @{ app = 'has space' }, @{ ('a' * 70) = 'x' })
+            ProgressDeadlineSeconds = @(0)
+        } }
+        @{ Cmdlet = 'Start-KoRollingUpdate'; Base = @{ Name = 'web'; Image = 'nginx:1.30' }; Bad = @{ Name = $badNames; Namespace = $badNames; MaxSurge = @('lots', '150%', '-1'); MaxUnavailable = @('x', '200%'); Image = @('', 'has space:1', 42) } }
+        @{ Cmdlet = 'Wait-KoRollout'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'Get-KoRolloutHistory'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'Undo-KoRollout'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames; ToRevision = @(-1) } }
+        @{ Cmdlet = 'Switch-KoBlueGreen'; Base = @{ ServiceName = 'web'; Name = 'web'; Image = 'nginx:1.30' }; Bad = @{ ServiceName = $badNames + @('1starts-with-digit'); Name = $badNames; Namespace = $badNames } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {

@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Rollout;
+
+/// <summary>What the rollout cmdlets share: the workload (by name or piped in) and following a rollout with progress.</summary>
+public abstract class KoRolloutCmdlet : KoClusterCmdlet
+{
+    private const int ProgressId = 4204;
+
+    /// <summary>The workload's name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(NameCompleter))]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Deployment (default), StatefulSet or DaemonSet.</summary>
+    [Parameter(ParameterSetName = "Name")]
+    [ValidateSet("Deployment", "StatefulSet", "DaemonSet")]
+    public string Kind { get; set; } = "Deployment";
+
+    /// <summary>The namespace; default the context's namespace.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>A Deployment, StatefulSet or DaemonSet object (from Get-KoResource or New-KoDeployment).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
+    public object? InputObject { get; set; }
+
+    /// <summary>The workload this call is about.</summary>
+    protected (KubeKind Kind, string Namespace, string Name) Target()
+    {
+        if (InputObject is not null)
+        {
+            var json = KoYaml.ToJsonObject(PSObjects.AsKubernetesObject(InputObject) ?? throw new PSArgumentException("-InputObject must be a Deployment, StatefulSet or DaemonSet."));
+            var kindName = json["kind"]?.GetValue<string>() ?? string.Empty;
+            if (kindName is not ("Deployment" or "StatefulSet" or "DaemonSet"))
+                Fail(Engine.Validation.Validate.Invalid("-InputObject", kindName, $"A {kindName} has no rollout; pipe a Deployment, StatefulSet or DaemonSet."));
+            return (KubeTypes.Find("apps/v1", kindName)!, NamespaceOrDefault(json["metadata"]?["namespace"]?.GetValue<string>()), json["metadata"]!["name"]!.GetValue<string>());
+        }
+        Build(() => Engine.Validation.Validate.Subdomain(Name, "-Name"));
+        if (Namespace is not null) Build(() => Engine.Validation.Validate.Label(Namespace, "-Namespace"));
+        return (KubeTypes.Find("apps/v1", Kind)!, NamespaceOrDefault(Namespace), Name);
+    }
+
+    /// <summary>Follows a rollout by watching, with a progress bar; returns the final state.</summary>
+    protected WaitState Follow(ClusterGateway gateway, KubeKind kind, string ns, string name, TimeSpan timeout, string activity)
+    {
+        var progress = new ProgressRecord(ProgressId, activity, $"{kind.Kind} {ns}/{name}");
+        try
+        {
+            var (_, state) = Run(ct => gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => Post(() =>
+            {
+                progress.StatusDescription = $"{kind.Kind} {ns}/{name}: {s.Status}";
+                WriteProgress(progress);
+                WriteDebug($"{DateTime.Now:HH:mm:ss.fff} {s.Status}");
+            }), ct));
+            return state;
+        }
+        finally
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Management.Automation;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Rollout;
+
+namespace KubeOpsPS.Rollout;
+
+/// <summary>Waits until a rollout is complete, as kubectl rollout status does.</summary>
+[Cmdlet(VerbsLifecycle.Wait, "KoRollout", DefaultParameterSetName = "Name")]
+[OutputType(typeof(RolloutResult))]
+public sealed class WaitKoRolloutCommand : KoRolloutCmdlet
+{
+    /// <summary>How long to wait. Default 10 minutes.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Fail unless the rollout is at this revision.</summary>
+    [Parameter]
+    public int? Revision { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var (kind, ns, name) = Target();
+        var gateway = Connect();
+        var started = DateTime.UtcNow;
+        try
+        {
+            var runner = new RolloutRunner(gateway);
+            var current = Run(ct => runner.HistoryAsync(kind, ns, name, ct)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
+            if (Revision is { } want && want != current)
+                Fail(new KoClusterException("RevisionMismatch", "InvalidResult", $"{kind.Kind} {ns}/{name} is at revision {current}, not {want}.", $"{kind.Kind} {ns}/{name}"));
+            var state = Follow(gateway, kind, ns, name, Timeout, "Wait-KoRollout");
+            if (state.Failed)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException($"{kind.Kind} {ns}/{name}: {state.Status}."), "RolloutFailed", ErrorCategory.InvalidResult, $"{kind.Kind} {ns}/{name}")
+                {
+                    ErrorDetails = new ErrorDetails($"{kind.Kind} {ns}/{name}: {state.Status}.") { RecommendedAction = "Roll back with Undo-KoRollout, or fix the pods (Get-KoResource Pod, Get-KoResource Event)." },
+                });
+                return;
+            }
+            WriteObject(new RolloutResult(kind.Kind, ns, name, current, "RolledOut", state.Status, DateTime.UtcNow - started));
+        }
+        catch (KoClusterException e)
+        {
+            WriteFailure(e, $"{kind.Kind} {ns}/{name}");
+        }
+    }
+}
+
+/// <summary>Lists a workload's revisions with their images and change causes.</summary>
+[Cmdlet(VerbsCommon.Get, "KoRolloutHistory", DefaultParameterSetName = "Name")]
+[OutputType(typeof(RolloutRevision))]
+public sealed class GetKoRolloutHistoryCommand : KoRolloutCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        var (kind, ns, name) = Target();
+        var gateway = Connect();
+        try
+        {
+            WriteObject(Run(ct => new RolloutRunner(gateway).HistoryAsync(kind, ns, name, ct)), enumerateCollection: true);
+        }
+        catch (KoClusterException e)
+        {
+            WriteFailure(e, $"{kind.Kind} {ns}/{name}");
+        }
+    }
+}
+
+/// <summary>Rolls a workload back to an earlier revision, as kubectl rollout undo does.</summary>
+[Cmdlet(VerbsCommon.Undo, "KoRollout", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(RolloutResult))]
+public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
+{
+    /// <summary>The revision to go back to; 0 (default) is the one before the current.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int ToRevision { get; set; }
+
+    /// <summary>Wait until the rolled-back version is rolled out.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How long -Wait waits. Default 10 minutes.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    protected override void ProcessRecord()
+    {
+        var (kind, ns, name) = Target();
+        if (!ShouldProcess($"{kind.Kind} {ns}/{name}", ToRevision == 0 ? "roll back to the previous revision" : $"roll back to revision {ToRevision}")) return;
+        var gateway = Connect();
+        var started = DateTime.UtcNow;
+        try
+        {
+            var restored = Run(ct => new RolloutRunner(gateway).UndoAsync(kind, ns, name, ToRevision, ct));
+            if (restored is null)
+            {
+                WriteWarning($"{kind.Kind} {ns}/{name} already runs that revision; skipped rollback.");
+                return;
+            }
+            var status = Wait ? Follow(gateway, kind, ns, name, Timeout, "Undo-KoRollout").Status : "rollback started";
+            WriteObject(new RolloutResult(kind.Kind, ns, name, restored.Value, "RolledBack", status, DateTime.UtcNow - started));
+        }
+        catch (KoClusterException e)
+        {
+            WriteFailure(e, $"{kind.Kind} {ns}/{name}");
+        }
+    }
+}

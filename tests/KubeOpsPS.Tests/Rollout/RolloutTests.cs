@@ -1,0 +1,117 @@
+using FakeApiServer;
+using k8s.Models;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Validation;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Tests.Rollout;
+
+public sealed class RolloutTests : IAsyncLifetime
+{
+    private FakeCluster _fake = null!;
+    private ClusterGateway _gateway = null!;
+    private string _kubeconfig = null!;
+    private static readonly KubeKind DeploymentKind = KubeTypes.Find("apps/v1", "Deployment")!;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeCluster.StartAsync(new FakeClusterOptions { ClockSpeed = 10, PodReadyDelay = TimeSpan.FromSeconds(2), ReconcileInterval = TimeSpan.FromMilliseconds(50) });
+        _kubeconfig = _fake.WriteKubeConfig(Path.GetTempFileName());
+        _gateway = new ClusterGateway(KubeConfigs.Connect(_kubeconfig, null, null, null, "/nonexistent"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway.Dispose();
+        await _fake.DisposeAsync();
+        File.Delete(_kubeconfig);
+    }
+
+    private static V1Deployment Deployment(string name, int replicas, string image, string surge, string unavailable) => new()
+    {
+        ApiVersion = "apps/v1", Kind = "Deployment",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = surge, MaxUnavailable = unavailable } },
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = image }] } },
+        },
+    };
+
+    [Fact]
+    public async Task AGoodRolloutStaysWithinMaxSurgeAndMaxUnavailable()
+    {
+        await _gateway.ApplyAsync(Deployment("inv", 4, "nginx:1.29", "1", "1"), new ApplyOptions(), CancellationToken.None);
+        await _gateway.WaitAsync(DeploymentKind, "default", "inv", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+        using var record = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new List<V1DeploymentStatus>();
+        var (_, rv) = await _gateway.ListAsync(DeploymentKind, "default", null, "metadata.name=inv", CancellationToken.None);
+        var recorder = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var ev in _gateway.WatchAsync(DeploymentKind, "default", "metadata.name=inv", null, rv, record.Token))
+                    lock (seen) seen.Add(((V1Deployment)ev.Object).Status ?? new V1DeploymentStatus());
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        var change = RolloutChanges.Build(Deployment("inv", 4, "nginx:1.29", "1", "1"), new RollingUpdateOptions { SingleImage = "nginx:1.30" });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var (_, state) = await _gateway.WaitAsync(DeploymentKind, "default", "inv", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
+        record.Cancel();
+        await recorder;
+        Assert.True(state.Done, state.Status);
+        Assert.True(seen.Count > 3, $"watch events recorded: {seen.Count}");
+        Assert.All(seen, s =>
+        {
+            Assert.InRange(s.AvailableReplicas ?? 0, 3, 5);   // never below replicas - maxUnavailable
+            Assert.InRange(s.Replicas ?? 0, 0, 5);            // never above replicas + maxSurge
+        });
+    }
+
+    [Fact]
+    public async Task ABrokenImageIsDiagnosedAndUndoRestoresThePreviousRevision()
+    {
+        await _gateway.ApplyAsync(Deployment("broke", 2, "nginx:1.29", "25%", "25%"), new ApplyOptions(), CancellationToken.None);
+        await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+        var d = Deployment("broke", 2, "nginx:1.29", "25%", "25%");
+        var change = RolloutChanges.Build(d, new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 30 });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var (_, state) = await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
+        Assert.True(state.Failed, state.Status);
+        var runner = new RolloutRunner(_gateway);
+        Assert.Contains("ImagePullBackOff", await runner.DiagnoseAsync(DeploymentKind, "default", "broke", CancellationToken.None));
+        Assert.Equal(1, await runner.UndoAsync(DeploymentKind, "default", "broke", 0, CancellationToken.None));
+        var (live, after) = await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
+        Assert.True(after.Done, after.Status);
+        Assert.Equal("nginx:1.29", ((V1Deployment)live!).Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal(2, ((V1Deployment)live!).Status.AvailableReplicas);
+    }
+
+    [Fact]
+    public async Task CancellingAWaitStopsWithinASecondAndChangesNothing()
+    {
+        await _gateway.ApplyAsync(Deployment("ctrlc", 2, "nginx:broken", "25%", "25%"), new ApplyOptions(), CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _gateway.WaitAsync(DeploymentKind, "default", "ctrlc", RolloutStatus.Evaluate, TimeSpan.FromMinutes(5), null, cts.Token));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"stopped after {sw.Elapsed}");
+        var live = (V1Deployment?)await _gateway.GetAsync(DeploymentKind, "default", "ctrlc", CancellationToken.None);
+        Assert.Equal("nginx:broken", live!.Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public void TheChangeCarriesOnlyTheFieldsItSets()
+    {
+        var change = RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxSurge = "50%", ChangeCause = "why" });
+        Assert.Equal("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x","namespace":"default","annotations":{"kubernetes.io/change-cause":"why"}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":"a:2"}]}},"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"50%"}}}}""", change.ToJsonString());
+        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxUnavailable = "150%" }));
+        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { Images = new Dictionary<string, string> { ["nope"] = "a:2" } }));
+        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions()));
+    }
+}

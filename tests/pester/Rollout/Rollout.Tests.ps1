@@ -1,0 +1,83 @@
+BeforeAll {
+    Import-Module $env:KO_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    # A fast clock: a 60 s progress deadline passes in 3 s.
+    $script:cluster = Start-KoFakeCluster -ClockSpeed 20 -PodReadyDelayMs 2000
+    $script:kc = $cluster.KubeConfig
+    Connect-KoCluster -KubeConfig $kc | Out-Null
+    function Publish-TestDeployment([string] $Name, [int] $Replicas = 3, [string] $Image = 'nginx:1.29') {
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: $Name, namespace: default}`nspec:`n  replicas: $Replicas`n  progressDeadlineSeconds: 60`n  selector: {matchLabels: {app: $Name}}`n  template:`n    metadata: {labels: {app: $Name}}`n    spec: {containers: [{name: web, image: '$Image'}]}" |
+            ConvertFrom-KoYaml | Publish-KoResource | Out-Null
+        Wait-KoRollout -Name $Name -Timeout 00:01:00 | Out-Null
+    }
+}
+AfterAll { Stop-KoFakeCluster $script:cluster }
+
+Describe 'Start-KoRollingUpdate' {
+    It 'rolls out a new image and records the change cause' {
+        Publish-TestDeployment good
+        $r = Start-KoRollingUpdate -Name good -Image nginx:1.30 -ChangeCause 'upgrade to 1.30' -Timeout 00:01:00
+        $r.Outcome | Should -Be 'RolledOut'
+        (Get-KoResource Deployment -Name good).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.30'
+        (Get-KoRolloutHistory -Name good | Where-Object Current).ChangeCause | Should -Be 'upgrade to 1.30'
+        (Invoke-KoKubectl $kc rollout status deployment/good --timeout=10s) | Should -Match 'successfully rolled out'
+    }
+
+    It 'rolls a broken image back by itself, and the error says why' {
+        Publish-TestDeployment bad
+        $err = $null
+        $r = Start-KoRollingUpdate -Name bad -Image nginx:broken -Timeout 00:01:00 -ErrorVariable err -ErrorAction SilentlyContinue
+        $? | Should -BeFalse
+        $r.Outcome | Should -Be 'RolledBack'
+        $err[0].FullyQualifiedErrorId | Should -Match '^RolloutFailed'
+        $err[0].Exception.Message | Should -Match 'exceeded its progress deadline'
+        $err[0].Exception.Message | Should -Match 'ImagePullBackOff'
+        $err[0].Exception.Message | Should -Match 'rolled back to revision 1'
+        $d = Get-KoResource Deployment -Name bad
+        $d.Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
+        $d.Status.AvailableReplicas | Should -Be 3
+    }
+
+    It 'throws in a script with -ErrorAction Stop, and -NoRollback leaves the rollout where it stopped' {
+        Publish-TestDeployment stuck
+        { Start-KoRollingUpdate -Name stuck -Image nginx:broken -Timeout 00:01:00 -NoRollback -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-NoRollback*'
+        (Get-KoResource Deployment -Name stuck).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:broken'
+    }
+
+    It 'refuses bad input before changing anything' {
+        Publish-TestDeployment guarded
+        Clear-KoFakeRequests $cluster
+        { Start-KoRollingUpdate -Name guarded -Image nginx:1.30 -MaxSurge 'lots' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*-MaxSurge 'lots'*"
+        { Start-KoRollingUpdate -Name guarded -Image @{ sidecar = 'x:1' } -ErrorAction Stop } | Should -Throw -ExpectedMessage "*no container 'sidecar'*"
+        { Start-KoRollingUpdate -Name missing -Image nginx:1.30 -ErrorAction Stop } | Should -Throw -ExpectedMessage '*not found*'
+        @(Get-KoFakeRequests $cluster | Where-Object method -ne 'GET').Count | Should -Be 0
+        Start-KoRollingUpdate -Name guarded -Image nginx:1.31 -WhatIf
+        (Get-KoResource Deployment -Name guarded).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
+    }
+}
+
+Describe 'Get-KoRolloutHistory, Undo-KoRollout and Wait-KoRollout' {
+    It 'lists revisions and undoes to the previous one, as kubectl sees it' {
+        Publish-TestDeployment hist
+        Start-KoRollingUpdate -Name hist -Image nginx:1.30 | Out-Null
+        $h = Get-KoRolloutHistory -Name hist
+        $h.Revision | Should -Be @(1, 2)
+        ($h | Where-Object Current).Images | Should -Be 'web=nginx:1.30'
+        (Undo-KoRollout -Name hist -Wait).Revision | Should -Be 1
+        (Get-KoResource Deployment -Name hist).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
+        (Invoke-KoKubectl $kc rollout history deployment/hist) -join "`n" | Should -Match '3\s'
+        (Get-KoResource ReplicaSet -LabelSelector app=hist).Count | Should -Be 2   # the old ReplicaSet was reused
+    }
+
+    It 'waits by watching, and fails on a Deployment past its deadline' {
+        Publish-TestDeployment watched
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: watched, namespace: default}`nspec:`n  selector: {matchLabels: {app: watched}}`n  template:`n    metadata: {labels: {app: watched}}`n    spec: {containers: [{name: web, image: 'nginx:broken'}]}" | ConvertFrom-KoYaml | Publish-KoResource -Force | Out-Null
+        Clear-KoFakeRequests $cluster
+        $err = $null
+        Wait-KoRollout -Name watched -Timeout 00:01:00 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'exceeded its progress deadline'
+        $requests = @(Get-KoFakeRequests $cluster)
+        @($requests | Where-Object { $_.query -match 'watch=true' }).Count | Should -BeGreaterThan 0
+        $requests.Count | Should -BeLessThan 15 -Because 'a watch needs a handful of requests, not one per second'
+    }
+}
