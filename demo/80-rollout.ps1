@@ -1,7 +1,8 @@
 # Recipe 8: a blue/green pair and its Service as manifests (the demo has no cluster to switch).
 param([string] $OutputDirectory)
 $ErrorActionPreference = 'Stop'
-foreach ($color in 'blue', 'green') {
+'blue', 'green' | ForEach-Object {
+    $color = $_
     $image = if ($color -eq 'blue') { 'nginx:1.29' } else { 'nginx:1.30' }
     @{
         apiVersion = 'apps/v1'; kind = 'Deployment'
