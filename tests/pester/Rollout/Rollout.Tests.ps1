@@ -76,7 +76,9 @@ Describe 'Get-KoRolloutHistory, Undo-KoRollout and Wait-KoRollout' {
         $err = $null
         Wait-KoRollout -Name watched -Timeout 00:01:00 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -Match 'exceeded its progress deadline'
-        $requests = @(Get-KoFakeRequests $cluster)
+        # The fake logs a watch when it ends, which is just after the wait returns.
+        $deadline = (Get-Date).AddSeconds(5)
+        do { $requests = @(Get-KoFakeRequests $cluster); Start-Sleep -Milliseconds 100 } until (@($requests | Where-Object { $_.query -match 'watch=true' }).Count -gt 0 -or (Get-Date) -gt $deadline)
         @($requests | Where-Object { $_.query -match 'watch=true' }).Count | Should -BeGreaterThan 0
         $requests.Count | Should -BeLessThan 15 -Because 'a watch needs a handful of requests, not one per second'
     }
