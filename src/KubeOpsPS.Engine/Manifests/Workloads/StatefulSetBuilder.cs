@@ -94,9 +94,17 @@ public static class StatefulSetBuilder
         const string Field = "-VolumeClaimTemplate";
         var eq = spec.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0) throw Validate.Invalid(Field, spec, $"{Field} '{spec}' must be name=size:/mount/path, e.g. data=10Gi:/var/lib/mysql.");
-        var name = Validate.Label(spec[..eq], Field);
-        var (size, path) = SplitSizePath(spec, spec[(eq + 1)..], Field);
-        return (name, size, path);
+        try
+        {
+            var name = Validate.Label(spec[..eq], Field);
+            var (size, path) = SplitSizePath(spec, spec[(eq + 1)..], Field);
+            return (name, size, path);
+        }
+        catch (KoValidationException e) when (!e.Message.Contains(spec, StringComparison.Ordinal))
+        {
+            // Name the whole template, not just its part, so the user sees which one is wrong.
+            throw Validate.Invalid(Field, spec, $"{Field} '{spec}': {e.Message}", e.Hint);
+        }
     }
 
     private static (string Size, string Path) SplitSizePath(string spec, string rest, string field)
