@@ -46,6 +46,7 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
             return;
         }
         var input = InputObject is PSObject p ? p.BaseObject : InputObject;
+        if (input is ApplySummary) return; // Publish-KoResource's closing count
         if (input is ApplyResult r)
         {
             if (r.Kind == "PersistentVolumeClaim") WaitFor(r.Namespace, r.Name);
