@@ -4,7 +4,9 @@
 $isReload = $true
 if (-not ('KubeOpsPS.Loader.KoLoadContext' -as [type])) {
     $isReload = $false
-    Add-Type -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, 'KubeOpsPS.Loader.dll'))
+    # Assembly.LoadFrom, not Add-Type: Add-Type would auto-load Microsoft.PowerShell.Utility, about 120 ms of every
+    # import for a script that never needs it (bench/00-foundation.ps1 measures the start-up).
+    $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'KubeOpsPS.Loader.dll'))
 }
 $assembly = [KubeOpsPS.Loader.KoLoadContext]::Initialize([System.IO.Path]::Combine($PSScriptRoot, 'bin'))
 $inner = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru:$isReload

@@ -13,8 +13,9 @@ public sealed record KubeKind(string ApiVersion, string Kind, string Plural, boo
 }
 
 /// <summary>
-/// Maps apiVersion/kind to KubernetesClient model types. The table is built on first use from the models'
-/// KubernetesEntity attributes (one pass over one assembly), never at import.
+/// Maps apiVersion/kind to KubernetesClient model types. Single lookups go by the models' naming (one attribute
+/// read each); the whole table is built from the models' KubernetesEntity attributes (one pass over one assembly)
+/// only when a lookup misses or every kind is asked for (completion, -Kind), never at import.
 /// </summary>
 public static class KubeTypes
 {
@@ -40,14 +41,7 @@ public static class KubeTypes
     {
         var map = new Dictionary<string, KubeKind>(StringComparer.Ordinal);
         foreach (var type in typeof(V1Pod).Assembly.GetExportedTypes())
-        {
-            var attr = type.GetCustomAttribute<KubernetesEntityAttribute>();
-            if (attr is null || attr.Kind.EndsWith("List", StringComparison.Ordinal) && type.GetProperty("Items") is not null)
-                continue;
-            var apiVersion = string.IsNullOrEmpty(attr.Group) ? attr.ApiVersion : attr.Group + "/" + attr.ApiVersion;
-            var plural = string.IsNullOrEmpty(attr.PluralName) ? attr.Kind.ToLowerInvariant() + "s" : attr.PluralName;
-            map[Key(apiVersion, attr.Kind)] = new KubeKind(apiVersion, attr.Kind, plural, !ClusterScoped.Contains(attr.Kind), type);
-        }
+            if (FromType(type) is { } k) map[Key(k.ApiVersion, k.Kind)] = k;
         // Gateway API is not in KubernetesClient: known to us as generic objects with the right scope.
         foreach (var (kind, plural) in new[] { ("HTTPRoute", "httproutes"), ("Gateway", "gateways"), ("GRPCRoute", "grpcroutes"), ("ReferenceGrant", "referencegrants") })
             map[Key("gateway.networking.k8s.io/v1", kind)] = new KubeKind("gateway.networking.k8s.io/v1", kind, plural, true, null);
@@ -55,9 +49,42 @@ public static class KubeTypes
         return map;
     }
 
+    /// <summary>The kind a model type stands for, from its KubernetesEntity attribute; null for list types and non-models.</summary>
+    private static KubeKind? FromType(Type type)
+    {
+        var attr = type.GetCustomAttribute<KubernetesEntityAttribute>();
+        if (attr is null || attr.Kind.EndsWith("List", StringComparison.Ordinal) && type.GetProperty("Items") is not null)
+            return null;
+        var apiVersion = string.IsNullOrEmpty(attr.Group) ? attr.ApiVersion : attr.Group + "/" + attr.ApiVersion;
+        var plural = string.IsNullOrEmpty(attr.PluralName) ? attr.Kind.ToLowerInvariant() + "s" : attr.PluralName;
+        return new KubeKind(apiVersion, attr.Kind, plural, !ClusterScoped.Contains(attr.Kind), type);
+    }
+
+    /// <summary>
+    /// The model type by KubernetesClient's naming (apps/v1 Deployment → V1Deployment), checked against its attribute.
+    /// Reading every model type's attribute to build the whole table costs about 100 ms on first use; most reads
+    /// only need the few kinds in front of them. Null when the name does not lead to the kind (the caller then
+    /// builds the table, so the answer never depends on which was asked first).
+    /// </summary>
+    internal static KubeKind? Guess(string apiVersion, string kind)
+    {
+        var slash = apiVersion.IndexOf('/');
+        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        if (version.Length == 0 || kind.Length == 0) return null;
+        var type = typeof(V1Pod).Assembly.GetType("k8s.Models." + char.ToUpperInvariant(version[0]) + version[1..] + kind, throwOnError: false);
+        return type is not null && FromType(type) is { } k && k.ApiVersion == apiVersion && k.Kind == kind ? k : null;
+    }
+
+    private static readonly ConcurrentDictionary<string, KubeKind?> Guessed = new(StringComparer.Ordinal);
+
     /// <summary>The known kind for apiVersion/kind, or null for kinds the module has no model of (CRDs).</summary>
-    public static KubeKind? Find(string? apiVersion, string? kind) =>
-        apiVersion is null || kind is null ? null : ByKey.Value.GetValueOrDefault(Key(apiVersion, kind));
+    public static KubeKind? Find(string? apiVersion, string? kind)
+    {
+        if (apiVersion is null || kind is null) return null;
+        var key = Key(apiVersion, kind);
+        if (ByKey.IsValueCreated) return ByKey.Value.GetValueOrDefault(key);
+        return Guessed.GetOrAdd(key, static (key, t) => Guess(t.ApiVersion, t.Kind) ?? ByKey.Value.GetValueOrDefault(key), (ApiVersion: apiVersion, Kind: kind));
+    }
 
     /// <summary>The kind a model type stands for (V1Deployment → apps/v1 Deployment).</summary>
     public static KubeKind? ForType(Type type) => ByType.GetOrAdd(type, static t =>

@@ -130,12 +130,16 @@ public sealed class ReconcilerTests : IAsyncLifetime
         Assert.True(await Eventually(async () => await Live("watched") is not null), "the new file was applied");
         _fake.Faults.Down = true;
         Write("live.yaml", Cm("watched", "2"));
-        await Task.Delay(1000);
-        Assert.Contains(_events, e => e.Action == AppManagerAction.Failed && e.Message.Contains("retrying", StringComparison.Ordinal));
+        Assert.True(await Eventually(() => Task.FromResult(Snapshot().Any(e => e.Action == AppManagerAction.Failed && e.Message.Contains("retrying", StringComparison.Ordinal)))), "the failed attempt was reported");
         _fake.Faults.Down = false;
         Assert.True(await Eventually(async () => (await Live("watched"))?.Data["v"] == "2"), "the change made while the cluster was down was applied when it came back");
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    private List<AppManagerEvent> Snapshot()
+    {
+        lock (_events) return _events.ToList();
     }
 
     private static async Task<bool> Eventually(Func<Task<bool>> condition)

@@ -14,7 +14,8 @@ public sealed class GatewayTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeCluster.StartAsync(new FakeClusterOptions { WatchHistory = 50, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
+        // Pods take 2 s to get ready, so a wait started right after an apply always sees the rollout in progress.
+        _fake = await FakeCluster.StartAsync(new FakeClusterOptions { WatchHistory = 50, PodReadyDelay = TimeSpan.FromSeconds(2) });
         _kubeconfig = _fake.WriteKubeConfig(Path.GetTempFileName());
         _gateway = new ClusterGateway(KubeConfigs.Connect(_kubeconfig, null, null, null, "/nonexistent"), new GatewayOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
     }

@@ -153,7 +153,12 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
         var status = await Kubectl("rollout", "status", "deploy/web", "-n", ns, "--timeout=60s");
         Assert.True(status.Exit == 0, status.Err);
         Assert.Contains("successfully rolled out", status.Out);
-        Assert.Contains(_f.Cluster.Requests, e => e.Query.Contains("watch=true") && e.Query.Contains("fieldSelector=metadata.name%3Dweb"));
+        if (status.Out.Contains("Waiting for", StringComparison.Ordinal))
+        {
+            // kubectl waited, so it followed the rollout by a watch; the fake logs a request when it ends.
+            for (var i = 0; i < 40 && !_f.Cluster.Requests.Any(e => e.Query.Contains("watch=true") && e.Query.Contains("fieldSelector=metadata.name%3Dweb")); i++) await Task.Delay(50);
+            Assert.Contains(_f.Cluster.Requests, e => e.Query.Contains("watch=true") && e.Query.Contains("fieldSelector=metadata.name%3Dweb"));
+        }
 
         var set = await Kubectl("set", "image", "deploy/web", "web=nginx:1.28", "-n", ns);
         Assert.True(set.Exit == 0, set.Err);

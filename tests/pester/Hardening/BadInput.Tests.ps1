@@ -64,13 +64,13 @@ BeforeAll {
     $script:savedKubeConfig = $env:KUBECONFIG
     $env:KUBECONFIG = $cluster.KubeConfig
     Connect-KoCluster | Out-Null
-    $script:tried = 0; $script:crashes = 0
+    $script:tried = 0; $script:crashes = 0; $script:reads = 0; $script:readCases = 0
 }
 
 AfterAll {
     $env:KUBECONFIG = $script:savedKubeConfig
     Stop-KoFakeCluster $script:cluster
-    $line = "bad-input cases tried: $script:tried, crashes: $script:crashes"
+    $line = "bad-input cases tried: $script:tried, crashes: $script:crashes, write requests sent: 0 (asserted per case); $script:readCases cases sent $script:reads read requests first (looking up the named object or kind before refusing), the rest sent nothing at all"
     Write-Host $line
     if ($env:KO_BENCH_FILE) { Add-Content $env:KO_BENCH_FILE "- $line" }
 }
@@ -106,7 +106,10 @@ Describe 'Bad input' {
                 $e.TargetObject | Should -Not -BeNullOrEmpty -Because "the error for -$Param should name its target"
             }
         }
-        $sent = @(Get-KoFakeRequests $cluster | Where-Object { $_.method -ne 'GET' })
+        $log = @(Get-KoFakeRequests $cluster)
+        $script:reads += @($log | Where-Object method -eq 'GET').Count
+        if (@($log | Where-Object method -eq 'GET').Count -gt 0) { $script:readCases++ }
+        $sent = @($log | Where-Object { $_.method -ne 'GET' })
         $sent.Count | Should -Be 0 -Because "nothing may be written for invalid input ($($sent.method) $($sent.path))"
     }
 }
