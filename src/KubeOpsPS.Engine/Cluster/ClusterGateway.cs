@@ -60,8 +60,17 @@ public sealed partial class ClusterGateway : IDisposable
     public string DefaultNamespace => Connection.Namespace;
     public string FieldManager => _options.FieldManager;
 
-    /// <summary>One line per API call (verb, path, status, time), for -Verbose. Never carries bodies.</summary>
-    public Action<string>? Log { get; set; }
+    /// <summary>
+    /// One line per API call (verb, path, status, time), for -Verbose. Never carries bodies. It flows with the async
+    /// context that set it, so cmdlets and background jobs sharing the session's gateway each narrate only their own calls.
+    /// </summary>
+    public Action<string>? Log
+    {
+        get => _log.Value;
+        set => _log.Value = value;
+    }
+
+    private readonly AsyncLocal<Action<string>?> _log = new();
 
     /// <summary>Counts every HTTP request sent (including retries), for benchmarks.</summary>
     public long RequestCount => Interlocked.Read(ref _requests);

@@ -15,6 +15,7 @@ public abstract class KoCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
     private BlockingCollection<Action>? _pending;
+    private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancelToken => _stop.Token;
@@ -47,7 +48,11 @@ public abstract class KoCmdlet : PSCmdlet
     protected void Post(Action action)
     {
         var pending = _pending;
-        if (pending is null) action();
+        if (pending is null)
+        {
+            // Only the pipeline thread may write; a late call from elsewhere (a background job) has nowhere to go.
+            if (Environment.CurrentManagedThreadId == _pipelineThread) action();
+        }
         else
         {
             try { pending.Add(action); }
