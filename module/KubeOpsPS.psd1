@@ -8,7 +8,7 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Compare-KoResource'
@@ -19,15 +19,20 @@
         'Get-KoResource'
         'Get-KoRolloutHistory'
         'Install-KoAppManager'
+        'Install-KoNfsStorage'
         'New-KoDeployment'
+        'New-KoStatefulSet'
         'New-KoStaticPod'
+        'New-KoVolumeClaim'
         'Publish-KoResource'
         'Remove-KoResource'
+        'Remove-KoVolumeClaim'
         'Start-KoAppManager'
         'Start-KoRollingUpdate'
         'Switch-KoBlueGreen'
         'Undo-KoRollout'
         'Wait-KoRollout'
+        'Wait-KoVolumeClaim'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

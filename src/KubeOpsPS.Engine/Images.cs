@@ -15,6 +15,19 @@ public static class Images
     // ---- Ingress
 
     // ---- Storage
+    // In-cluster NFS server + provisioner (NFS Ganesha). The project is stagnant (last commit 2024-01) but is the only
+    // maintained-enough way to serve NFS from a hostPath inside the cluster; used only by Install-KoNfsStorage -HostPath.
+    public static readonly ImageRef NfsGanesha = new("registry.k8s.io/sig-storage/nfs-provisioner:v4.0.8", "kubernetes-sigs/nfs-ganesha-server-and-external-provisioner: deploy/kubernetes/statefulset.yaml", "2026-11-25");
+    // csi-driver-nfs and the sidecars its v4.13.5 manifests pin (deploy/v4.13.5/csi-nfs-controller.yaml, csi-nfs-node.yaml).
+    public static readonly ImageRef CsiNfsPlugin = new("registry.k8s.io/sig-storage/nfsplugin:v4.13.5", "kubernetes-csi/csi-driver-nfs: deploy/v4.13.5/", "2026-11-25");
+    public static readonly ImageRef CsiProvisioner = new("registry.k8s.io/sig-storage/csi-provisioner:v6.3.0", "kubernetes-csi/external-provisioner, as pinned by csi-driver-nfs deploy/v4.13.5/csi-nfs-controller.yaml", "2026-11-25");
+    public static readonly ImageRef CsiResizer = new("registry.k8s.io/sig-storage/csi-resizer:v2.2.1", "kubernetes-csi/external-resizer, as pinned by csi-driver-nfs deploy/v4.13.5/csi-nfs-controller.yaml", "2026-11-25");
+    public static readonly ImageRef CsiLivenessProbe = new("registry.k8s.io/sig-storage/livenessprobe:v2.19.0", "kubernetes-csi/livenessprobe, as pinned by csi-driver-nfs deploy/v4.13.5/", "2026-11-25");
+    public static readonly ImageRef CsiNodeDriverRegistrar = new("registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.17.0", "kubernetes-csi/node-driver-registrar, as pinned by csi-driver-nfs deploy/v4.13.5/csi-nfs-node.yaml", "2026-11-25");
+    // Database images for the storage recipe's examples (official images; Bitnami's are no longer free). Postgres 18
+    // wants its volume at /var/lib/postgresql (PGDATA moved to /var/lib/postgresql/18/docker; docker-library/docs#2582).
+    public static readonly ImageRef MySql = new("mysql:8.4", "docker-library/mysql (8.4 LTS)", "2026-11-25");
+    public static readonly ImageRef Postgres = new("postgres:18", "docker-library/postgres", "2026-11-25");
 
     // ---- AppManager
     public static readonly ImageRef AppManager = new("ghcr.io/kubeopsps/app-manager:0.1.0", "this repository: docker/app-manager/Dockerfile (PowerShell 7.6 LTS + KubeOpsPS)", "2026-11-25");

@@ -10,6 +10,7 @@ namespace KubeOpsPS.Core;
 public sealed class RemoveKoResourceCommand : KoClusterCmdlet
 {
     private const int ProgressId = 4203;
+    private bool _yesToAll, _noToAll;
 
     /// <summary>Objects to delete, e.g. from Get-KoResource or ConvertFrom-KoYaml.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Object")]
@@ -86,9 +87,18 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     {
         ns = kind.Namespaced ? ns ?? gateway.DefaultNamespace : null;
         var target = ns is null ? $"{kind.Kind} {name}" : $"{kind.Kind} {ns}/{name}";
-        if (!ShouldProcess(target, "delete")) return;
         try
         {
+            // A claim's data may go with it: say what happens, and ask when it is destroyed (unless -Force).
+            Engine.Manifests.Storage.VolumeDeleteRisk? risk = null;
+            if (kind.Kind == "PersistentVolumeClaim" && kind.Group.Length == 0)
+                risk = Run(ct => Engine.Manifests.Storage.VolumeClaimLookup.AssessDeleteAsync(gateway, ns!, name, ct));
+            if (!ShouldProcess(target, risk is null ? "delete" : Storage.VolumeDeleteGuard.Action(risk))) return;
+            if (risk is not null)
+            {
+                WriteVerbose(risk.Message);
+                if (!Storage.VolumeDeleteGuard.Confirm(this, risk, Force, ref _yesToAll, ref _noToAll)) return;
+            }
             var existed = Run(ct => gateway.DeleteAsync(kind, ns, name, ct: ct));
             if (!existed)
             {

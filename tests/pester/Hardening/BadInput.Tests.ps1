@@ -43,6 +43,25 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-KoRolloutHistory'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Undo-KoRollout'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames; ToRevision = @(-1) } }
         @{ Cmdlet = 'Switch-KoBlueGreen'; Base = @{ ServiceName = 'web'; Name = 'web'; Image = 'nginx:1.30' }; Bad = @{ ServiceName = $badNames + @('1starts-with-digit'); Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'Install-KoNfsStorage'; Base = @{ HostPath = '/srv/nfs'; NodeName = 'node-1'; OutputDirectory = '__TEMP__' }; Bad = @{
+            HostPath = @('', ' ', 'srv/nfs', './srv', '/', '/srv/../etc', "/srv`nx", $traversal); NodeName = $badNames; Namespace = $badNames; StorageClassName = $badNames
+            MountOption = @('vers=3,hard', ' ', 'has space'); ReclaimPolicy = @('Recycle', 'keep')
+        } }
+        @{ Cmdlet = 'Install-KoNfsStorage'; Base = @{ Server = 'nas01'; Share = '/k8s'; OutputDirectory = '__TEMP__' }; Bad = @{
+            Server = @('', 'nas 01', 'under_score', "$long.example.com"); Share = @('', 'k8s', '/k8s/../etc'); SubDir = @('', '/abs', 'a/../../b'); OnDelete = @('Shred', '')
+        } }
+        @{ Cmdlet = 'New-KoVolumeClaim'; Base = @{ Name = 'data'; Size = '1Gi' }; Bad = @{
+            Name = $badNames; Size = $badQuantities + @('0'); AccessMode = @('', 'rwo', 'ReadWriteSometimes'); StorageClass = @('Bad Class', $traversal); Namespace = $badNames
+            Label = @(@{ 'bad key!' = 'x' })
+        } }
+        @{ Cmdlet = 'New-KoStatefulSet'; Base = @{ Name = 'db'; Image = 'mysql:8.4' }; Bad = @{
+            Name = $badNames + @('my.db', ('a' * 53)); Image = @('', 'has space:1'); Namespace = $badNames; Port = $badPorts; Replicas = @(-1); Memory = $badQuantities
+            VolumeClaimTemplate = @('data', 'data=', 'data=10Gi', 'data=10Gi:relative', 'data=ten:/x', '=1Gi:/x', 'Bad_Name=1Gi:/x', "$($long)=1Gi:/x")
+            StorageClass = @('Bad Class'); AccessMode = @('x'); ServiceName = @('1svc', 'Bad Svc', $long)
+            ReadinessProbe = @('tcp:http', 'udp:53', 'http:port/x'); VolumeClaim = @('data', ':/mnt'); PodManagementPolicy = @('Random')
+        } }
+        @{ Cmdlet = 'Wait-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'Remove-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {

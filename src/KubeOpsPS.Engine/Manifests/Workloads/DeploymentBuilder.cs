@@ -1,74 +1,24 @@
-using System.Globalization;
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Engine.Manifests.Workloads;
 
 /// <summary>Options of a one-container Deployment, the shape of the seed's workloads.</summary>
-public sealed record DeploymentOptions
+public sealed record DeploymentOptions : WorkloadOptions
 {
-    public required string Name { get; init; }
-    public string? Namespace { get; init; }
-    public required string Image { get; init; }
-    public int Replicas { get; init; } = 1;
-    public IReadOnlyList<int> Ports { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
-    public IReadOnlyList<string> EnvFromSecret { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
-    public string? Cpu { get; init; }
-    public string? Memory { get; init; }
-    public string? CpuLimit { get; init; }
-    public string? MemoryLimit { get; init; }
-    /// <summary>tcp:8080 or http:8080/healthz</summary>
-    public string? ReadinessProbe { get; init; }
-    public string? LivenessProbe { get; init; }
-    /// <summary>claim:/mount/path</summary>
-    public IReadOnlyList<string> VolumeClaims { get; init; } = [];
     public string? MaxSurge { get; init; }
     public string? MaxUnavailable { get; init; }
-    public int? MinReadySeconds { get; init; }
     public int? ProgressDeadlineSeconds { get; init; }
 }
 
 /// <summary>Builds a Deployment whose selector always matches its template (app.kubernetes.io/name = name).</summary>
 public static class DeploymentBuilder
 {
-    public const string NameLabel = "app.kubernetes.io/name";
+    public const string NameLabel = PodTemplate.NameLabel;
 
     public static V1Deployment Build(DeploymentOptions o)
     {
-        var name = Validate.Subdomain(o.Name, "-Name");
-        if (o.Namespace is not null) Validate.Label(o.Namespace, "-Namespace");
-        Validate.Required(o.Image, "-Image");
-        if (o.Image.Any(char.IsWhiteSpace)) throw Validate.Invalid("-Image", o.Image, $"-Image '{o.Image}' is not an image reference: it contains white space.");
-        if (o.Replicas < 0) throw Validate.Invalid("-Replicas", o.Replicas, "-Replicas cannot be negative.");
-        var labels = new Dictionary<string, string>(Validate.Labels(new Dictionary<string, string>(o.Labels), "-Label")) { [NameLabel] = name };
-        var container = new V1Container
-        {
-            Name = name.Length <= 63 ? name.Split('.')[0] : name[..63].TrimEnd('-', '.'),
-            Image = o.Image,
-            Ports = o.Ports.Count == 0 ? null : o.Ports.Select(p => new V1ContainerPort { ContainerPort = Validate.Port(p, "-Port") }).ToList(),
-            Env = o.Env.Count == 0 ? null : o.Env.Select(e => new V1EnvVar { Name = Validate.Required(e.Key, "-Env"), Value = e.Value }).ToList(),
-            EnvFrom = o.EnvFromSecret.Count == 0 ? null : o.EnvFromSecret.Select(s => new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = Validate.Subdomain(s, "-EnvFromSecret") } }).ToList(),
-            ReadinessProbe = o.ReadinessProbe is null ? null : Probe(o.ReadinessProbe, "-ReadinessProbe"),
-            LivenessProbe = o.LivenessProbe is null ? null : Probe(o.LivenessProbe, "-LivenessProbe"),
-        };
-        var requests = Resources(("cpu", o.Cpu, "-Cpu"), ("memory", o.Memory, "-Memory"));
-        var limits = Resources(("cpu", o.CpuLimit, "-CpuLimit"), ("memory", o.MemoryLimit, "-MemoryLimit"));
-        if (requests is not null || limits is not null) container.Resources = new V1ResourceRequirements { Requests = requests, Limits = limits };
-        var volumes = new List<V1Volume>();
-        var mounts = new List<V1VolumeMount>();
-        foreach (var spec in o.VolumeClaims)
-        {
-            var colon = spec.IndexOf(':');
-            if (colon <= 0 || colon == spec.Length - 1 || spec[(colon + 1)] != '/')
-                throw Validate.Invalid("-VolumeClaim", spec, $"-VolumeClaim '{spec}' must be claim:/absolute/mount/path, e.g. mysql-data:/var/lib/mysql.");
-            var claim = Validate.Subdomain(spec[..colon], "-VolumeClaim");
-            var volName = Validate.Label(claim.Length <= 63 ? claim.Replace('.', '-') : claim[..63], "-VolumeClaim");
-            volumes.Add(new V1Volume { Name = volName, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } });
-            mounts.Add(new V1VolumeMount { Name = volName, MountPath = spec[(colon + 1)..] });
-        }
-        if (mounts.Count > 0) container.VolumeMounts = mounts;
+        var parts = PodTemplate.Build(o);
         V1DeploymentStrategy? strategy = null;
         if (o.MaxSurge is not null || o.MaxUnavailable is not null)
         {
@@ -83,42 +33,19 @@ public static class DeploymentBuilder
         return new V1Deployment
         {
             ApiVersion = "apps/v1", Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = o.Namespace, Labels = labels },
+            Metadata = new V1ObjectMeta { Name = parts.Name, NamespaceProperty = o.Namespace, Labels = parts.Labels },
             Spec = new V1DeploymentSpec
             {
                 Replicas = o.Replicas,
-                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [NameLabel] = name } },
+                Selector = new V1LabelSelector { MatchLabels = parts.Selector },
                 Strategy = strategy,
                 MinReadySeconds = o.MinReadySeconds,
                 ProgressDeadlineSeconds = o.ProgressDeadlineSeconds,
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) },
-                    Spec = new V1PodSpec { Containers = [container], Volumes = volumes.Count == 0 ? null : volumes },
-                },
+                Template = parts.Template,
             },
         };
     }
 
     /// <summary>A probe from the shorthand tcp:8080 or http:8080/healthz (the seed's tcpSocket probes).</summary>
-    public static V1Probe Probe(string spec, string field)
-    {
-        var parts = spec.Split(':', 2);
-        if (parts.Length == 2 && parts[0] == "tcp" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var tcpPort))
-            return new V1Probe { TcpSocket = new V1TCPSocketAction { Port = Validate.Port(tcpPort, field) }, PeriodSeconds = 10 };
-        if (parts.Length == 2 && parts[0] is "http" or "https")
-        {
-            var slash = parts[1].IndexOf('/');
-            var portText = slash < 0 ? parts[1] : parts[1][..slash];
-            if (int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var httpPort))
-                return new V1Probe { HttpGet = new V1HTTPGetAction { Port = Validate.Port(httpPort, field), Path = slash < 0 ? "/" : parts[1][slash..], Scheme = parts[0].ToUpperInvariant() }, PeriodSeconds = 10 };
-        }
-        throw Validate.Invalid(field, spec, $"{field} '{spec}' is not a probe: use tcp:PORT (e.g. tcp:8080) or http:PORT/PATH (e.g. http:8080/healthz).");
-    }
-
-    private static Dictionary<string, ResourceQuantity>? Resources(params (string Key, string? Value, string Field)[] items)
-    {
-        var d = items.Where(i => i.Value is not null).ToDictionary(i => i.Key, i => Validate.Quantity(i.Value, i.Field));
-        return d.Count == 0 ? null : d;
-    }
+    public static V1Probe Probe(string spec, string field) => PodTemplate.Probe(spec, field);
 }
