@@ -13,6 +13,10 @@ public sealed record ImageRef(string Reference, string Upstream, string Chosen)
 public static class Images
 {
     // ---- Ingress
+    // F5 NGINX Ingress Controller (open source, maintained): chart nginx-ingress 2.7.2, appVersion 5.6.2 (charts/nginx-ingress/Chart.yaml).
+    public static readonly ImageRef NginxIngress = new("nginx/nginx-ingress:5.6.2", "nginx/kubernetes-ingress: charts/nginx-ingress/Chart.yaml (appVersion 5.6.2)", "2026-11-25");
+    // Community ingress-nginx: retired upstream in March 2026, final release v1.15.1 (2026-03-19); no security fixes after it.
+    public static readonly ImageRef IngressNginx = new("registry.k8s.io/ingress-nginx/controller:v1.15.1", "kubernetes/ingress-nginx (retired 2026-03): final release v1.15.1", "2026-11-25");
 
     // ---- Storage
     // In-cluster NFS server + provisioner (NFS Ganesha). The project is stagnant (last commit 2024-01) but is the only

@@ -52,12 +52,13 @@ public static class ResourceTypes
         R("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, null, null, true),
         R("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true, ["gtw"], null, true),
         R("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false, ["gc"], null, true),
+        R("gateway.networking.k8s.io", "v1", "listenersets", "ListenerSet", true, ["lset"], null, true),
     ];
 
     /// <summary>The subresources served: status for workloads and a few core kinds, scale for the scalable workloads, finalize for namespaces.</summary>
     public static bool HasSubresource(ResourceType r, string sub) => sub switch
     {
-        "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass",
+        "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass" or "ListenerSet",
         "scale" => r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet",
         "finalize" => r.Kind == "Namespace",
         _ => false,
