@@ -12,6 +12,7 @@
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Compare-KoResource'
+        'Convert-KoIngress'
         'Connect-KoCluster'
         'ConvertFrom-KoYaml'
         'ConvertTo-KoYaml'
@@ -19,9 +20,14 @@
         'Get-KoResource'
         'Get-KoRolloutHistory'
         'Install-KoAppManager'
+        'Install-KoIngressController'
         'Install-KoNfsStorage'
+        'New-KoBasicAuthSecret'
         'New-KoDeployment'
+        'New-KoHttpRoute'
+        'New-KoIngress'
         'New-KoStatefulSet'
+        'New-KoService'
         'New-KoStaticPod'
         'New-KoVolumeClaim'
         'Publish-KoResource'

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security;
 using System.Security.Cryptography;
 using System.Text;
 using KubeOpsPS.Engine.Validation;
@@ -34,11 +36,32 @@ public static class Htpasswd
         };
     }
 
+    /// <summary>The hash of a password held in a SecureString; the plain text is copied only briefly and cleared.</summary>
+    public static string Hash(SecureString password, HtpasswdAlgorithm algorithm, int bcryptCost = MinBcryptCost)
+    {
+        var chars = new char[password.Length];
+        var ptr = Marshal.SecureStringToGlobalAllocUnicode(password);
+        try
+        {
+            Marshal.Copy(ptr, chars, 0, chars.Length);
+            return Hash(chars, algorithm, bcryptCost);
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            Array.Clear(chars);
+        }
+    }
+
+    /// <summary>A bcrypt cost: 10 (the floor for new hashes) to 31.</summary>
+    public static int BcryptCost(int cost) => cost is < MinBcryptCost or > 31
+        ? throw Validate.Invalid("-BcryptCost", cost, $"-BcryptCost {cost} is out of range: use {MinBcryptCost} to 31 (each step doubles the time to check a password).")
+        : cost;
+
     /// <summary>bcrypt in its $2y$ form (the one htpasswd -B writes).</summary>
     public static string Bcrypt(ReadOnlySpan<char> password, byte[] salt, int cost)
     {
-        if (cost is < MinBcryptCost or > 31)
-            throw Validate.Invalid("-BcryptCost", cost, $"-BcryptCost {cost} is out of range: use {MinBcryptCost} to 31 (each step doubles the time to check a password).");
+        BcryptCost(cost);
         var chars = password.ToArray();
         try
         {

@@ -38,4 +38,15 @@ public static partial class Validate
             throw Invalid(field, value, $"{field} '{value}' is not a valid URL path: no spaces, '?', '#', '//' or other characters that need escaping.");
         return value;
     }
+
+    /// <summary>An IPv4 address in dotted-quad form (four parts, no shorthand) or an IPv6 address; returned in canonical form.</summary>
+    public static string IpAddress(string? value, string field)
+    {
+        Require(value, field);
+        var v = value!.Trim();
+        var ok = IPAddress.TryParse(v, out var address)
+            && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? v.Contains(':', StringComparison.Ordinal) : v.Split('.').Length == 4);
+        if (!ok) throw Invalid(field, value, $"{field} '{value}' is not an IP address (e.g. 192.168.1.10 or fd00::10).");
+        return address!.ToString();
+    }
 }

@@ -43,10 +43,9 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
     /// <summary>Copies the shared parameters into a builder's options.</summary>
     protected T Fill<T>(T options) where T : WorkloadOptions => options with
     {
-        Name = Name, Namespace = Namespace, Image = Image, Replicas = Replicas, Ports = Port, Env = Map(Env), EnvFromSecret = EnvFromSecret,
-        Labels = Map(Label), Cpu = Cpu, Memory = Memory, CpuLimit = CpuLimit, MemoryLimit = MemoryLimit,
+        Name = Name, Namespace = Namespace, Image = Image, Replicas = Replicas, Ports = Port, Env = PSObjects.Strings(Env), EnvFromSecret = EnvFromSecret,
+        Labels = PSObjects.Strings(Label), Cpu = Cpu, Memory = Memory, CpuLimit = CpuLimit, MemoryLimit = MemoryLimit,
         ReadinessProbe = ReadinessProbe, LivenessProbe = LivenessProbe, VolumeClaims = VolumeClaim, MinReadySeconds = MinReadySeconds,
     };
 
-    private static Dictionary<string, string> Map(Hashtable? h) => h?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty) ?? [];
 }

@@ -31,10 +31,16 @@ public static class PSObjects
         return v switch
         {
             string s => (s, []),
-            IDictionary d => (null, d.Cast<DictionaryEntry>().ToDictionary(e => Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!, e => Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)),
+            IDictionary d => (null, Strings(d)),
             _ => (null, []),
         };
     }
+
+    /// <summary>A hashtable's entries as strings (labels, annotations, env, config); empty for null.</summary>
+    public static Dictionary<string, string> Strings(IDictionary? map) =>
+        map?.Cast<DictionaryEntry>().ToDictionary(
+            e => Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!,
+            e => Convert.ToString(PSObject.AsPSObject(e.Value ?? string.Empty).BaseObject, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty) ?? [];
 
     /// <summary>A JSON tree from hashtables, PSCustomObjects, lists and scalars.</summary>
     public static JsonNode? ToJson(object? input, int depth = 0)

@@ -44,7 +44,7 @@ public sealed class NewKoVolumeClaimCommand : KoClusterCmdlet
 
     protected override void EndProcessing()
     {
-        var labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty) ?? [];
+        var labels = PSObjects.Strings(Label);
         var claim = Build(() => VolumeClaimBuilder.Build(new VolumeClaimOptions
         {
             Name = Name, Namespace = Namespace, Size = Size, AccessMode = AccessMode, StorageClass = StorageClass, Labels = labels,

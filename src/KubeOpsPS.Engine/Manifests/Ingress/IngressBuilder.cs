@@ -168,7 +168,9 @@ public static class IngressBuilder
         var backend = new V1IngressServiceBackend
         {
             Name = service,
-            Port = port.Value is string portName ? new V1ServiceBackendPort { Name = portName } : new V1ServiceBackendPort { Number = int.Parse(port.Value, System.Globalization.CultureInfo.InvariantCulture) },
+            Port = int.TryParse(port.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? new V1ServiceBackendPort { Number = number }
+                : new V1ServiceBackendPort { Name = port.Value },
         };
         return (host, new V1HTTPIngressPath { Path = path, PathType = pathType, Backend = new V1IngressBackend { Service = backend } });
     }

@@ -104,8 +104,7 @@ public static class IngressControllerBundle
             ? new V1DaemonSet { ApiVersion = "apps/v1", Kind = "DaemonSet", Metadata = Meta(name, ns, labels), Spec = new V1DaemonSetSpec { Selector = new V1LabelSelector { MatchLabels = selector }, Template = template } }
             : new V1Deployment { ApiVersion = "apps/v1", Kind = "Deployment", Metadata = Meta(name, ns, labels), Spec = new V1DeploymentSpec { Replicas = o.Replicas, Selector = new V1LabelSelector { MatchLabels = selector }, Template = template } });
 
-        var externalIps = o.ExternalIPs.Select(ip => System.Net.IPAddress.TryParse(ip, out var a) && (ip.Contains('.') || ip.Contains(':')) ? a.ToString()
-            : throw Validate.Invalid("-ExternalIP", ip, $"-ExternalIP '{ip}' is not an IP address.")).ToList();
+        var externalIps = o.ExternalIPs.Select(ip => Validate.IpAddress(ip, "-ExternalIP")).ToList();
         objects.Add(new V1Service
         {
             ApiVersion = "v1", Kind = "Service", Metadata = Meta(serviceName, ns, labels),

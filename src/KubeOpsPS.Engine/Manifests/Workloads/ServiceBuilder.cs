@@ -1,4 +1,3 @@
-using System.Net;
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
 
@@ -38,9 +37,7 @@ public static class ServiceBuilder
         var ports = o.Ports.Select(p => Port(p, type, o.Ports.Count)).ToList();
         var duplicate = ports.GroupBy(p => (p.Port, p.Protocol)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw Validate.Invalid("-Port", duplicate.Key.Port, $"-Port {duplicate.Key.Port} is given twice.");
-        var externalIps = o.ExternalIPs.Select(ip => IPAddress.TryParse(ip, out var a) && ip.Contains(a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? ':' : '.')
-            ? a.ToString()
-            : throw Validate.Invalid("-ExternalIP", ip, $"-ExternalIP '{ip}' is not an IP address.")).ToList();
+        var externalIps = o.ExternalIPs.Select(ip => Validate.IpAddress(ip, "-ExternalIP")).ToList();
         return new V1Service
         {
             ApiVersion = "v1", Kind = "Service",
