@@ -89,4 +89,39 @@ function Invoke-KoCaptured {
     $all -join "`n"
 }
 
+function Start-KoNginx {
+    <#
+    .SYNOPSIS
+        Starts Debian's nginx on 127.0.0.1 (a free port) in a private prefix with the given server-block directives,
+        e.g. 'location /a/ { auth_basic "x"; auth_basic_user_file /tmp/users; alias {ROOT}/; }'. {ROOT} is a folder
+        with an index.html ("ok"): serve files, as 'return' runs before the access phase and would bypass auth_basic.
+        Use {PORT} for the port (e.g. 'listen 127.0.0.1:{PORT} ssl;'); without a listen directive, plain HTTP is used.
+    #>
+    param([Parameter(Mandatory)] [string] $ServerBlock)
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $prefix = Join-Path ([IO.Path]::GetTempPath()) "ko-nginx-$([guid]::NewGuid().ToString('n'))"
+    $null = New-Item -ItemType Directory -Path "$prefix/www"
+    Set-Content -Path "$prefix/www/index.html" -Value 'ok' -NoNewline
+    $block = $ServerBlock.Replace('{PORT}', "$port").Replace('{ROOT}', "$prefix/www")
+    if ($block -notmatch '\blisten\b') { $block = "listen 127.0.0.1:$port;`n$block" }
+    $temp = "client_body_temp_path $prefix/body; proxy_temp_path $prefix/proxy; fastcgi_temp_path $prefix/fastcgi; uwsgi_temp_path $prefix/uwsgi; scgi_temp_path $prefix/scgi;"
+    $conf = "daemon off;`nmaster_process off;`nworker_processes 1;`npid $prefix/nginx.pid;`nerror_log $prefix/error.log;`nevents { worker_connections 64; }`nhttp { access_log off; $temp`n server {`n$block`n }`n}`n"
+    Set-Content -Path "$prefix/nginx.conf" -Value $conf -NoNewline
+    $process = Start-Process -FilePath nginx -ArgumentList '-p', $prefix, '-c', "$prefix/nginx.conf", '-e', "$prefix/error.log" -PassThru -RedirectStandardError "$prefix/stderr.txt" -RedirectStandardOutput "$prefix/stdout.txt"
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { throw "nginx exited: $(Get-Content "$prefix/stderr.txt" -Raw) $(Get-Content "$prefix/error.log" -Raw -ErrorAction SilentlyContinue)" }
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { $client.Connect('127.0.0.1', $port); break } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+    }
+    [pscustomobject]@{ Port = $port; Process = $process; Prefix = $prefix }
+}
+
+function Stop-KoNginx {
+    param($Nginx)
+    if ($Nginx -and -not $Nginx.Process.HasExited) { $Nginx.Process.Kill(); $Nginx.Process.WaitForExit(5000) | Out-Null }
+    if ($Nginx) { Remove-Item -Recurse -Force $Nginx.Prefix -ErrorAction SilentlyContinue }
+}
+
 Export-ModuleMember -Function *-Ko*
