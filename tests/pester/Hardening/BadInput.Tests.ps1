@@ -65,6 +65,20 @@ BeforeDiscovery {
             Namespace = $badNames; HttpPort = $badPorts; HttpsPort = $badPorts + @(80); NodePort = $badPorts; WatchNamespace = $badNames; DefaultBackend = @('a/b/c', 'Bad_Service', '')
             Config = @(@{ 'bad key!' = 'x' }); Replicas = @(0, -1); IngressClassName = @('Bad Class', ''); ExternalIP = @('node-1', '10.0.0'); Image = @('has space:1', '')
         } }
+        @{ Cmdlet = 'New-KoPrivateKey'; Base = @{}; Bad = @{ KeySize = @(1024, 512, 8192, 0); Path = @('/nonexistent-dir/key.pem') } }
+        @{ Cmdlet = 'New-KoCertificateRequest'; Base = @{ Key = (New-KoPrivateKey -Algorithm ECDSA); CommonName = 'app.example.com' }; Bad = @{
+            CommonName = @('', 'dashboard', 'has space.example.com', '10.0.0.1', $long); DnsName = @('bad host', '-x.example.com', '10.0.0.1'); IpAddress = @('10.0.0', '999.1.1.1', 'host', '')
+            Key = @('/nonexistent/key.pem', $traversal, 42); Subject = @(@{ C = 'Germany' }, @{ XX = 'y' }, 'O', 42); OpenSslConfig = @('/nonexistent/openssl.conf')
+        } }
+        @{ Cmdlet = 'New-KoCertificateAuthority'; Base = @{ CommonName = 'Lab CA' }; Bad = @{ CommonName = @('', ' '); ValidDays = @(0, -1, 100000); Key = @('/nonexistent/ca.key') } }
+        @{ Cmdlet = 'New-KoCertificate'; Base = @{ Request = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com); SelfSigned = $true }; Bad = @{
+            ValidDays = @(0, -5, 100000); Request = @('/nonexistent/app.csr', 42); Key = @('/nonexistent/app.key')
+        } }
+        @{ Cmdlet = 'Import-KoCertificate'; Base = @{ Path = '/nonexistent/cert.pem' }; Bad = @{ Path = @('/nonexistent/cert.pem', $traversal, '') } }
+        @{ Cmdlet = 'New-KoTlsSecret'; Base = @{ Name = 'tls'; Certificate = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com | New-KoCertificate -SelfSigned) }; Bad = @{
+            Name = $badNames; Namespace = $badNames; Certificate = @('/nonexistent/tls.crt', 42); Key = @('/nonexistent/tls.key', (New-KoPrivateKey -Algorithm ECDSA))
+        } }
+        @{ Cmdlet = 'Get-KoCertificate'; Base = @{}; Bad = @{ Name = $badNames; Namespace = $badNames; ExpiringWithin = @('soon', '-5d', '0s', '') } }
         @{ Cmdlet = 'Install-KoNfsStorage'; Base = @{ HostPath = '/srv/nfs'; NodeName = 'node-1'; OutputDirectory = '__TEMP__' }; Bad = @{
             HostPath = @('', ' ', 'srv/nfs', './srv', '/', '/srv/../etc', "/srv`nx", $traversal); NodeName = $badNames; Namespace = $badNames; StorageClassName = $badNames
             MountOption = @('vers=3,hard', ' ', 'has space'); ReclaimPolicy = @('Recycle', 'keep')
