@@ -29,6 +29,7 @@
         'New-KoStatefulSet'
         'New-KoService'
         'New-KoStaticPod'
+        'New-KoSupervisorConfig'
         'New-KoVolumeClaim'
         'Publish-KoResource'
         'Remove-KoResource'

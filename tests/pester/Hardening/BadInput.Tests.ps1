@@ -62,6 +62,15 @@ BeforeDiscovery {
         } }
         @{ Cmdlet = 'Wait-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Remove-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'New-KoSupervisorConfig'; Base = @{ Program = @(@{ Name = 'web'; Command = 'nginx' }) }; Bad = @{
+            Program = @(@{ Name = 'my app'; Command = 'x' }, @{ Name = 'app[1]'; Command = 'x' }, @{ Name = 'a:b'; Command = 'x' }, @{ Name = ''; Command = 'x' }, @{ Command = 'x' },
+                @{ Name = 'web'; Command = '' }, @{ Name = 'web'; Command = ' ' }, @{ Name = 'web' }, @{ Name = 'web'; Command = "a`nb" }, @{ Name = 'web'; Command = 'a ; b' },
+                @(@{ Name = 'web'; Command = 'a' }, @{ Name = 'web'; Command = 'b' }), @{ Name = 'web'; Command = 'a'; Colour = 'red' }, @{ Name = 'web'; Command = 'a'; Directory = 'rel' },
+                @{ Name = 'web'; Command = 'a'; User = 'bad user' }, @{ Name = 'web'; Command = 'a'; AutoRestart = 'always' }, @{ Name = 'web'; Command = 'a'; StartRetries = -1 },
+                @{ Name = 'web'; Command = 'a'; Priority = 'high' }, @{ Name = 'web'; Command = 'a'; Environment = 'X=1' }, @{ Name = 'web'; Command = 'a'; Environment = @{ '1X' = 'y' } },
+                @{ Name = 'web'; Command = 'a'; Environment = @{ X = "both ' and `"" } }, 'text', 42, $long)
+            SocketPath = @('', 'relative.sock', '/tmp/a b'); PidFile = @('', 'x.pid'); Path = @('/nonexistent/dir/supervisord.conf')
+        } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {
