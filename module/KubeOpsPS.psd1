@@ -21,6 +21,7 @@
         'Get-KoRolloutHistory'
         'Install-KoAppManager'
         'Install-KoIngressController'
+        'Install-KoJenkins'
         'Install-KoNfsStorage'
         'New-KoBasicAuthSecret'
         'New-KoDeployment'

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Yaml;
@@ -39,7 +40,7 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                 try
                 {
                     Directory.CreateDirectory(dir);
-                    File.WriteAllText(file, KoYaml.Write([obj]));
+                    WriteManifest(file, KoYaml.Write([obj]), secret: obj is V1Secret);
                     WriteObject(new FileInfo(file));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -100,6 +101,20 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                 WriteFailure(e, Describe(r));
             }
         }
+    }
+
+    /// <summary>Writes one manifest; a Secret's file is created owner-only (0600), as private keys are.</summary>
+    private static void WriteManifest(string file, string yaml, bool secret)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (secret && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            // An existing file keeps its mode on overwrite: tighten it first.
+            if (File.Exists(file)) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false), options);
+        writer.Write(yaml);
     }
 
     /// <summary>"Kind namespace/name" for ShouldProcess and errors.</summary>

@@ -71,6 +71,12 @@ BeforeDiscovery {
                 @{ Name = 'web'; Command = 'a'; Environment = @{ X = "both ' and `"" } }, 'text', 42, $long)
             SocketPath = @('', 'relative.sock', '/tmp/a b'); PidFile = @('', 'x.pid'); Path = @('/nonexistent/dir/supervisord.conf')
         } }
+        @{ Cmdlet = 'Install-KoJenkins'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = @('Bad Class', $traversal, $long); StorageSize = $badQuantities
+            Registry = @('', ' ', 'not a registry', 'ftp://registry.example.com', 'https://', 'https://u:p@registry.example.com', 'registry.example.com:99999', 'registry.example.com:port', 'registry.example.com/Team', 'registry.example.com//x', 'under_score.example.com', "reg`nistry", $long)
+            Ingress = @(@{}, @{ TlsSecretName = 'x' }, @{ Host = 'has space' }, @{ Host = '10.0.0.1' }, @{ Host = 'a.example.com'; Colour = 'red' }, @{ Host = 'a.example.com'; Controller = 'Traefik' }, @{ Host = 'a.example.com'; TlsSecretName = 'Bad Secret' })
+            RegistryCredential = @([pscredential]::new('robot', (ConvertTo-SecureString 'pw-1' -AsPlainText -Force)))
+        } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {
