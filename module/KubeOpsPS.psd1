@@ -8,7 +8,7 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Compare-KoResource'
@@ -17,20 +17,27 @@
         'ConvertFrom-KoYaml'
         'ConvertTo-KoYaml'
         'Get-KoContext'
+        'Get-KoCertificate'
         'Get-KoResource'
         'Get-KoRolloutHistory'
+        'Import-KoCertificate'
         'Install-KoAppManager'
         'Install-KoIngressController'
         'Install-KoJenkins'
         'Install-KoNfsStorage'
         'New-KoBasicAuthSecret'
+        'New-KoCertificate'
+        'New-KoCertificateAuthority'
+        'New-KoCertificateRequest'
         'New-KoDeployment'
         'New-KoHttpRoute'
         'New-KoIngress'
+        'New-KoPrivateKey'
         'New-KoStatefulSet'
         'New-KoService'
         'New-KoStaticPod'
         'New-KoSupervisorConfig'
+        'New-KoTlsSecret'
         'New-KoVolumeClaim'
         'Publish-KoResource'
         'Remove-KoResource'

@@ -18,6 +18,7 @@ public static class Images
     // Community ingress-nginx: retired upstream in March 2026, final release v1.15.1 (2026-03-19); no security fixes after it.
     public static readonly ImageRef IngressNginx = new("registry.k8s.io/ingress-nginx/controller:v1.15.1", "kubernetes/ingress-nginx (retired 2026-03): final release v1.15.1", "2026-11-25");
 
+
     // ---- Storage
     // In-cluster NFS server + provisioner (NFS Ganesha). The project is stagnant (last commit 2024-01) but is the only
     // maintained-enough way to serve NFS from a hostPath inside the cluster; used only by Install-KoNfsStorage -HostPath.

@@ -38,7 +38,7 @@ public static class Htpasswd
     /// <summary>The hash of a password held in a SecureString; the plain text is copied only briefly and cleared.</summary>
     public static string Hash(SecureString password, HtpasswdAlgorithm algorithm, int bcryptCost = MinBcryptCost)
     {
-        var chars = SecureStrings.Chars(password);
+        var chars = SecureStrings.ToChars(password);
         try
         {
             return Hash(chars, algorithm, bcryptCost);

@@ -3,22 +3,22 @@ using System.Security;
 
 namespace KubeOpsPS.Engine.Crypto;
 
-/// <summary>The one place a SecureString's plain text is copied out: into an array the caller clears when done.</summary>
+/// <summary>Reads a SecureString into a char array for the moment it is needed; the caller clears the array.</summary>
 public static class SecureStrings
 {
-    /// <summary>The characters of <paramref name="value"/>; clear the array (Array.Clear) as soon as it is used.</summary>
-    public static char[] Chars(SecureString value)
+    public static char[] ToChars(SecureString? value)
     {
+        if (value is null || value.Length == 0) return [];
         var chars = new char[value.Length];
         var ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
         try
         {
             Marshal.Copy(ptr, chars, 0, chars.Length);
-            return chars;
         }
         finally
         {
             Marshal.ZeroFreeGlobalAllocUnicode(ptr);
         }
+        return chars;
     }
 }

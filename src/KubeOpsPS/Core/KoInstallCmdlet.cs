@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
@@ -40,7 +41,9 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                 try
                 {
                     Directory.CreateDirectory(dir);
-                    WriteManifest(file, KoYaml.Write([obj]), secret: obj is V1Secret);
+                    // A Secret's manifest holds its values: owner-only, as private keys are written.
+                    if (obj is V1Secret) KeyFiles.WritePrivate(file, KoYaml.Write([obj]));
+                    else File.WriteAllText(file, KoYaml.Write([obj]));
                     WriteObject(new FileInfo(file));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -101,20 +104,6 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                 WriteFailure(e, Describe(r));
             }
         }
-    }
-
-    /// <summary>Writes one manifest; a Secret's file is created owner-only (0600), as private keys are.</summary>
-    private static void WriteManifest(string file, string yaml, bool secret)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            // An existing file keeps its mode on overwrite: tighten it first.
-            if (File.Exists(file)) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false), options);
-        writer.Write(yaml);
     }
 
     /// <summary>"Kind namespace/name" for ShouldProcess and errors.</summary>

@@ -43,6 +43,42 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-KoRolloutHistory'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Undo-KoRollout'; Base = @{ Name = 'web' }; Bad = @{ Name = $badNames; Namespace = $badNames; ToRevision = @(-1) } }
         @{ Cmdlet = 'Switch-KoBlueGreen'; Base = @{ ServiceName = 'web'; Name = 'web'; Image = 'nginx:1.30' }; Bad = @{ ServiceName = $badNames + @('1starts-with-digit'); Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'New-KoIngress'; Base = @{ Name = 'web'; Host = 'web.example.com'; ServiceName = 'web'; ServicePort = 80 }; Bad = @{
+            Name = $badNames; Namespace = $badNames; Host = @('', 'has space', '10.0.0.1', 'a.*.example.com', '-x.example.com', $long, 'bad_host.example.com')
+            Path = @('relative', '/has space', '/a?b', '/x#y', '//double'); ServicePort = $badPorts + @('Bad_Port', 'too-long-port-name-here', '')
+            ServiceName = $badNames + @('1starts-with-digit', 'dotted.name'); TlsSecretName = $badNames; BasicAuthSecret = @('Bad Secret', $traversal)
+            IngressClassName = @('Bad Class'); Annotation = @(@{ 'bad key!' = 'x' }); Rule = @(@{ Colour = 'red' }, @{ ServiceName = 'web' }, @{ ServiceName = 'web'; ServicePort = 0 })
+        } }
+        @{ Cmdlet = 'New-KoHttpRoute'; Base = @{ Name = 'web'; Host = 'web.example.com'; ServiceName = 'web'; ServicePort = 80 }; Bad = @{
+            Name = $badNames; Host = @('has space', '10.0.0.1'); Path = @('relative'); ServicePort = @(0, 'http'); ServiceName = @('Bad_Service'); GatewayName = @('Bad Gateway'); GatewayNamespace = $badNames; PathType = @('ImplementationSpecific')
+        } }
+        @{ Cmdlet = 'New-KoBasicAuthSecret'; Base = @{ Name = 'auth'; Credential = [pscredential]::new('admin', (ConvertTo-SecureString 'pw-123' -AsPlainText -Force)) }; Bad = @{
+            Name = $badNames; Namespace = $badNames; BcryptCost = @(4, 9, 32, -1)
+            Credential = @([pscredential]::new('has:colon', (ConvertTo-SecureString 'pw' -AsPlainText -Force)), [pscredential]::new('has space', (ConvertTo-SecureString 'pw' -AsPlainText -Force)), [pscredential]::new('long', (ConvertTo-SecureString ('p' * 80) -AsPlainText -Force)))
+        } }
+        @{ Cmdlet = 'New-KoService'; Base = @{ Name = 'web'; Port = 80; Selector = @{ app = 'web' } }; Bad = @{
+            Name = $badNames + @('1web', 'dotted.name'); Namespace = $badNames; Port = $badPorts; TargetPort = @(0, 70000, 'Bad_Name'); NodePort = @(30080); ExternalIP = @('node-1', '10.0.0', '999.1.1.1', '')
+            Selector = @(@{}, @{ 'bad key!' = 'x' }); Label = @(@{ app = 'has space' })
+        } }
+        @{ Cmdlet = 'Convert-KoIngress'; Base = @{ To = 'HttpRoute' }; Bad = @{ InputObject = @(@{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'x' } }, 'text', 42); GatewayName = @('Bad Gateway') } }
+        @{ Cmdlet = 'Install-KoIngressController'; Base = @{}; Bad = @{
+            Namespace = $badNames; HttpPort = $badPorts; HttpsPort = $badPorts + @(80); NodePort = $badPorts; WatchNamespace = $badNames; DefaultBackend = @('a/b/c', 'Bad_Service', '')
+            Config = @(@{ 'bad key!' = 'x' }); Replicas = @(0, -1); IngressClassName = @('Bad Class', ''); ExternalIP = @('node-1', '10.0.0'); Image = @('has space:1', '')
+        } }
+        @{ Cmdlet = 'New-KoPrivateKey'; Base = @{}; Bad = @{ KeySize = @(1024, 512, 8192, 0); Path = @('/nonexistent-dir/key.pem') } }
+        @{ Cmdlet = 'New-KoCertificateRequest'; Base = @{ Key = (New-KoPrivateKey -Algorithm ECDSA); CommonName = 'app.example.com' }; Bad = @{
+            CommonName = @('', 'dashboard', 'has space.example.com', '10.0.0.1', $long); DnsName = @('bad host', '-x.example.com', '10.0.0.1'); IpAddress = @('10.0.0', '999.1.1.1', 'host', '')
+            Key = @('/nonexistent/key.pem', $traversal, 42); Subject = @(@{ C = 'Germany' }, @{ XX = 'y' }, 'O', 42); OpenSslConfig = @('/nonexistent/openssl.conf')
+        } }
+        @{ Cmdlet = 'New-KoCertificateAuthority'; Base = @{ CommonName = 'Lab CA' }; Bad = @{ CommonName = @('', ' '); ValidDays = @(0, -1, 100000); Key = @('/nonexistent/ca.key') } }
+        @{ Cmdlet = 'New-KoCertificate'; Base = @{ Request = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com); SelfSigned = $true }; Bad = @{
+            ValidDays = @(0, -5, 100000); Request = @('/nonexistent/app.csr', 42); Key = @('/nonexistent/app.key')
+        } }
+        @{ Cmdlet = 'Import-KoCertificate'; Base = @{ Path = '/nonexistent/cert.pem' }; Bad = @{ Path = @('/nonexistent/cert.pem', $traversal, '') } }
+        @{ Cmdlet = 'New-KoTlsSecret'; Base = @{ Name = 'tls'; Certificate = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com | New-KoCertificate -SelfSigned) }; Bad = @{
+            Name = $badNames; Namespace = $badNames; Certificate = @('/nonexistent/tls.crt', 42); Key = @('/nonexistent/tls.key', (New-KoPrivateKey -Algorithm ECDSA))
+        } }
+        @{ Cmdlet = 'Get-KoCertificate'; Base = @{}; Bad = @{ Name = $badNames; Namespace = $badNames; ExpiringWithin = @('soon', '-5d', '0s', '') } }
         @{ Cmdlet = 'Install-KoNfsStorage'; Base = @{ HostPath = '/srv/nfs'; NodeName = 'node-1'; OutputDirectory = '__TEMP__' }; Bad = @{
             HostPath = @('', ' ', 'srv/nfs', './srv', '/', '/srv/../etc', "/srv`nx", $traversal); NodeName = $badNames; Namespace = $badNames; StorageClassName = $badNames
             MountOption = @('vers=3,hard', ' ', 'has space'); ReclaimPolicy = @('Recycle', 'keep')

@@ -250,7 +250,7 @@ public static class JenkinsBundle
     public static byte[] DockerConfigJson(string host, string user, SecureString password)
     {
         if (user.Contains(':', StringComparison.Ordinal)) throw Validate.Invalid("-RegistryCredential", user, "-RegistryCredential user name cannot contain ':'.");
-        var chars = SecureStrings.Chars(password);
+        var chars = SecureStrings.ToChars(password);
         var pass = Encoding.UTF8.GetBytes(chars);
         var pair = Encoding.UTF8.GetBytes($"{user}:").Concat(pass).ToArray();
         try
@@ -280,7 +280,7 @@ public static class JenkinsBundle
 
     private static byte[] Utf8(SecureString value)
     {
-        var chars = SecureStrings.Chars(value);
+        var chars = SecureStrings.ToChars(value);
         try { return Encoding.UTF8.GetBytes(chars); }
         finally { Array.Clear(chars); }
     }
