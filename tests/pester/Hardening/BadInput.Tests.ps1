@@ -98,6 +98,21 @@ BeforeDiscovery {
         } }
         @{ Cmdlet = 'Wait-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Remove-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'New-KoSupervisorConfig'; Base = @{ Program = @(@{ Name = 'web'; Command = 'nginx' }) }; Bad = @{
+            Program = @(@{ Name = 'my app'; Command = 'x' }, @{ Name = 'app[1]'; Command = 'x' }, @{ Name = 'a:b'; Command = 'x' }, @{ Name = ''; Command = 'x' }, @{ Command = 'x' },
+                @{ Name = 'web'; Command = '' }, @{ Name = 'web'; Command = ' ' }, @{ Name = 'web' }, @{ Name = 'web'; Command = "a`nb" }, @{ Name = 'web'; Command = 'a ; b' },
+                @(@{ Name = 'web'; Command = 'a' }, @{ Name = 'web'; Command = 'b' }), @{ Name = 'web'; Command = 'a'; Colour = 'red' }, @{ Name = 'web'; Command = 'a'; Directory = 'rel' },
+                @{ Name = 'web'; Command = 'a'; User = 'bad user' }, @{ Name = 'web'; Command = 'a'; AutoRestart = 'always' }, @{ Name = 'web'; Command = 'a'; StartRetries = -1 },
+                @{ Name = 'web'; Command = 'a'; Priority = 'high' }, @{ Name = 'web'; Command = 'a'; Environment = 'X=1' }, @{ Name = 'web'; Command = 'a'; Environment = @{ '1X' = 'y' } },
+                @{ Name = 'web'; Command = 'a'; Environment = @{ X = "both ' and `"" } }, 'text', 42, $long)
+            SocketPath = @('', 'relative.sock', '/tmp/a b'); PidFile = @('', 'x.pid'); Path = @('/nonexistent/dir/supervisord.conf')
+        } }
+        @{ Cmdlet = 'Install-KoJenkins'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = @('Bad Class', $traversal, $long); StorageSize = $badQuantities
+            Registry = @('', ' ', 'not a registry', 'ftp://registry.example.com', 'https://', 'https://u:p@registry.example.com', 'registry.example.com:99999', 'registry.example.com:port', 'registry.example.com/Team', 'registry.example.com//x', 'under_score.example.com', "reg`nistry", $long)
+            Ingress = @(@{}, @{ TlsSecretName = 'x' }, @{ Host = 'has space' }, @{ Host = '10.0.0.1' }, @{ Host = 'a.example.com'; Colour = 'red' }, @{ Host = 'a.example.com'; Controller = 'Traefik' }, @{ Host = 'a.example.com'; TlsSecretName = 'Bad Secret' })
+            RegistryCredential = @([pscredential]::new('robot', (ConvertTo-SecureString 'pw-1' -AsPlainText -Force)))
+        } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {
