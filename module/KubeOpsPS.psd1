@@ -8,7 +8,7 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml', 'formats/Logging.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Compare-KoResource'
@@ -18,12 +18,14 @@
         'ConvertTo-KoYaml'
         'Get-KoContext'
         'Get-KoCertificate'
+        'Get-KoLogIndex'
         'Get-KoResource'
         'Get-KoRolloutHistory'
         'Import-KoCertificate'
         'Install-KoAppManager'
         'Install-KoIngressController'
         'Install-KoJenkins'
+        'Install-KoLogging'
         'Install-KoNfsStorage'
         'New-KoBasicAuthSecret'
         'New-KoCertificate'

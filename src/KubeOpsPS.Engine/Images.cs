@@ -38,6 +38,15 @@ public static class Images
     public static readonly ImageRef AppManager = new("ghcr.io/kubeopsps/app-manager:0.1.0", "this repository: docker/app-manager/Dockerfile (PowerShell 7.6 LTS + KubeOpsPS)", "2026-11-25");
 
     // ---- Logging
+    // Elasticsearch and Kibana 9.4.1 (Elastic's own registry; the Docker Hub official images re-bundle the same builds:
+    // docker-library/official-images#21450 "Update ELK images for 9.4.1"). Kibana must match Elasticsearch's version.
+    public static readonly ImageRef Elasticsearch = new("docker.elastic.co/elasticsearch/elasticsearch:9.4.1", "elastic/elasticsearch (docker-library/official-images#21450: 9.4.1)", "2026-11-25");
+    public static readonly ImageRef Kibana = new("docker.elastic.co/kibana/kibana:9.4.1", "elastic/kibana (docker-library/official-images#21450: 9.4.1)", "2026-11-25");
+    // Fluent Bit 5.1.2, as the fluent/helm-charts fluent-bit chart pins it (fluent/helm-charts#755).
+    public static readonly ImageRef FluentBit = new("cr.fluentbit.io/fluent/fluent-bit:5.1.2", "fluent/fluent-bit (fluent/helm-charts#755: image 5.1.2)", "2026-11-25");
+    // fluentd 1.19.3 with fluent-plugin-elasticsearch 6 for Elasticsearch 9, parser-cri and kubernetes_metadata
+    // (fluent/fluentd-kubernetes-daemonset#1676 added debian-elasticsearch9; #1684 "Add v1.19.3-1.1 images").
+    public static readonly ImageRef Fluentd = new("fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch9-1.1", "fluent/fluentd-kubernetes-daemonset (#1676, #1684: v1.19.3-1.1)", "2026-11-25");
 
     // ---- Monitoring
 

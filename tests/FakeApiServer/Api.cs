@@ -117,6 +117,11 @@ public sealed partial class Api
         }
         string? ns = null;
         if (tail[0] == "namespaces" && tail.Length >= 3) { ns = tail[1]; tail = tail[2..]; }
+        if (IsServiceProxy(group, tail))
+        {
+            await ServiceProxyAsync(ctx, ns, tail).ConfigureAwait(false);
+            return;
+        }
         var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
         var name = tail.Length >= 2 ? tail[1] : null;

@@ -131,6 +131,20 @@ public static class KoYaml
         return node;
     }
 
+    /// <summary>Writes one plain YAML document from a JSON tree (a program's config file, not a Kubernetes object): keys in their order, 'name' first in each mapping.</summary>
+    public static string WriteConfig(JsonObject config)
+    {
+        var sb = new StringBuilder();
+        using var writer = new StringWriter(sb) { NewLine = "\n" };
+        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
+        YamlWriter.WriteMapping(emitter, config);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return sb.ToString();
+    }
+
     /// <summary>Writes objects as one multi-document YAML stream ('---' between documents).</summary>
     public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
     {

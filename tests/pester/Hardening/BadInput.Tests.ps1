@@ -113,6 +113,12 @@ BeforeDiscovery {
             Ingress = @(@{}, @{ TlsSecretName = 'x' }, @{ Host = 'has space' }, @{ Host = '10.0.0.1' }, @{ Host = 'a.example.com'; Colour = 'red' }, @{ Host = 'a.example.com'; Controller = 'Traefik' }, @{ Host = 'a.example.com'; TlsSecretName = 'Bad Secret' })
             RegistryCredential = @([pscredential]::new('robot', (ConvertTo-SecureString 'pw-1' -AsPlainText -Force)))
         } }
+        @{ Cmdlet = 'Install-KoLogging'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = $badNames; StorageSize = $badQuantities + @('0'); Memory = $badQuantities + @('100Mi'); Heap = $badQuantities + @('64Gi')
+            RetentionDays = @(0, -1, 100000); KibanaPath = @('', 'kibana', '/', '/kibana/', '/ki bana', '/a?b', $traversal); CorsAllowOrigin = @('', 'a b', "x`ny")
+            Shipper = @('Logstash', ''); Ingress = @(@{}, @{ Host = '' }, @{ Host = 'bad host' }, @{ Host = 'ok.example.com'; Nope = 1 }, @{ Host = 'ok.example.com'; TlsSecretName = 'Bad Name' })
+        } }
+        @{ Cmdlet = 'Get-KoLogIndex'; Base = @{}; Bad = @{ Namespace = $badNames; ServiceName = $badNames + @('1starts-with-digit'); Port = $badPorts } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {

@@ -1,0 +1,108 @@
+using System.Collections;
+using System.Management.Automation;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Crypto;
+using KubeOpsPS.Engine.Manifests.Ingress;
+using KubeOpsPS.Engine.Manifests.Logging;
+using KubeOpsPS.Engine.Yaml;
+
+namespace KubeOpsPS.Logging;
+
+/// <summary>
+/// Installs the logging stack: a log shipper DaemonSet (Fluent Bit, or fluentd), Elasticsearch as a StatefulSet with
+/// storage from a StorageClass and a lifecycle policy, and Kibana on a sub-path, optionally behind an Ingress.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Install, "KoLogging", SupportsShouldProcess = true)]
+[OutputType(typeof(ApplyResult), typeof(FileInfo))]
+public sealed class InstallKoLoggingCommand : KoInstallCmdlet
+{
+    /// <summary>The log shipper: FluentBit (default) or Fluentd.</summary>
+    [Parameter]
+    public LogShipper Shipper { get; set; } = LogShipper.FluentBit;
+
+    /// <summary>The namespace of the stack. Default kubeops-logging.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string Namespace { get; set; } = LoggingBundle.DefaultNamespace;
+
+    /// <summary>The StorageClass of Elasticsearch's data claim; default: the cluster's default class.</summary>
+    [Parameter]
+    public string? StorageClass { get; set; }
+
+    /// <summary>The size of Elasticsearch's data claim. Default 20Gi.</summary>
+    [Parameter]
+    public string StorageSize { get; set; } = "20Gi";
+
+    /// <summary>Elasticsearch's container memory (request and limit). Default 2Gi.</summary>
+    [Parameter]
+    public string Memory { get; set; } = "2Gi";
+
+    /// <summary>Elasticsearch's JVM heap; default half of -Memory.</summary>
+    [Parameter]
+    public string? Heap { get; set; }
+
+    /// <summary>Days a daily log index is kept before the lifecycle policy deletes it. Default 14.</summary>
+    [Parameter]
+    public int RetentionDays { get; set; } = 14;
+
+    /// <summary>Turns on CORS for this origin (the seed's http.cors options); off by default.</summary>
+    [Parameter]
+    public string? CorsAllowOrigin { get; set; }
+
+    /// <summary>Kibana's sub-path. Default /kibana.</summary>
+    [Parameter]
+    public string KibanaPath { get; set; } = "/kibana";
+
+    /// <summary>Exposes Kibana: @{ Host = 'logs.example.com'; TlsSecretName = 'logs-tls'; BasicAuthSecret = 'logs-auth'; IngressClassName = 'nginx'; Controller = 'NginxInc' }.</summary>
+    [Parameter]
+    public Hashtable? Ingress { get; set; }
+
+    /// <summary>Lets requests without credentials list the log indices (monitor privileges only), for Get-KoLogIndex.</summary>
+    [Parameter]
+    public SwitchParameter AllowIndexListing { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var options = new LoggingOptions
+        {
+            Namespace = Namespace, Shipper = Shipper, StorageClass = StorageClass, StorageSize = StorageSize, Memory = Memory, Heap = Heap,
+            RetentionDays = RetentionDays, CorsAllowOrigin = CorsAllowOrigin, KibanaPath = KibanaPath, AllowIndexListing = AllowIndexListing,
+        };
+        // Validate everything before anything is looked up or sent.
+        var exposure = Build(() => Ingress is null ? null : IngressExposure.FromMap(Ingress));
+        options = options with { Ingress = exposure };
+        Build(() => LoggingBundle.Build(options));
+
+        if (CorsAllowOrigin == "*")
+            WriteWarning("-CorsAllowOrigin '*' lets scripts on any web site call Elasticsearch from a user's browser. Name the origin that needs it (e.g. https://grafana.example.com); Grafana's Elasticsearch data source queries from its server and needs no CORS.");
+        options = options with { Credentials = ExistingSecret() ? null : new LoggingCredentials(Passwords.New(), Passwords.New(), Passwords.New()) };
+        if (options.Credentials is null)
+            WriteVerbose($"Secret {Namespace}/{LoggingBundle.SecretName} exists: its passwords are kept (Elasticsearch stores the elastic password at first start).");
+        ApplyBundle(Build(() => LoggingBundle.Build(options)), "Install-KoLogging");
+    }
+
+    /// <summary>True when the cluster already has the credentials Secret (never with -OutputDirectory, or without a cluster).</summary>
+    private bool ExistingSecret()
+    {
+        if (OutputDirectory is not null) return false;
+        ClusterGateway gateway;
+        try
+        {
+            gateway = Gateway;
+        }
+        catch (KoClusterException)
+        {
+            return false; // no connection (e.g. -WhatIf without a kubeconfig): ApplyBundle reports it when it matters
+        }
+        try
+        {
+            return Run(ct => gateway.GetAsync(KubeTypes.Resolve("Secret")!, Namespace, LoggingBundle.SecretName, ct)) is not null;
+        }
+        catch (KoClusterException e)
+        {
+            WriteVerbose($"Could not read Secret {Namespace}/{LoggingBundle.SecretName}: {e.Message}");
+            return false;
+        }
+    }
+}
