@@ -56,6 +56,23 @@ public static class PromTool
         return ruleCheck with { Output = check.Output + "\n" + ruleCheck.Output };
     }
 
+    /// <summary>
+    /// The checks before a monitoring config is applied: prometheus.yml with its rules (or the rule files alone when
+    /// the ConfigMap has no prometheus.yml), and alertmanager.yml when given.
+    /// </summary>
+    public static IReadOnlyList<ToolCheck> CheckMonitoring(IReadOnlyDictionary<string, string>? prometheusFiles, string? alertmanagerYml)
+    {
+        var checks = new List<ToolCheck>();
+        if (prometheusFiles is not null)
+        {
+            checks.Add(prometheusFiles.ContainsKey("prometheus.yml")
+                ? CheckConfig(prometheusFiles)
+                : CheckRules(prometheusFiles.Where(f => f.Key.EndsWith(".rules.yml", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value)));
+        }
+        if (alertmanagerYml is not null) checks.Add(CheckAlertmanager(alertmanagerYml));
+        return checks;
+    }
+
     /// <summary>promtool test rules: unit tests (input series, evaluation times, expected alerts) over rule files.</summary>
     public static ToolCheck TestRules(IReadOnlyDictionary<string, string> files, string testFile) => Run("promtool", files, ["test", "rules", testFile]);
 
