@@ -50,6 +50,15 @@ public static class Images
     public static readonly ImageRef Grafana = new("docker.io/grafana/grafana:13.2.3", "grafana/grafana (13.x; 13.0 GA 2026-04)", "2026-11-25");
 
     // ---- CI/CD
+    // Jenkins LTS controller on JDK 21 (the line chart jenkins 5.9.x deploys; the chart's 2026-08 snapshot had 2.568.2, 2.568.3 is its patch release).
+    public static readonly ImageRef Jenkins = new("jenkins/jenkins:2.568.3-jdk21", "jenkinsci/jenkins LTS; jenkinsci/helm-charts charts/jenkins (5.9.53, appVersion 2.568.2)", "2026-11-25");
+    // The inbound (WebSocket) agent container of every agent pod, as pinned by chart jenkins 5.9.53 values.yaml agent.image.
+    public static readonly ImageRef JenkinsInboundAgent = new("jenkins/inbound-agent:3385.vf1123fb_515da_-1", "jenkinsci/docker-inbound-agent, as pinned by jenkinsci/helm-charts charts/jenkins/values.yaml (5.9.53)", "2026-11-25");
+    // Rootless BuildKit: builds and pushes images with no Docker daemon, no host socket and no privileged container (Kaniko was archived in 2025).
+    public static readonly ImageRef BuildKitRootless = new("moby/buildkit:v0.32.2-rootless", "moby/buildkit v0.32.2 (examples/kubernetes/job.rootless.yaml)", "2026-11-25");
+    // The seed's maven and nodejs agents, on official images (Maven 3.9 on Temurin 21; Node.js 24, LTS until 2028-04).
+    public static readonly ImageRef Maven = new("maven:3.9-eclipse-temurin-21", "docker-library/maven (3.9, Eclipse Temurin 21)", "2026-11-25");
+    public static readonly ImageRef NodeJs = new("node:24-bookworm-slim", "docker-library/node (24 LTS)", "2026-11-25");
 
     // ---- Rollout / demo workloads
 }

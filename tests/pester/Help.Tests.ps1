@@ -48,7 +48,8 @@ Describe 'Help for <Name>' -ForEach $script:cmdlets {
 
     It 'supports -WhatIf when it can change a cluster or files' {
         $type = $command.ImplementingType
-        $changes = $Name -match '^(Publish|Install|Remove|Start|Undo|Switch|Update|Add|Set|Import)-' -or $Name -eq 'New-KoStaticPod'
+        # Import-KoCertificate only reads a file into an object (like Import-Csv); other Import-* cmdlets change a cluster.
+        $changes = ($Name -match '^(Publish|Install|Remove|Start|Undo|Switch|Update|Add|Set|Import)-' -and $Name -ne 'Import-KoCertificate') -or $Name -eq 'New-KoStaticPod'
         if ($changes) {
             $command.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because "$Name changes a cluster"
         }

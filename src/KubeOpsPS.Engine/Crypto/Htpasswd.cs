@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,16 +38,13 @@ public static class Htpasswd
     /// <summary>The hash of a password held in a SecureString; the plain text is copied only briefly and cleared.</summary>
     public static string Hash(SecureString password, HtpasswdAlgorithm algorithm, int bcryptCost = MinBcryptCost)
     {
-        var chars = new char[password.Length];
-        var ptr = Marshal.SecureStringToGlobalAllocUnicode(password);
+        var chars = SecureStrings.ToChars(password);
         try
         {
-            Marshal.Copy(ptr, chars, 0, chars.Length);
             return Hash(chars, algorithm, bcryptCost);
         }
         finally
         {
-            Marshal.ZeroFreeGlobalAllocUnicode(ptr);
             Array.Clear(chars);
         }
     }

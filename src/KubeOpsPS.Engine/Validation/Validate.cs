@@ -187,6 +187,26 @@ public static partial class Validate
         return value!;
     }
 
+    /// <summary>A duration (30d, 12h, 1h30m) or a TimeSpan string (30.00:00:00) as a positive TimeSpan.</summary>
+    public static TimeSpan DurationSpan(string? value, string field)
+    {
+        if (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero) return span;
+        var total = TimeSpan.Zero;
+        foreach (Match m in DurationPartRegex().Matches(Duration(value, field)))
+        {
+            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            total += m.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), "m" => TimeSpan.FromMinutes(n), "h" => TimeSpan.FromHours(n),
+                "d" => TimeSpan.FromDays(n), "w" => TimeSpan.FromDays(7 * n), _ => TimeSpan.FromDays(365 * n),
+            };
+        }
+        return total;
+    }
+
+    [GeneratedRegex("([0-9]+)(ms|s|m|h|d|w|y)")]
+    private static partial Regex DurationPartRegex();
+
     /// <summary>A rolling-update amount: a number of pods (1) or a percentage from 0% to 100% (25%).</summary>
     public static IntOrString IntOrPercent(string? value, string field)
     {

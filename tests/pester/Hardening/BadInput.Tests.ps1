@@ -65,6 +65,20 @@ BeforeDiscovery {
             Namespace = $badNames; HttpPort = $badPorts; HttpsPort = $badPorts + @(80); NodePort = $badPorts; WatchNamespace = $badNames; DefaultBackend = @('a/b/c', 'Bad_Service', '')
             Config = @(@{ 'bad key!' = 'x' }); Replicas = @(0, -1); IngressClassName = @('Bad Class', ''); ExternalIP = @('node-1', '10.0.0'); Image = @('has space:1', '')
         } }
+        @{ Cmdlet = 'New-KoPrivateKey'; Base = @{}; Bad = @{ KeySize = @(1024, 512, 8192, 0); Path = @('/nonexistent-dir/key.pem') } }
+        @{ Cmdlet = 'New-KoCertificateRequest'; Base = @{ Key = (New-KoPrivateKey -Algorithm ECDSA); CommonName = 'app.example.com' }; Bad = @{
+            CommonName = @('', 'dashboard', 'has space.example.com', '10.0.0.1', $long); DnsName = @('bad host', '-x.example.com', '10.0.0.1'); IpAddress = @('10.0.0', '999.1.1.1', 'host', '')
+            Key = @('/nonexistent/key.pem', $traversal, 42); Subject = @(@{ C = 'Germany' }, @{ XX = 'y' }, 'O', 42); OpenSslConfig = @('/nonexistent/openssl.conf')
+        } }
+        @{ Cmdlet = 'New-KoCertificateAuthority'; Base = @{ CommonName = 'Lab CA' }; Bad = @{ CommonName = @('', ' '); ValidDays = @(0, -1, 100000); Key = @('/nonexistent/ca.key') } }
+        @{ Cmdlet = 'New-KoCertificate'; Base = @{ Request = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com); SelfSigned = $true }; Bad = @{
+            ValidDays = @(0, -5, 100000); Request = @('/nonexistent/app.csr', 42); Key = @('/nonexistent/app.key')
+        } }
+        @{ Cmdlet = 'Import-KoCertificate'; Base = @{ Path = '/nonexistent/cert.pem' }; Bad = @{ Path = @('/nonexistent/cert.pem', $traversal, '') } }
+        @{ Cmdlet = 'New-KoTlsSecret'; Base = @{ Name = 'tls'; Certificate = (New-KoPrivateKey -Algorithm ECDSA | New-KoCertificateRequest -CommonName app.example.com | New-KoCertificate -SelfSigned) }; Bad = @{
+            Name = $badNames; Namespace = $badNames; Certificate = @('/nonexistent/tls.crt', 42); Key = @('/nonexistent/tls.key', (New-KoPrivateKey -Algorithm ECDSA))
+        } }
+        @{ Cmdlet = 'Get-KoCertificate'; Base = @{}; Bad = @{ Name = $badNames; Namespace = $badNames; ExpiringWithin = @('soon', '-5d', '0s', '') } }
         @{ Cmdlet = 'Install-KoNfsStorage'; Base = @{ HostPath = '/srv/nfs'; NodeName = 'node-1'; OutputDirectory = '__TEMP__' }; Bad = @{
             HostPath = @('', ' ', 'srv/nfs', './srv', '/', '/srv/../etc', "/srv`nx", $traversal); NodeName = $badNames; Namespace = $badNames; StorageClassName = $badNames
             MountOption = @('vers=3,hard', ' ', 'has space'); ReclaimPolicy = @('Recycle', 'keep')
@@ -84,6 +98,21 @@ BeforeDiscovery {
         } }
         @{ Cmdlet = 'Wait-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Remove-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'New-KoSupervisorConfig'; Base = @{ Program = @(@{ Name = 'web'; Command = 'nginx' }) }; Bad = @{
+            Program = @(@{ Name = 'my app'; Command = 'x' }, @{ Name = 'app[1]'; Command = 'x' }, @{ Name = 'a:b'; Command = 'x' }, @{ Name = ''; Command = 'x' }, @{ Command = 'x' },
+                @{ Name = 'web'; Command = '' }, @{ Name = 'web'; Command = ' ' }, @{ Name = 'web' }, @{ Name = 'web'; Command = "a`nb" }, @{ Name = 'web'; Command = 'a ; b' },
+                @(@{ Name = 'web'; Command = 'a' }, @{ Name = 'web'; Command = 'b' }), @{ Name = 'web'; Command = 'a'; Colour = 'red' }, @{ Name = 'web'; Command = 'a'; Directory = 'rel' },
+                @{ Name = 'web'; Command = 'a'; User = 'bad user' }, @{ Name = 'web'; Command = 'a'; AutoRestart = 'always' }, @{ Name = 'web'; Command = 'a'; StartRetries = -1 },
+                @{ Name = 'web'; Command = 'a'; Priority = 'high' }, @{ Name = 'web'; Command = 'a'; Environment = 'X=1' }, @{ Name = 'web'; Command = 'a'; Environment = @{ '1X' = 'y' } },
+                @{ Name = 'web'; Command = 'a'; Environment = @{ X = "both ' and `"" } }, 'text', 42, $long)
+            SocketPath = @('', 'relative.sock', '/tmp/a b'); PidFile = @('', 'x.pid'); Path = @('/nonexistent/dir/supervisord.conf')
+        } }
+        @{ Cmdlet = 'Install-KoJenkins'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = @('Bad Class', $traversal, $long); StorageSize = $badQuantities
+            Registry = @('', ' ', 'not a registry', 'ftp://registry.example.com', 'https://', 'https://u:p@registry.example.com', 'registry.example.com:99999', 'registry.example.com:port', 'registry.example.com/Team', 'registry.example.com//x', 'under_score.example.com', "reg`nistry", $long)
+            Ingress = @(@{}, @{ TlsSecretName = 'x' }, @{ Host = 'has space' }, @{ Host = '10.0.0.1' }, @{ Host = 'a.example.com'; Colour = 'red' }, @{ Host = 'a.example.com'; Controller = 'Traefik' }, @{ Host = 'a.example.com'; TlsSecretName = 'Bad Secret' })
+            RegistryCredential = @([pscredential]::new('robot', (ConvertTo-SecureString 'pw-1' -AsPlainText -Force)))
+        } }
         @{ Cmdlet = 'Install-KoMonitoring'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
             Namespace = $badNames; StorageClass = @('Bad Class', $traversal); Retention = $badDurations; StorageSize = $badQuantities + @('0')
             Ingress = @(@{}, @{ Host = 'has space' }, @{ Host = 'mon.example.com'; Colour = 'red' }, @{ Host = 'mon.example.com'; TlsSecretName = 'Bad Name' }, @{ Host = 'mon.example.com'; Controller = 'Apache' })

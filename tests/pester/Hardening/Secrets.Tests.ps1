@@ -27,6 +27,24 @@ AfterAll {
 }
 
 Describe 'Secret hygiene' {
+    It 'keeps private keys, passphrases and basic-auth passwords out of every stream' {
+        $dir = Join-Path $TestDrive 'keys'
+        $null = New-Item -ItemType Directory $dir
+        $pass = ConvertTo-SecureString $secret -AsPlainText -Force
+        $key = New-KoPrivateKey -Path "$dir/k.pem"
+        $body = ($key.Pem -split "`n")[1]   # a line of the key's base64 body
+        $text = Invoke-KoCaptured {
+            New-KoPrivateKey -Path "$dir/enc.pem" -Passphrase $pass -Verbose -Debug | Out-Null
+            try { New-KoCertificateRequest -Key "$dir/enc.pem" -CommonName a.example.com -Passphrase (ConvertTo-SecureString 'wrong-pass' -AsPlainText -Force) -Verbose } catch { $_ }
+            $cert = $key | New-KoCertificateRequest -CommonName a.example.com -Verbose -Debug | New-KoCertificate -SelfSigned -Verbose
+            $other = New-KoPrivateKey
+            try { New-KoTlsSecret -Name t -Certificate $cert -Key $other -Verbose -Debug } catch { $_ }
+            $cert | New-KoTlsSecret -Name t -Verbose -Debug | Publish-KoResource -KubeConfig $kc -Verbose -Debug | Out-Null
+            New-KoBasicAuthSecret -Name auth -Credential ([pscredential]::new('admin', $pass)) -Verbose -Debug | Publish-KoResource -KubeConfig $kc -Verbose -Debug | Out-Null
+        }
+        Assert-NoSecret $text @($secret, $secretB64, $body, 'wrong-pass')
+    }
+
     It 'applies a Secret without its value in any stream, and the cluster has it' {
         $text = Invoke-KoCaptured { $secretYaml | ConvertFrom-KoYaml | Publish-KoResource -KubeConfig $kc -Verbose -Debug }
         $text | Should -Match 'PATCH /api/v1/namespaces/default/secrets/db-password'   # -Verbose narrates the call

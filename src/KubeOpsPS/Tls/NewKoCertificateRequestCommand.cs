@@ -1,0 +1,87 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Security;
+using KubeOpsPS.Engine.Crypto;
+using KubeOpsPS.Engine.Validation;
+
+namespace KubeOpsPS.Tls;
+
+/// <summary>
+/// Makes a certificate signing request with subject alternative names and the seed's v3_req extensions (not a CA;
+/// digitalSignature, keyEncipherment; serverAuth). Replaces `openssl req -new -config openssl.conf`; -OpenSslConfig
+/// reads the [alt_names] of an existing openssl.conf.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "KoCertificateRequest")]
+[OutputType(typeof(KoCertificateRequest))]
+public sealed class NewKoCertificateRequestCommand : KoTlsCmdlet
+{
+    /// <summary>The key: an object from New-KoPrivateKey, or a PEM key file.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public object Key { get; set; } = null!;
+
+    /// <summary>The key file's passphrase, if it is encrypted.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    /// <summary>The common name: a fully qualified domain name (also added as a DNS name).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string CommonName { get; set; } = string.Empty;
+
+    /// <summary>More DNS names the certificate must cover.</summary>
+    [Parameter]
+    public string[] DnsName { get; set; } = [];
+
+    /// <summary>IP addresses the certificate must cover.</summary>
+    [Parameter]
+    public string[] IpAddress { get; set; } = [];
+
+    /// <summary>Subject parts: a hashtable with C, ST, L, O, OU, or a string such as 'O=Example Ltd, C=DE'.</summary>
+    [Parameter]
+    public object? Subject { get; set; }
+
+    /// <summary>An existing openssl.conf whose [alt_names] DNS.n and IP.n entries are added.</summary>
+    [Parameter]
+    public string? OpenSslConfig { get; set; }
+
+    /// <summary>Accept a common name that is not a fully qualified domain name.</summary>
+    [Parameter]
+    public SwitchParameter AllowShortName { get; set; }
+
+    /// <summary>Write the request (PEM) to this file.</summary>
+    [Parameter]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var key = ResolveKey(Key, Passphrase);
+        List<string> dns = [.. DnsName], ips = [.. IpAddress];
+        if (OpenSslConfig is not null)
+        {
+            var path = FileSystemPath(OpenSslConfig);
+            if (!File.Exists(path)) Fail(Validate.Invalid("-OpenSslConfig", path, $"{path} does not exist."), path);
+            var (d, i) = Build(() => KoCrypto.ReadOpenSslAltNames(File.ReadAllText(path), path));
+            dns.AddRange(d);
+            ips.AddRange(i);
+        }
+        var request = Build(() => KoCrypto.NewRequest(key, new CertificateRequestOptions
+        {
+            CommonName = CommonName, DnsNames = dns, IpAddresses = ips, SubjectParts = SubjectParts(), AllowShortName = AllowShortName,
+        }));
+        if (Path is not null) request.Path = WritePem(Path, request.Pem, isPrivate: false);
+        WriteObject(request);
+    }
+
+    private List<(string, string)> SubjectParts()
+    {
+        var value = Subject is PSObject p ? p.BaseObject : Subject;
+        return value switch
+        {
+            null => [],
+            IDictionary map => map.Cast<DictionaryEntry>().Select(e => (e.Key.ToString()!, e.Value?.ToString() ?? string.Empty)).ToList(),
+            string s => s.TrimStart('/').Split(s.Contains('/', StringComparison.Ordinal) ? '/' : ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(part => part.Split('=', 2) is [var k, var v] ? (k.Trim(), v.Trim()) : throw new PSArgumentException($"-Subject part '{part}' is not KEY=value."))
+                .Where(kv => !kv.Item1.Equals("CN", StringComparison.OrdinalIgnoreCase)).ToList(),
+            _ => throw new PSArgumentException("-Subject must be a hashtable (@{ O = 'Example' }) or a string ('O=Example, C=DE')."),
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using System.Security;
+using KubeOpsPS.Engine.Crypto;
+
+namespace KubeOpsPS.Tls;
+
+/// <summary>
+/// Makes an RSA or ECDSA private key (replaces `openssl genrsa`). The object holds the key and its PEM; -Path writes
+/// the file with owner-only permissions, PKCS#8 by default, PKCS#1 for old tools, encrypted with -Passphrase.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "KoPrivateKey")]
+[OutputType(typeof(KoPrivateKey))]
+public sealed class NewKoPrivateKeyCommand : KoTlsCmdlet
+{
+    /// <summary>RSA (default) or ECDSA.</summary>
+    [Parameter(Position = 0)]
+    [ValidateSet("RSA", "ECDSA")]
+    public string Algorithm { get; set; } = "RSA";
+
+    /// <summary>RSA key size: 2048 (default), 3072 or 4096.</summary>
+    [Parameter]
+    public int? KeySize { get; set; }
+
+    /// <summary>ECDSA curve: P256 (default) or P384.</summary>
+    [Parameter]
+    [ValidateSet("P256", "P384")]
+    public string? Curve { get; set; }
+
+    /// <summary>Write the key to this file (owner-only permissions).</summary>
+    [Parameter]
+    public string? Path { get; set; }
+
+    /// <summary>Pkcs8 (default) or Pkcs1 (RSA PRIVATE KEY / EC PRIVATE KEY, for old tools).</summary>
+    [Parameter]
+    [ValidateSet("Pkcs8", "Pkcs1")]
+    public string Format { get; set; } = "Pkcs8";
+
+    /// <summary>Encrypt the written file (PKCS#8, AES-256) with this passphrase.</summary>
+    [Parameter]
+    public SecureString? Passphrase { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var key = Build(() => KoCrypto.NewKey(Algorithm, KeySize, Curve));
+        if (Path is not null)
+        {
+            var chars = SecureStrings.ToChars(Passphrase);
+            try
+            {
+                var pem = Build(() => KoCrypto.KeyPem(key, Format, chars));
+                key.Path = WritePem(Path, pem, isPrivate: true);
+            }
+            finally
+            {
+                Array.Clear(chars);
+            }
+            WriteVerbose($"Wrote {key} to {key.Path} (owner-only){(Passphrase is null ? "" : ", encrypted")}.");
+        }
+        else if (Passphrase is not null || Format != "Pkcs8")
+        {
+            WriteWarning("-Format and -Passphrase apply to the file written with -Path; the object's Pem is PKCS#8.");
+        }
+        WriteObject(key);
+    }
+}
