@@ -16,7 +16,7 @@ public sealed record MonitoringReload(string Component, string Namespace, bool L
 /// Reloads Prometheus or Alertmanager after their ConfigMap changed, through the API server's service proxy (the
 /// seed's <c>curl -X POST …/-/reload</c>), and confirms that the server runs the new config. The kubelet copies a
 /// changed ConfigMap into the pod only after its sync delay (up to a minute or more), and a reload before that
-/// reloads the old file; so the reload is repeated until the server reports the new content: for Prometheus the
+/// reloads the old file; so the reload is repeated (after 1, 2, 4 s, then every <c>interval</c>) until the server reports the new content: for Prometheus the
 /// value of the revision rule shipped in the same ConfigMap (all keys change at once), for Alertmanager its
 /// alertmanager_config_hash metric (MD5 of the file). A reload the server refuses (invalid config) ends at once.
 /// </summary>
@@ -95,9 +95,11 @@ public static partial class ConfigReloader
                 last = $"the reload answered {code}{(code == 404 ? $" (is {service} running in namespace {ns}?)" : string.Empty)}";
             }
             progress?.Invoke($"{service}: {last}; attempt {attempts}, {sw.Elapsed.TotalSeconds:0} s");
-            if (sw.Elapsed + interval > timeout)
+            // 1 s, 2 s, 4 s, ... up to the interval: a quick copy is seen quickly, a slow kubelet is not polled hard.
+            var delay = TimeSpan.FromSeconds(Math.Min(interval.TotalSeconds, Math.Pow(2, attempts - 1)));
+            if (sw.Elapsed + delay > timeout)
                 return new MonitoringReload(service, ns, false, $"not confirmed within {timeout.TotalSeconds:0} s: {last}", attempts, sw.Elapsed);
-            await Task.Delay(interval, ct).ConfigureAwait(false);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
         }
     }
 
