@@ -69,6 +69,9 @@ Describe 'Install-KoMonitoring' {
             $streams | Should -Not -Match 'Grafana-Secret-0815'
             (Get-ConfigFile $objects alertmanager-config alertmanager.yml) | Should -Not -Match 'Smtp-Secret'
             ($objects | Where-Object { $_.Kind -eq 'Secret' -and $_.Name -eq 'alertmanager-smtp' }).StringData['smtp-password'] | Should -Be 'Smtp-Secret-4711'
+            # The Secret manifests are readable by their owner only; the other manifests are not secret.
+            (Get-Item (Join-Path $dir 'secret-monitoring-alertmanager-smtp.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item (Join-Path $dir 'secret-monitoring-grafana-admin.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
         }
 
         It 'scrapes the kubelets without skipping verification unless asked, and warns when asked' {
