@@ -34,7 +34,13 @@ public sealed class UpdateKoMonitoringConfigCommand : KoMonitoringConfigCmdlet
         if (PrometheusConfig is not null || RuleFile.Length > 0)
         {
             prometheus = ReadFiles(g, MonitoringBundle.PrometheusConfigMap);
-            if (PrometheusConfig is not null) prometheus[MonitoringConfigs.PrometheusFile] = ReadText(PrometheusConfig, "-PrometheusConfig");
+            if (PrometheusConfig is not null)
+            {
+                var text = ReadText(PrometheusConfig, "-PrometheusConfig");
+                if (!Build(() => MonitoringConfigs.LoadsRevision(text)))
+                    Fail(Validate.Invalid("-PrometheusConfig", PrometheusConfig, $"-PrometheusConfig '{PrometheusConfig}' does not load the rule files of the ConfigMap: keep rule_files: ['*.rules.yml'] (the default rules, custom.rules.yml and {MonitoringConfigs.RevisionFile}, by which a reload is confirmed)."));
+                prometheus[MonitoringConfigs.PrometheusFile] = text;
+            }
             foreach (var path in RuleFile)
             {
                 var key = Path.GetFileName(path);

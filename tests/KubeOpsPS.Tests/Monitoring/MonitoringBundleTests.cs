@@ -227,4 +227,17 @@ public class MonitoringBundleTests
         Assert.Equal(2.49502862342441e+14, ConfigReloader.LoadedAlertmanagerHash("# TYPE alertmanager_config_hash gauge\nalertmanager_config_hash 2.49502862342441e+14\n"));
         Assert.Equal(123456789012345.0, ConfigReloader.LoadedRevision("""{"status":"success","data":{"groups":[{"name":"kubeops-revision","rules":[{"name":"kubeops_config_revision","query":"vector(1.23456789012345e+14)","type":"recording"}]}]}}"""));
     }
+
+    [Theory]
+    [InlineData("rule_files: ['*.rules.yml']", true)]
+    [InlineData("rule_files: ['/etc/prometheus/config/*.yml']", true)]
+    [InlineData("rule_files: ['kubeops-revision.rules.yml', 'x.yml']", true)]
+    [InlineData("rule_files: ['custom.rules.yml']", false)]
+    [InlineData("rule_files: ['rules/*.rules.yml']", false)]
+    [InlineData("global: {scrape_interval: 1m}", false)]
+    public void APrometheusConfigMustLoadTheRevisionMarker(string yaml, bool loads)
+    {
+        Assert.Equal(loads, MonitoringConfigs.LoadsRevision(yaml));
+        Assert.True(MonitoringConfigs.LoadsRevision(MonitoringConfigs.Prometheus(new MonitoringOptions(), "monitoring")));
+    }
 }

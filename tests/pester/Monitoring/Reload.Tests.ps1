@@ -170,4 +170,27 @@ Describe 'Update-KoMonitoringConfig' {
         "$($err[0])" | Should -Match 'no endpoints available'
         (Invoke-KoKubectl $kc get configmap prometheus-config -n mon-nopods -o 'jsonpath={.data.other\.rules\.yml}') -join "`n" | Should -Match 'alert: Other'
     }
+
+    It 'refuses a prometheus.yml that would not load the rule files' {
+        $file = Join-Path $TestDrive 'prometheus.yml'
+        Set-Content $file "global:`n  scrape_interval: 1m`n"
+        { Update-KoMonitoringConfig -PrometheusConfig $file -KubeConfig $kc -ErrorAction Stop } | Should -Throw -ExpectedMessage "*rule_files*"
+    }
+
+    # Last: it leaves a file Prometheus refuses in the ConfigMap and in the "pod".
+    It 'without promtool, warns that nothing was checked and reports the reload Prometheus refuses' {
+        $file = Join-Path $TestDrive 'broken.rules.yml'
+        Set-Content $file "groups:`n  - name: broken`n    rules:`n      - alert: Broken`n        expr: rate(up[5m] > 1`n"
+        $empty = Join-Path $TestDrive 'no-tools'
+        New-Item -ItemType Directory $empty -Force | Out-Null
+        $r = Invoke-KoChildPwsh -Environment @{ PATH = $empty } -Command @"
+Import-Module '$env:KO_MODULE'
+`$r = Update-KoMonitoringConfig -RuleFile '$file' -KubeConfig '$kc' -Timeout 00:01:00 -ErrorVariable err -ErrorAction SilentlyContinue
+"LOADED=`$(`$r.Loaded) STATUS=`$(`$r.Status) ERROR=`$(`$err[0].FullyQualifiedErrorId)"
+"@
+        $r.Output | Should -Match 'promtool is not on PATH'
+        $r.Output | Should -Match 'LOADED=False'
+        $r.Output | Should -Match 'the reload failed \(500\)'
+        $r.Output | Should -Match 'ERROR=ReloadNotConfirmed'
+    }
 }

@@ -229,6 +229,22 @@ public static class MonitoringConfigs
         return result;
     }
 
+    /// <summary>
+    /// Whether a prometheus.yml loads the revision marker (a rule_files entry matching it, relative to the config
+    /// folder); without it a reload cannot be confirmed.
+    /// </summary>
+    public static bool LoadsRevision(string prometheusYml)
+    {
+        if (KoYaml.ReadDocument(prometheusYml, PrometheusFile) is not JsonObject doc) return false;
+        foreach (var entry in doc["rule_files"]?.AsArray() ?? [])
+        {
+            var pattern = entry?.ToString() ?? string.Empty;
+            if (pattern.StartsWith(PrometheusConfigDir + "/", StringComparison.Ordinal)) pattern = pattern[(PrometheusConfigDir.Length + 1)..];
+            if (!pattern.Contains('/') && System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, RevisionFile, ignoreCase: false)) return true;
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ validation
 
     /// <summary>host:port of an SMTP relay.</summary>
