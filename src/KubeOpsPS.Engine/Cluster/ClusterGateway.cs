@@ -82,7 +82,7 @@ public sealed partial class ClusterGateway : IDisposable
 
     private sealed record Answer(HttpStatusCode Code, string Body, HttpResponseHeaders Headers);
 
-    private async Task<Answer> SendAsync(HttpMethod method, string pathAndQuery, string? body, string? contentType, string what, bool idempotent, CancellationToken ct)
+    private async Task<Answer> SendAsync(HttpMethod method, string pathAndQuery, string? body, string? contentType, string what, bool idempotent, CancellationToken ct, bool anyStatus = false)
     {
         var attempt = 0;
         while (true)
@@ -107,7 +107,7 @@ public sealed partial class ClusterGateway : IDisposable
                 using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                 Log?.Invoke($"{method} {PathOnly(pathAndQuery)} -> {(int)response.StatusCode} ({sw.ElapsedMilliseconds} ms)");
-                if (response.IsSuccessStatusCode) return new Answer(response.StatusCode, text, response.Headers);
+                if (response.IsSuccessStatusCode || (anyStatus && (int)response.StatusCode is not (429 or 502 or 503 or 504))) return new Answer(response.StatusCode, text, response.Headers);
                 failure = KoClusterException.FromResponse(response.StatusCode, text, what);
                 retryAfter = response.Headers.RetryAfter?.Delta;
             }
@@ -325,6 +325,20 @@ public sealed partial class ClusterGateway : IDisposable
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
         var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + "?fieldManager=" + Uri.EscapeDataString(_options.FieldManager), patch.ToJsonString(), "application/json-patch+json", Describe(kind, ns, name), false, ct).ConfigureAwait(false);
         return Typed(JsonNode.Parse(a.Body)!.AsObject(), kind);
+    }
+
+    // ---------------------------------------------------------------- service proxy
+
+    /// <summary>
+    /// One HTTP request to a Service's port through the API server's service proxy
+    /// (/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH), e.g. Prometheus' POST /-/reload. Returns the service's
+    /// status code and body; only an unreachable API server, 429 and gateway errors (the service is not reachable) throw.
+    /// </summary>
+    public async Task<(int Status, string Body)> ServiceProxyAsync(HttpMethod method, string ns, string service, string port, string path, CancellationToken ct)
+    {
+        var url = $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{Uri.EscapeDataString(port)}/proxy{path}";
+        var a = await SendAsync(method, url, method == HttpMethod.Get ? null : string.Empty, "text/plain", $"{method} {path} on service {ns}/{service}", method == HttpMethod.Get, ct, anyStatus: true).ConfigureAwait(false);
+        return ((int)a.Code, a.Body);
     }
 
     // ---------------------------------------------------------------- watch
