@@ -8,7 +8,8 @@ namespace FakeApiServer;
 /// The API server's service proxy (/api/v1/namespaces/NS/services/[SCHEME:]NAME:PORT/proxy/PATH) for tests: the fake
 /// runs no pods, so a test maps a Service port to a real local server (e.g. a Prometheus on 127.0.0.1) with
 /// PUT /fake/service-proxies {"NS/NAME:PORT": "http://127.0.0.1:N"} or --service-proxy NS/NAME:PORT=URL. An unmapped
-/// service answers 503 "no endpoints available", as a real API server does for a Service without ready pods.
+/// service falls through to Api.ServiceProxyAsync: the Elasticsearch test double, or 503 "no endpoints available", as
+/// a real API server says for a Service without ready pods.
 /// </summary>
 public sealed class ServiceProxy
 {
@@ -27,17 +28,8 @@ public sealed class ServiceProxy
         var service = Uri.UnescapeDataString(segs[6]);
         var parts = service.Split(':');
         var key = parts.Length == 3 ? $"{ns}/{parts[1]}:{parts[2]}" : $"{ns}/{service}";
-        if (!Targets.TryGetValue(key, out var target))
-        {
-            var status = new JsonObject
-            {
-                ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
-                ["message"] = $"no endpoints available for service \"{(parts.Length == 1 ? parts[0] : parts[^2])}\"",
-                ["reason"] = "ServiceUnavailable", ["code"] = 503,
-            };
-            await Api.WriteAsync(ctx, 503, status).ConfigureAwait(false);
-            return true;
-        }
+        // Unmapped: the API's own service-proxy handling answers (the Elasticsearch test double, or 503 "no endpoints").
+        if (!Targets.TryGetValue(key, out var target)) return false;
         var rest = "/" + string.Join('/', segs.Skip(8));
         using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(target, rest.TrimStart('/') + ctx.Request.QueryString.Value));
         if (ctx.Request.ContentLength is > 0 || ctx.Request.Method is "POST" or "PUT")

@@ -327,20 +327,6 @@ public sealed partial class ClusterGateway : IDisposable
         return Typed(JsonNode.Parse(a.Body)!.AsObject(), kind);
     }
 
-    // ---------------------------------------------------------------- service proxy
-
-    /// <summary>
-    /// One HTTP request to a Service's port through the API server's service proxy
-    /// (/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH), e.g. Prometheus' POST /-/reload. Returns the service's
-    /// status code and body; only an unreachable API server, 429 and gateway errors (the service is not reachable) throw.
-    /// </summary>
-    public async Task<(int Status, string Body)> ServiceProxyAsync(HttpMethod method, string ns, string service, string port, string path, CancellationToken ct)
-    {
-        var url = $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{Uri.EscapeDataString(port)}/proxy{path}";
-        var a = await SendAsync(method, url, method == HttpMethod.Get ? null : string.Empty, "text/plain", $"{method} {path} on service {ns}/{service}", method == HttpMethod.Get, ct, anyStatus: true).ConfigureAwait(false);
-        return ((int)a.Code, a.Body);
-    }
-
     // ---------------------------------------------------------------- watch
 
     /// <summary>

@@ -115,7 +115,7 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
     {
         if (GrafanaCredential is not null) return new UserPassword(GrafanaCredential.UserName, GrafanaCredential.GetNetworkCredential().Password);
         if (OutputDirectory is null && SecretExists()) return null; // keep the password Grafana already has
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
+        var password = Engine.Crypto.Passwords.New();
         WriteVerbose($"Generated Grafana's admin password; read it with: kubectl -n {Namespace} get secret {MonitoringBundle.GrafanaAdminSecret} -o jsonpath='{{.data.admin-password}}' | base64 -d");
         return new UserPassword("admin", password);
     }
