@@ -8,9 +8,10 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml', 'formats/Logging.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml', 'formats/Logging.Format.ps1xml', 'formats/Monitoring.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-KoAlertRule'
         'Compare-KoResource'
         'Convert-KoIngress'
         'Connect-KoCluster'
@@ -22,10 +23,14 @@
         'Get-KoResource'
         'Get-KoRolloutHistory'
         'Import-KoCertificate'
+        'Import-KoGrafanaDashboard'
         'Install-KoAppManager'
         'Install-KoIngressController'
+        'Install-KoJenkins'
         'Install-KoLogging'
+        'Install-KoMonitoring'
         'Install-KoNfsStorage'
+        'New-KoAlertRule'
         'New-KoBasicAuthSecret'
         'New-KoCertificate'
         'New-KoCertificateAuthority'
@@ -37,6 +42,7 @@
         'New-KoStatefulSet'
         'New-KoService'
         'New-KoStaticPod'
+        'New-KoSupervisorConfig'
         'New-KoTlsSecret'
         'New-KoVolumeClaim'
         'Publish-KoResource'
@@ -46,6 +52,7 @@
         'Start-KoRollingUpdate'
         'Switch-KoBlueGreen'
         'Undo-KoRollout'
+        'Update-KoMonitoringConfig'
         'Wait-KoRollout'
         'Wait-KoVolumeClaim'
     )

@@ -49,8 +49,25 @@ public static class Images
     public static readonly ImageRef Fluentd = new("fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch9-1.1", "fluent/fluentd-kubernetes-daemonset (#1676, #1684: v1.19.3-1.1)", "2026-11-25");
 
     // ---- Monitoring
+    // The combination kube-prometheus-stack 88.5.3 (2026-08-22) ships and tests together: Prometheus, Alertmanager,
+    // node-exporter (chart prometheus-node-exporter 4.56.1), kube-state-metrics (chart 8.4.0). Grafana 13.2.3: the
+    // newest 13.x tag seen in use (Grafana's chart moved to grafana-community/helm-charts in 2026).
+    public static readonly ImageRef Prometheus = new("quay.io/prometheus/prometheus:v3.14.0", "prometheus/prometheus, as pinned by prometheus-community/helm-charts kube-prometheus-stack 88.5.3", "2026-11-25");
+    public static readonly ImageRef Alertmanager = new("quay.io/prometheus/alertmanager:v0.34.0", "prometheus/alertmanager, as pinned by kube-prometheus-stack 88.5.3", "2026-11-25");
+    public static readonly ImageRef NodeExporter = new("quay.io/prometheus/node-exporter:v1.12.1", "prometheus/node_exporter, as pinned by charts/prometheus-node-exporter 4.56.1", "2026-11-25");
+    public static readonly ImageRef KubeStateMetrics = new("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0", "kubernetes/kube-state-metrics, as pinned by charts/kube-state-metrics 8.4.0", "2026-11-25");
+    public static readonly ImageRef Grafana = new("docker.io/grafana/grafana:13.2.3", "grafana/grafana (13.x; 13.0 GA 2026-04)", "2026-11-25");
 
     // ---- CI/CD
+    // Jenkins LTS controller on JDK 21 (the line chart jenkins 5.9.x deploys; the chart's 2026-08 snapshot had 2.568.2, 2.568.3 is its patch release).
+    public static readonly ImageRef Jenkins = new("jenkins/jenkins:2.568.3-jdk21", "jenkinsci/jenkins LTS; jenkinsci/helm-charts charts/jenkins (5.9.53, appVersion 2.568.2)", "2026-11-25");
+    // The inbound (WebSocket) agent container of every agent pod, as pinned by chart jenkins 5.9.53 values.yaml agent.image.
+    public static readonly ImageRef JenkinsInboundAgent = new("jenkins/inbound-agent:3385.vf1123fb_515da_-1", "jenkinsci/docker-inbound-agent, as pinned by jenkinsci/helm-charts charts/jenkins/values.yaml (5.9.53)", "2026-11-25");
+    // Rootless BuildKit: builds and pushes images with no Docker daemon, no host socket and no privileged container (Kaniko was archived in 2025).
+    public static readonly ImageRef BuildKitRootless = new("moby/buildkit:v0.32.2-rootless", "moby/buildkit v0.32.2 (examples/kubernetes/job.rootless.yaml)", "2026-11-25");
+    // The seed's maven and nodejs agents, on official images (Maven 3.9 on Temurin 21; Node.js 24, LTS until 2028-04).
+    public static readonly ImageRef Maven = new("maven:3.9-eclipse-temurin-21", "docker-library/maven (3.9, Eclipse Temurin 21)", "2026-11-25");
+    public static readonly ImageRef NodeJs = new("node:24-bookworm-slim", "docker-library/node (24 LTS)", "2026-11-25");
 
     // ---- Rollout / demo workloads
 }

@@ -23,7 +23,7 @@ public sealed partial class Api
 
     private async Task ServiceProxyAsync(HttpContext ctx, string? ns, string[] tail)
     {
-        if (ns is null || ctx.Request.Method != "GET") throw NotFoundPath();
+        if (ns is null) throw NotFoundPath();
         // NAME, NAME:PORT or SCHEME:NAME:PORT
         var parts = tail[1].Split(':');
         var name = parts.Length == 3 ? parts[1] : parts[0];
@@ -31,6 +31,7 @@ public sealed partial class Api
         var svc = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
         if (svc.Object["metadata"]?["labels"]?["app.kubernetes.io/name"]?.GetValue<string>() != "elasticsearch")
             throw new ApiError(503, "ServiceUnavailable", $"no endpoints available for service \"{name}\"");
+        if (ctx.Request.Method != "GET") throw NotFoundPath();
         if (svc.Object["metadata"]?["annotations"]?["fake.kubeops.io/elasticsearch-auth"]?.GetValue<string>() == "required")
         {
             // What Elasticsearch answers a request without credentials when anonymous access is off.

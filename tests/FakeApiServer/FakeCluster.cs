@@ -156,7 +156,7 @@ public sealed class FakeCluster : IAsyncDisposable
                 await Api.WriteAsync(ctx, code, err.ToStatus(), err.RetryAfter).ConfigureAwait(false);
                 return;
             }
-            await api.HandleAsync(ctx).ConfigureAwait(false);
+            if (!await ServiceProxy.TryHandleAsync(ctx).ConfigureAwait(false)) await api.HandleAsync(ctx).ConfigureAwait(false);
         }
         finally
         {
@@ -180,12 +180,20 @@ public sealed class FakeCluster : IAsyncDisposable
         return new ApiError(code, reason, message, code == 429 ? new JsonObject { ["retryAfterSeconds"] = 1 } : null) { RetryAfter = code == 429 ? 1 : null };
     }
 
+    /// <summary>Service ports forwarded to local servers (the fake has no pods); see <see cref="FakeApiServer.ServiceProxy"/>.</summary>
+    public ServiceProxy ServiceProxy { get; } = new();
+
     private async Task ControlAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value!;
         var f = Options.Faults;
         switch (path, ctx.Request.Method)
         {
+            case ("/fake/service-proxies", "PUT"):
+                var targets = await System.Text.Json.JsonSerializer.DeserializeAsync<Dictionary<string, string>>(ctx.Request.Body).ConfigureAwait(false) ?? [];
+                foreach (var (k, v) in targets) ServiceProxy.Targets[k] = new Uri(v.EndsWith('/') ? v : v + "/");
+                await Api.WriteAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
+                return;
             case ("/fake/requests", "GET"):
                 var arr = new JsonArray();
                 foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected });

@@ -11,7 +11,7 @@ public sealed partial class ClusterGateway
     public async Task<string> ServiceProxyGetAsync(string ns, string service, int port, string pathAndQuery, string? unauthorizedHint = null, CancellationToken ct = default)
     {
         var what = $"Service {ns}/{service}:{port}";
-        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{port}/proxy/{pathAndQuery.TrimStart('/')}";
+        var path = ServiceProxyPath(ns, service, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "/" + pathAndQuery.TrimStart('/'));
         try
         {
             var a = await SendAsync(HttpMethod.Get, path, null, null, what, true, ct).ConfigureAwait(false);
@@ -24,4 +24,18 @@ public sealed partial class ClusterGateway
                 unauthorizedHint, e.StatusCode, "Unauthorized", e);
         }
     }
+
+    /// <summary>
+    /// One HTTP request to a Service's port through the API server's service proxy
+    /// (/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH), e.g. Prometheus' POST /-/reload. Returns the service's
+    /// status code and body; only an unreachable API server, 429 and gateway errors (the service is not reachable) throw.
+    /// </summary>
+    public async Task<(int Status, string Body)> ServiceProxyAsync(HttpMethod method, string ns, string service, string port, string path, CancellationToken ct)
+    {
+        var a = await SendAsync(method, ServiceProxyPath(ns, service, port, path), method == HttpMethod.Get ? null : string.Empty, "text/plain", $"{method} {path} on service {ns}/{service}", method == HttpMethod.Get, ct, anyStatus: true).ConfigureAwait(false);
+        return ((int)a.Code, a.Body);
+    }
+
+    private static string ServiceProxyPath(string ns, string service, string port, string path) =>
+        $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{Uri.EscapeDataString(port)}/proxy{path}";
 }

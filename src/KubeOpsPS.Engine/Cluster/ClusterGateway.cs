@@ -82,7 +82,7 @@ public sealed partial class ClusterGateway : IDisposable
 
     private sealed record Answer(HttpStatusCode Code, string Body, HttpResponseHeaders Headers);
 
-    private async Task<Answer> SendAsync(HttpMethod method, string pathAndQuery, string? body, string? contentType, string what, bool idempotent, CancellationToken ct)
+    private async Task<Answer> SendAsync(HttpMethod method, string pathAndQuery, string? body, string? contentType, string what, bool idempotent, CancellationToken ct, bool anyStatus = false)
     {
         var attempt = 0;
         while (true)
@@ -107,7 +107,7 @@ public sealed partial class ClusterGateway : IDisposable
                 using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
                 var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                 Log?.Invoke($"{method} {PathOnly(pathAndQuery)} -> {(int)response.StatusCode} ({sw.ElapsedMilliseconds} ms)");
-                if (response.IsSuccessStatusCode) return new Answer(response.StatusCode, text, response.Headers);
+                if (response.IsSuccessStatusCode || (anyStatus && (int)response.StatusCode is not (429 or 502 or 503 or 504))) return new Answer(response.StatusCode, text, response.Headers);
                 failure = KoClusterException.FromResponse(response.StatusCode, text, what);
                 retryAfter = response.Headers.RetryAfter?.Delta;
             }

@@ -162,6 +162,27 @@ public static class KoYaml
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Writes one plain YAML document that is not a Kubernetes object (a tool's config file such as prometheus.yml):
+    /// keys in the tree's order, nulls and empty lists left out, the same scalar quoting as manifests.
+    /// </summary>
+    public static string WriteDocument(JsonObject document)
+    {
+        var sb = new StringBuilder();
+        using var writer = new StringWriter(sb) { NewLine = "\n" };
+        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
+        YamlWriter.WriteMapping(emitter, document);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return sb.ToString();
+    }
+
+    /// <summary>Reads one plain YAML document (a tool's config file) as a JSON tree; null for an empty document.</summary>
+    public static JsonNode? ReadDocument(string text, string source) =>
+        JsonNode.Parse(YamlReader.ToJson(new YamlReader.Chunk(text, 1), source));
+
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
         var root = ToJsonObject(o, includeServerFields, verbatim: true);

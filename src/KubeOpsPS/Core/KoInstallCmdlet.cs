@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
@@ -39,7 +41,9 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                 try
                 {
                     Directory.CreateDirectory(dir);
-                    File.WriteAllText(file, KoYaml.Write([obj]));
+                    // A Secret's manifest holds its values: owner-only, as private keys are written.
+                    if (obj is V1Secret) KeyFiles.WritePrivate(file, KoYaml.Write([obj]));
+                    else File.WriteAllText(file, KoYaml.Write([obj]));
                     WriteObject(new FileInfo(file));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -98,12 +98,48 @@ BeforeDiscovery {
         } }
         @{ Cmdlet = 'Wait-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
         @{ Cmdlet = 'Remove-KoVolumeClaim'; Base = @{ Name = 'data' }; Bad = @{ Name = $badNames; Namespace = $badNames } }
+        @{ Cmdlet = 'New-KoSupervisorConfig'; Base = @{ Program = @(@{ Name = 'web'; Command = 'nginx' }) }; Bad = @{
+            Program = @(@{ Name = 'my app'; Command = 'x' }, @{ Name = 'app[1]'; Command = 'x' }, @{ Name = 'a:b'; Command = 'x' }, @{ Name = ''; Command = 'x' }, @{ Command = 'x' },
+                @{ Name = 'web'; Command = '' }, @{ Name = 'web'; Command = ' ' }, @{ Name = 'web' }, @{ Name = 'web'; Command = "a`nb" }, @{ Name = 'web'; Command = 'a ; b' },
+                @(@{ Name = 'web'; Command = 'a' }, @{ Name = 'web'; Command = 'b' }), @{ Name = 'web'; Command = 'a'; Colour = 'red' }, @{ Name = 'web'; Command = 'a'; Directory = 'rel' },
+                @{ Name = 'web'; Command = 'a'; User = 'bad user' }, @{ Name = 'web'; Command = 'a'; AutoRestart = 'always' }, @{ Name = 'web'; Command = 'a'; StartRetries = -1 },
+                @{ Name = 'web'; Command = 'a'; Priority = 'high' }, @{ Name = 'web'; Command = 'a'; Environment = 'X=1' }, @{ Name = 'web'; Command = 'a'; Environment = @{ '1X' = 'y' } },
+                @{ Name = 'web'; Command = 'a'; Environment = @{ X = "both ' and `"" } }, 'text', 42, $long)
+            SocketPath = @('', 'relative.sock', '/tmp/a b'); PidFile = @('', 'x.pid'); Path = @('/nonexistent/dir/supervisord.conf')
+        } }
+        @{ Cmdlet = 'Install-KoJenkins'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = @('Bad Class', $traversal, $long); StorageSize = $badQuantities
+            Registry = @('', ' ', 'not a registry', 'ftp://registry.example.com', 'https://', 'https://u:p@registry.example.com', 'registry.example.com:99999', 'registry.example.com:port', 'registry.example.com/Team', 'registry.example.com//x', 'under_score.example.com', "reg`nistry", $long)
+            Ingress = @(@{}, @{ TlsSecretName = 'x' }, @{ Host = 'has space' }, @{ Host = '10.0.0.1' }, @{ Host = 'a.example.com'; Colour = 'red' }, @{ Host = 'a.example.com'; Controller = 'Traefik' }, @{ Host = 'a.example.com'; TlsSecretName = 'Bad Secret' })
+            RegistryCredential = @([pscredential]::new('robot', (ConvertTo-SecureString 'pw-1' -AsPlainText -Force)))
+        } }
         @{ Cmdlet = 'Install-KoLogging'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
             Namespace = $badNames; StorageClass = $badNames; StorageSize = $badQuantities + @('0'); Memory = $badQuantities + @('100Mi'); Heap = $badQuantities + @('64Gi')
             RetentionDays = @(0, -1, 100000); KibanaPath = @('', 'kibana', '/', '/kibana/', '/ki bana', '/a?b', $traversal); CorsAllowOrigin = @('', 'a b', "x`ny")
             Shipper = @('Logstash', ''); Ingress = @(@{}, @{ Host = '' }, @{ Host = 'bad host' }, @{ Host = 'ok.example.com'; Nope = 1 }, @{ Host = 'ok.example.com'; TlsSecretName = 'Bad Name' })
         } }
         @{ Cmdlet = 'Get-KoLogIndex'; Base = @{}; Bad = @{ Namespace = $badNames; ServiceName = $badNames + @('1starts-with-digit'); Port = $badPorts } }
+        @{ Cmdlet = 'Install-KoMonitoring'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{
+            Namespace = $badNames; StorageClass = @('Bad Class', $traversal); Retention = $badDurations; StorageSize = $badQuantities + @('0')
+            Ingress = @(@{}, @{ Host = 'has space' }, @{ Host = 'mon.example.com'; Colour = 'red' }, @{ Host = 'mon.example.com'; TlsSecretName = 'Bad Name' }, @{ Host = 'mon.example.com'; Controller = 'Apache' })
+            CaFile = @('/nonexistent/ca.pem', $traversal, '/etc/hostname'); Rule = @('text', 42)
+            From = @('alerts@example.com'); To = @(, @('ops@example.com')); SmtpCredential = @([pscredential]::new('u', (ConvertTo-SecureString 'p' -AsPlainText -Force)))
+        } }
+        @{ Cmdlet = 'Install-KoMonitoring'; Base = @{ OutputDirectory = '__TEMP__'; SmtpServer = 'smtp.example.com:587'; From = 'alerts@example.com'; To = @('ops@example.com') }; Bad = @{
+            SmtpServer = @('', 'smtp.example.com', 'smtp.example.com:0', 'smtp.example.com:99999', 'bad host:25', ':25', 'smtp.example.com:http')
+            From = @('', 'alerts', 'a@b@example.com', 'Ops <ops@example.com>', "a@example.com`nBcc: x@example.com", 'a@localhost')
+            To = @(, @()) + @(, @('nope')) + @(, @('ok@example.com', 'bad')) + @(, @('a@example.com,b@example.com'))
+        } }
+        @{ Cmdlet = 'New-KoAlertRule'; Base = @{ Name = 'HighLoad'; Expr = 'node_load1 > 10' }; Bad = @{
+            Name = @('', ' ', 'has space', '9lives', 'dash-name', $long, "new`nline", $traversal)
+            Expr = @('', ' ', 'rate(up[5m] > 1', 'up ==', 'sum(', "up`0", 'node_load1 >> 3', $long + '{')
+            For = @('', 'ten', '10', '-5m', '1x', $long); Summary = @("bell`a"); Description = @("nul`0")
+        } }
+        @{ Cmdlet = 'Add-KoAlertRule'; Base = @{ Rule = (New-KoAlertRule -Name HighLoad -Expr 'node_load1 > 10') }; Bad = @{ Namespace = $badNames; Rule = @('text', 42) } }
+        @{ Cmdlet = 'Update-KoMonitoringConfig'; Base = @{}; Bad = @{
+            Namespace = $badNames; PrometheusConfig = @('/nonexistent/prometheus.yml', $traversal); RuleFile = @('/nonexistent/x.rules.yml', '/etc/hostname'); AlertmanagerConfig = @('/nonexistent/alertmanager.yml')
+        } }
+        @{ Cmdlet = 'Import-KoGrafanaDashboard'; Base = @{ OutputDirectory = '__TEMP__' }; Bad = @{ Path = @('/nonexistent/dashboard.json', $traversal, '/etc/hostname', '/etc') } }
     )
     $script:BadInputQuantities = $badQuantities; $script:BadInputDurations = $badDurations
     foreach ($row in $table) {

@@ -134,4 +134,18 @@ current-context: exec
             $server | Stop-Process -Force -ErrorAction SilentlyContinue
         }
     }
+
+    It 'keeps the SMTP and Grafana passwords out of every stream when installing monitoring, and the cluster has them' {
+        $smtp = [pscredential]::new('alerts', (ConvertTo-SecureString $secret -AsPlainText -Force))
+        $admin = [pscredential]::new('admin', (ConvertTo-SecureString $secret -AsPlainText -Force))
+        $text = Invoke-KoCaptured {
+            Install-KoMonitoring -Namespace mon-secrets -SmtpServer smtp.example.com:587 -From a@example.com -To b@example.com -SmtpCredential $smtp -GrafanaCredential $admin -KubeConfig $kc -Verbose -Debug
+            try { Install-KoMonitoring -Namespace mon-secrets -SmtpServer smtp.example.com -From a@example.com -To b@example.com -SmtpCredential $smtp -KubeConfig $kc -Verbose -Debug -ErrorAction Stop } catch { $_ }
+        }
+        $text | Should -Match 'alertmanager-smtp'
+        Assert-NoSecret $text @($secret, $secretB64, $token)
+        $stored = Invoke-KoKubectl $kc get secret alertmanager-smtp -n mon-secrets -o 'jsonpath={.data.smtp-password}'
+        [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($stored)) | Should -Be $secret
+        (Invoke-KoKubectl $kc get configmap alertmanager-config -n mon-secrets -o 'jsonpath={.data.alertmanager\.yml}') -join "`n" | Should -Not -Match ([regex]::Escape($secret))
+    }
 }

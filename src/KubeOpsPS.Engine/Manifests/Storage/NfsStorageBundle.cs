@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
+using static KubeOpsPS.Engine.Manifests.Workloads.RbacObjects;
 
 namespace KubeOpsPS.Engine.Manifests.Storage;
 
@@ -49,7 +50,7 @@ public static partial class NfsStorageBundle
     /// <summary>The directory the Ganesha server exports (its hostPath is mounted here).</summary>
     public const string ExportPath = "/export";
 
-    private const string Rbac = "rbac.authorization.k8s.io/v1";
+    private const string Rbac = ApiVersion;
 
     [GeneratedRegex(@"^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$")]
     private static partial Regex HostNameRegex();
@@ -348,15 +349,6 @@ public static partial class NfsStorageBundle
     }
 
     private static Dictionary<string, string> Labels(string name) => new() { [Workloads.PodTemplate.NameLabel] = name, ["app.kubernetes.io/part-of"] = "kubeops-storage" };
-
-    private static V1PolicyRule Rule(string group, string[] resources, params string[] verbs) => new() { ApiGroups = [group], Resources = resources, Verbs = verbs };
-
-    private static V1ClusterRoleBinding ClusterBinding(string name, Dictionary<string, string> labels, string serviceAccount, string ns) => new()
-    {
-        ApiVersion = Rbac, Kind = "ClusterRoleBinding", Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string>(labels) },
-        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
-        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = ns }],
-    };
 
     private static V1EnvVar FieldEnv(string name, string path) => new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } } };
 
