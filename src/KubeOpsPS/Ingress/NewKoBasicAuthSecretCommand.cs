@@ -80,7 +80,7 @@ public sealed class NewKoBasicAuthSecretCommand : KoClusterCmdlet
         {
             c = Host.UI.PromptForCredential("New-KoBasicAuthSecret", $"User name and password for basic-auth secret {Name}", string.Empty, string.Empty);
         }
-        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException or NotImplementedException or InvalidOperationException)
+        catch (Exception e) when (HostPrompts.CannotAsk(e))
         {
             // A non-interactive session (a script, a job, CI) cannot prompt.
         }

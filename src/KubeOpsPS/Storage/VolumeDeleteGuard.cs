@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using System.Management.Automation.Host;
+using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Manifests.Storage;
 
 namespace KubeOpsPS.Storage;
@@ -29,7 +29,7 @@ internal static class VolumeDeleteGuard
         {
             return cmdlet.ShouldContinue($"{risk.Message}{Environment.NewLine}Delete the claim anyway?", "The claim's data will be destroyed", ref yesToAll, ref noToAll);
         }
-        catch (Exception e) when (e is PSInvalidOperationException or HostException or NotImplementedException)
+        catch (Exception e) when (HostPrompts.CannotAsk(e))
         {
             // A non-interactive host cannot ask: refuse, and say how to go on.
             var message = $"{risk.Message} Nothing was deleted: deleting this claim needs -Force where nobody can be asked.";
