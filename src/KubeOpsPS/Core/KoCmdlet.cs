@@ -97,7 +97,7 @@ public abstract class KoCmdlet : PSCmdlet
                 yield return obj;
                 continue;
             }
-            var what = (input is PSObject p ? p.BaseObject : input)?.GetType().Name ?? "null";
+            var what = PSObjects.Unwrap(input)?.GetType().Name ?? "null";
             WriteError(new ErrorRecord(new ArgumentException($"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
         }
     }

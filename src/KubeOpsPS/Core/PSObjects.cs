@@ -8,10 +8,13 @@ namespace KubeOpsPS.Core;
 /// <summary>Unwraps what PowerShell pipes in: model objects pass through; hashtables and PSCustomObjects become JSON trees.</summary>
 public static class PSObjects
 {
+    /// <summary>The .NET object behind a value PowerShell may have wrapped in a PSObject.</summary>
+    public static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
     /// <summary>The Kubernetes object behind a pipeline value, or null when it is not one.</summary>
     public static object? AsKubernetesObject(object? input)
     {
-        var value = input is PSObject ps ? ps.BaseObject : input;
+        var value = Unwrap(input);
         return value switch
         {
             IKubernetesObject => value,
@@ -27,7 +30,7 @@ public static class PSObjects
     /// </summary>
     public static (string? Single, Dictionary<string, string> Map) StringOrMap(object? value)
     {
-        var v = value is PSObject ps ? ps.BaseObject : value;
+        var v = Unwrap(value);
         return v switch
         {
             string s => (s, []),

@@ -75,13 +75,13 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
     {
         var rules = new List<IngressRuleOptions>();
         if (ServiceName is not null || ServicePort is not null)
-            rules.Add(new IngressRuleOptions { Host = Host, Path = Path, PathType = PathType, ServiceName = ServiceName!, ServicePort = Unwrap(ServicePort)! });
+            rules.Add(new IngressRuleOptions { Host = Host, Path = Path, PathType = PathType, ServiceName = ServiceName!, ServicePort = PSObjects.Unwrap(ServicePort)! });
         foreach (var map in Rule)
         {
             string? Get(string key) => map.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase)) is { } k ? map[k]?.ToString() : null;
             var unknown = map.Keys.Cast<object>().Select(k => k.ToString()!).FirstOrDefault(k => !RuleKeys.Contains(k, StringComparer.OrdinalIgnoreCase));
             if (unknown is not null) Fail(Validate.Invalid("-Rule", unknown, $"-Rule has an unknown key '{unknown}': use {string.Join(", ", RuleKeys)}."));
-            var port = map.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), "ServicePort", StringComparison.OrdinalIgnoreCase)) is { } pk ? Unwrap(map[pk]) : null;
+            var port = map.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), "ServicePort", StringComparison.OrdinalIgnoreCase)) is { } pk ? PSObjects.Unwrap(map[pk]) : null;
             rules.Add(new IngressRuleOptions { Host = Get("Host") ?? Host, Path = Get("Path") ?? "/", PathType = Get("PathType") ?? "Prefix", ServiceName = Get("ServiceName")!, ServicePort = port! });
         }
         return rules;
@@ -101,5 +101,4 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
 
     private static readonly string[] RuleKeys = ["Host", "Path", "PathType", "ServiceName", "ServicePort"];
 
-    private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
 }

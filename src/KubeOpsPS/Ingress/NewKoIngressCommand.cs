@@ -44,7 +44,7 @@ public sealed class NewKoIngressCommand : KoRouteCmdlet
     protected override void EndProcessing()
     {
         var (tlsSecret, tlsHosts) = Tls();
-        var authSecret = BasicAuthSecret is PSObject p ? p.BaseObject : BasicAuthSecret;
+        var authSecret = PSObjects.Unwrap(BasicAuthSecret);
         var authName = authSecret switch
         {
             null => Piped.OfType<V1Secret>().FirstOrDefault(s => s.Type != Engine.Crypto.TlsSecrets.Type)?.Metadata?.Name,

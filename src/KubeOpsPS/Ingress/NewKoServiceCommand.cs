@@ -79,7 +79,7 @@ public sealed class NewKoServiceCommand : KoCmdlet
         var options = new ServiceOptions
         {
             Name = name!, Namespace = ns, Type = Type, Selector = selector, ExternalIPs = ExternalIP, Labels = PSObjects.Strings(Label),
-            Ports = ports.Select((p, i) => new ServicePortOptions(p, i < TargetPort.Length ? (TargetPort[i] is PSObject o ? o.BaseObject : TargetPort[i]) : null, i < NodePort.Length ? NodePort[i] : null)).ToList(),
+            Ports = ports.Select((p, i) => new ServicePortOptions(p, i < TargetPort.Length ? PSObjects.Unwrap(TargetPort[i]) : null, i < NodePort.Length ? NodePort[i] : null)).ToList(),
         };
         WriteObject(Build(() => ServiceBuilder.Build(options)));
     }

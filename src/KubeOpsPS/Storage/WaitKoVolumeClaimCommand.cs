@@ -45,7 +45,7 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
             foreach (var n in Name) WaitFor(Namespace, n);
             return;
         }
-        var input = InputObject is PSObject p ? p.BaseObject : InputObject;
+        var input = PSObjects.Unwrap(InputObject);
         if (input is ApplySummary) return; // Publish-KoResource's closing count
         if (input is ApplyResult r)
         {

@@ -12,9 +12,9 @@ public abstract class KoTlsCmdlet : KoCmdlet
     /// <summary>A key object, or the path of a PEM key file (decrypted with <paramref name="passphrase"/>).</summary>
     protected KoPrivateKey ResolveKey(object value, SecureString? passphrase, string parameter = "-Key")
     {
-        if (Unwrap(value) is KoPrivateKey key) return key;
+        if (PSObjects.Unwrap(value) is KoPrivateKey key) return key;
         var path = PathOf(value, parameter);
-        var text = ReadText(path, parameter);
+        var text = ReadFile(path, parameter, File.ReadAllText);
         var chars = SecureStrings.ToChars(passphrase);
         try
         {
@@ -31,9 +31,9 @@ public abstract class KoTlsCmdlet : KoCmdlet
     /// <summary>A request object, or the path of a PEM CSR.</summary>
     protected KoCertificateRequest ResolveRequest(object value)
     {
-        if (Unwrap(value) is KoCertificateRequest r) return r;
+        if (PSObjects.Unwrap(value) is KoCertificateRequest r) return r;
         var path = PathOf(value, "-Request");
-        var request = Build(() => KoCrypto.ReadRequest(ReadText(path, "-Request"), path), path);
+        var request = Build(() => KoCrypto.ReadRequest(ReadFile(path, "-Request", File.ReadAllText), path), path);
         request.Path = path;
         return request;
     }
@@ -41,18 +41,9 @@ public abstract class KoTlsCmdlet : KoCmdlet
     /// <summary>A certificate object, or the path of a PEM, DER or PFX file.</summary>
     protected KoCertificate ResolveCertificate(object value, string parameter, SecureString? password = null)
     {
-        if (Unwrap(value) is KoCertificate c) return c;
+        if (PSObjects.Unwrap(value) is KoCertificate c) return c;
         var path = PathOf(value, parameter);
-        byte[] data;
-        try
-        {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Fail(Validate.Invalid(parameter, path, $"Cannot read {path}: {e.Message}"), path);
-            throw;
-        }
+        var data = ReadFile(path, parameter, File.ReadAllBytes);
         var chars = SecureStrings.ToChars(password);
         try
         {
@@ -83,18 +74,19 @@ public abstract class KoTlsCmdlet : KoCmdlet
 
     protected static DateTime Now => DateTime.UtcNow;
 
-    private string PathOf(object value, string parameter) => Unwrap(value) switch
+    private string PathOf(object value, string parameter) => PSObjects.Unwrap(value) switch
     {
         string s when !string.IsNullOrWhiteSpace(s) => FileSystemPath(s),
         FileInfo f => f.FullName,
         var other => throw new PSArgumentException($"{parameter} must be an object from the matching New-Ko* cmdlet or a file path, not {other?.GetType().Name ?? "null"}."),
     };
 
-    private string ReadText(string path, string parameter)
+    /// <summary>Reads a file the user named; a read failure becomes an error naming the parameter and the file.</summary>
+    private T ReadFile<T>(string path, string parameter, Func<string, T> read)
     {
         try
         {
-            return File.ReadAllText(path);
+            return read(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -103,5 +95,4 @@ public abstract class KoTlsCmdlet : KoCmdlet
         }
     }
 
-    private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
+using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Validation;
 
@@ -73,7 +74,7 @@ public sealed class NewKoCertificateRequestCommand : KoTlsCmdlet
 
     private List<(string, string)> SubjectParts()
     {
-        var value = Subject is PSObject p ? p.BaseObject : Subject;
+        var value = PSObjects.Unwrap(Subject);
         return value switch
         {
             null => [],
