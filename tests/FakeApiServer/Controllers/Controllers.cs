@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>
+/// Simulated controllers on a scaled clock (R-1..R-14): Deployments → ReplicaSets → Pods, StatefulSets with ordered
+/// pods and claims, DaemonSets over the nodes, PVC binding, namespace termination and garbage collection. Images
+/// whose tag is or ends with "broken" never become ready. This file holds the loop and the helpers the controllers
+/// share; each controller is in its own file beside it.
+/// </summary>
+internal sealed partial class Controllers
+{
+    public const string Manager = "kube-controller-manager";
+    private readonly Store _store;
+    private readonly Api _api;
+    private readonly FakeClusterOptions _options;
+    private readonly DateTime _start = DateTime.UtcNow;
+    private readonly Dictionary<string, DateTime> _progress = new(StringComparer.Ordinal);
+
+    public Controllers(Store store, Api api, FakeClusterOptions options)
+    {
+        _store = store;
+        _api = api;
+        _options = options;
+    }
+
+    private DateTime SimNow => _start + TimeSpan.FromTicks((long)((DateTime.UtcNow - _start).Ticks * _options.ClockSpeed));
+
+    private static ResourceType T(string group, string plural) => ResourceTypes.Find(group, "v1", plural)!;
+
+    private WriteContext Ctx() => new(Manager, "Update", false, false, null, []) { Internal = true };
+
+    public void Seed()
+    {
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+            _api.Commit(T("", "namespaces"), null, ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, null, Ctx(), null);
+        _api.Commit(T("", "nodes"), null, "node-1", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "node-1", ["labels"] = new JsonObject { ["kubernetes.io/hostname"] = "node-1", ["kubernetes.io/os"] = "linux", ["node-role.kubernetes.io/control-plane"] = "" } },
+            ["status"] = new JsonObject
+            {
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "KubeletReady", ["message"] = "kubelet is posting ready status" }),
+                ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.32.4", ["operatingSystem"] = "linux", ["architecture"] = "amd64", ["containerRuntimeVersion"] = "containerd://2.0.0", ["kernelVersion"] = "6.1.0", ["osImage"] = "Debian GNU/Linux 12", ["kubeProxyVersion"] = "v1.32.4", ["machineID"] = "fake", ["systemUUID"] = "fake", ["bootID"] = "fake" },
+                ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = "10.0.0.10" }),
+                ["capacity"] = new JsonObject { ["cpu"] = "2", ["memory"] = "24Gi", ["pods"] = "110" },
+            },
+        }, null, Ctx() with { IsStatus = false }, null);
+        // Status is kept off create by the API; put the node's status in directly.
+        var node = _store.Get(T("", "nodes"), null, "node-1")!;
+        SetStatus(node, new JsonObject
+        {
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "KubeletReady", ["message"] = "kubelet is posting ready status", ["lastHeartbeatTime"] = Api.Now(), ["lastTransitionTime"] = Api.Now() }),
+            ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.32.4", ["operatingSystem"] = "linux", ["architecture"] = "amd64", ["containerRuntimeVersion"] = "containerd://2.0.0", ["kernelVersion"] = "6.1.0", ["osImage"] = "Debian GNU/Linux 12", ["kubeProxyVersion"] = "v1.32.4", ["machineID"] = "fake", ["systemUUID"] = "fake", ["bootID"] = "fake" },
+            ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = "10.0.0.10" }),
+            ["capacity"] = new JsonObject { ["cpu"] = "2", ["memory"] = "24Gi", ["pods"] = "110" },
+        });
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ReconcileInterval, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            Pass();
+        }
+    }
+
+    /// <summary>Errors from controller steps (also written to stderr); one failing object never stops the others.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    private void Step(string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ApiError e) when (e.Code is 404 or 409)
+        {
+            // A controller write lost a race with a client write; the next pass sees the new state.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var msg = $"controller {what}: {e}";
+            Errors.Enqueue(msg);
+            while (Errors.Count > 50) Errors.TryDequeue(out _);
+            Console.Error.WriteLine(msg);
+        }
+    }
+
+    private void Pass()
+    {
+        Step("namespaces", Namespaces);
+        Step("garbage collector", GarbageCollect);
+        Step("volumes", BindClaims);
+        foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
+        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Step($"replicaset {rs.Namespace}/{rs.Name}", () => ReplicaSet(rs));
+        foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
+        foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
+        Step("pods", Pods);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void SetStatus(StoredObject o, JsonObject status)
+    {
+        lock (_store.Gate)
+        {
+            var live = _store.Get(o.Type, o.Namespace, o.Name);
+            status = status.Normalize();
+            if (live is null || JsonNode.DeepEquals(live.Object["status"], status)) return;
+            var copy = new StoredObject { Type = live.Type, Object = (JsonObject)live.Object.DeepClone(), Managed = live.Managed };
+            copy.Object["status"] = status;
+            _store.Put(copy, "MODIFIED", Store.Render(live));
+        }
+    }
+
+    /// <summary>Changes metadata without a generation bump (as the controller writes the revision annotation through /status).</summary>
+    private void SetAnnotation(StoredObject o, string key, string value)
+    {
+        lock (_store.Gate)
+        {
+            var live = _store.Get(o.Type, o.Namespace, o.Name);
+            if (live is null || live.Object["metadata"]?["annotations"]?[key]?.GetValue<string>() == value) return;
+            var copy = new StoredObject { Type = live.Type, Object = (JsonObject)live.Object.DeepClone(), Managed = live.Managed };
+            var meta = (JsonObject)copy.Object["metadata"]!;
+            var ann = meta["annotations"] as JsonObject ?? new JsonObject();
+            meta["annotations"] = ann;
+            ann[key] = value;
+            _store.Put(copy, "MODIFIED", Store.Render(live));
+        }
+    }
+
+    private void Update(StoredObject o, Action<JsonObject> change)
+    {
+        var live = _store.Get(o.Type, o.Namespace, o.Name);
+        if (live is null) return;
+        var body = (JsonObject)live.Object.DeepClone();
+        change(body);
+        _api.Commit(o.Type, o.Namespace, o.Name, body, live, Ctx(), null);
+    }
+
+    private static string Hash(JsonNode? node)
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(node?.ToJsonString() ?? ""));
+        return new string(bytes.Take(10).Select(b => alphabet[b % alphabet.Length]).ToArray());
+    }
+
+    private static JsonArray OwnerRef(StoredObject owner) => new(new JsonObject
+    {
+        ["apiVersion"] = owner.Type.GroupVersion, ["kind"] = owner.Type.Kind, ["name"] = owner.Name, ["uid"] = owner.Uid,
+        ["controller"] = true, ["blockOwnerDeletion"] = true,
+    });
+
+    private static bool OwnedBy(StoredObject o, StoredObject owner) =>
+        (o.Object["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid) == true;
+
+    private static bool Broken(JsonObject? podSpec) =>
+        (podSpec?["containers"] as JsonArray ?? []).Any(c =>
+        {
+            var image = c?["image"]?.GetValue<string>() ?? "";
+            var tag = image.LastIndexOf(':') > image.LastIndexOf('/') ? image[(image.LastIndexOf(':') + 1)..] : "";
+            return tag.EndsWith("broken", StringComparison.Ordinal);
+        });
+
+    private static int Int(JsonNode? n, int fallback = 0) => n?.AsInt() ?? fallback;
+
+    private static DateTime Parse(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+
+    private static int MaxReplicas(JsonObject spec, int replicas) =>
+        (spec["strategy"]?["type"]?.GetValue<string>() ?? "RollingUpdate") == "RollingUpdate"
+            ? replicas + Resolve(spec["strategy"]?["rollingUpdate"]?["maxSurge"], replicas, true)
+            : replicas;
+
+    private static int Resolve(JsonNode? v, int replicas, bool roundUp)
+    {
+        if (v is null) return 0;
+        if (v.GetValueKind() == System.Text.Json.JsonValueKind.Number) return v.AsInt();
+        var s = v.GetValue<string>();
+        var pct = double.Parse(s.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture);
+        var x = replicas * pct / 100.0;
+        return (int)(roundUp ? Math.Ceiling(x) : Math.Floor(x));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>Pods of the workload controllers: creation from a template, the kubelet's status, and the Events it writes.</summary>
+internal sealed partial class Controllers
+{
+    private readonly Dictionary<string, DateTime> _podStart = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a pod owned by a controller, with the template's labels and spec.</summary>
+    private void CreatePod(StoredObject owner, string name, JsonObject template, Dictionary<string, string>? extraLabels = null, string? node = "node-1")
+    {
+        var meta = (JsonObject?)template["metadata"]?.DeepClone() ?? new JsonObject();
+        var labels = meta["labels"] as JsonObject ?? new JsonObject();
+        foreach (var (k, v) in extraLabels ?? []) labels[k] = v;
+        meta["labels"] = labels;
+        meta["name"] = name;
+        meta["ownerReferences"] = OwnerRef(owner);
+        var spec = (JsonObject?)template["spec"]?.DeepClone() ?? new JsonObject();
+        if (node is not null) spec["nodeName"] = node;
+        var ns = owner.Namespace;
+        if (_store.Get(T("", "pods"), ns, name) is not null) return;
+        _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx(), null);
+        _podStart[$"{ns}/{name}"] = SimNow;
+    }
+
+    private (bool Ready, bool Available) PodState(StoredObject pod, int minReadySeconds)
+    {
+        var key = $"{pod.Namespace}/{pod.Name}";
+        if (!_podStart.TryGetValue(key, out var started)) _podStart[key] = started = SimNow;
+        if (Broken(pod.Object["spec"] as JsonObject) || pod.Object["metadata"]?["deletionTimestamp"] is not null) return (false, false);
+        var readyAt = started + _options.PodReadyDelay;
+        var ready = SimNow >= readyAt;
+        return (ready, ready && SimNow >= readyAt + TimeSpan.FromSeconds(minReadySeconds));
+    }
+
+    /// <summary>Writes each pod's status: Running and Ready once its delay has passed, ImagePullBackOff for broken images.</summary>
+    private void Pods()
+    {
+        foreach (var pod in _store.List(T("", "pods"), null))
+        {
+            if (pod.Object["metadata"]?["ownerReferences"] is null) continue;
+            var (ready, _) = PodState(pod, 0);
+            var broken = Broken(pod.Object["spec"] as JsonObject);
+            var statuses = new JsonArray();
+            foreach (var c in pod.Object["spec"]?["containers"] as JsonArray ?? [])
+            {
+                JsonObject state = ready
+                    ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = pod.Object["metadata"]?["creationTimestamp"]?.DeepClone() } }
+                    : new JsonObject { ["waiting"] = broken ? new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{c?["image"]}\"" } : new JsonObject { ["reason"] = "ContainerCreating" } };
+                statuses.Add(new JsonObject { ["name"] = c?["name"]?.DeepClone(), ["image"] = c?["image"]?.DeepClone(), ["imageID"] = "", ["ready"] = ready, ["restartCount"] = 0, ["started"] = ready, ["state"] = state });
+            }
+            SetStatus(pod, new JsonObject
+            {
+                ["phase"] = ready ? "Running" : "Pending",
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" }, new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" }),
+                ["hostIP"] = "10.0.0.10",
+                ["podIP"] = "10.244.0." + (Math.Abs(pod.Uid.GetHashCode()) % 250 + 2),
+                ["containerStatuses"] = statuses,
+            });
+            if (broken && !ready) Event(pod, "Warning", "Failed", $"Failed to pull image: {(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["image"]}: not found");
+        }
+    }
+
+    private readonly HashSet<string> _events = new(StringComparer.Ordinal);
+
+    private void Event(StoredObject about, string type, string reason, string message)
+    {
+        var key = $"{about.Uid}|{reason}";
+        if (!_events.Add(key)) return;
+        var name = $"{about.Name}.{Hash(JsonValue.Create(key))[..8]}";
+        _api.Commit(T("", "events"), about.Namespace, name, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["involvedObject"] = new JsonObject { ["kind"] = about.Type.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name, ["uid"] = about.Uid, ["apiVersion"] = about.Type.GroupVersion },
+            ["reason"] = reason, ["message"] = message, ["type"] = type, ["count"] = 1,
+            ["firstTimestamp"] = Api.Now(), ["lastTimestamp"] = Api.Now(), ["source"] = new JsonObject { ["component"] = "kubelet" },
+        }, null, Ctx(), null);
+    }
+}
