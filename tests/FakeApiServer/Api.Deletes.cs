@@ -32,7 +32,7 @@ public sealed partial class Api
         if (t.Group.Length > 0) details["group"] = t.Group;
         details["kind"] = t.Plural;
         details["uid"] = existing.Uid;
-        await WriteAsync(ctx, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details }).ConfigureAwait(false);
+        await WriteAsync(ctx, 200, ApiError.Success(details)).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an object as the registry does: finalizers delay it, namespaces terminate first, orphans lose their owner reference.</summary>

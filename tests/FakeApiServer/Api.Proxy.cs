@@ -19,16 +19,11 @@ public sealed partial class Api
         new JsonObject { ["health"] = "yellow", ["status"] = "open", ["index"] = "k8s-logs-2026.11.25", ["pri"] = "1", ["rep"] = "1", ["docs.count"] = "421", ["store.size"] = "524288", ["pri.store.size"] = "524288", ["creation.date"] = "1795564800000" },
     ];
 
-    private bool IsServiceProxy(string group, string[] tail) => group.Length == 0 && tail.Length >= 3 && tail[0] == "services" && tail[2] == "proxy";
-
-    private async Task ServiceProxyAsync(HttpContext ctx, string? ns, string[] tail)
+    private async Task ServiceProxyAsync(HttpContext ctx, ServiceProxyPath proxied)
     {
-        if (ns is null) throw NotFoundPath();
-        // NAME, NAME:PORT or SCHEME:NAME:PORT
-        var parts = tail[1].Split(':');
-        var name = parts.Length == 3 ? parts[1] : parts[0];
+        var name = proxied.Name;
         var type = ResourceTypes.Find("", "v1", "services")!;
-        var svc = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
+        var svc = _store.Get(type, proxied.Namespace, name) ?? throw ApiError.NotFound(type, name);
         if (svc.Object["metadata"]?["labels"]?["app.kubernetes.io/name"]?.GetValue<string>() != "elasticsearch")
             throw new ApiError(503, "ServiceUnavailable", $"no endpoints available for service \"{name}\"");
         if (ctx.Request.Method != "GET") throw NotFoundPath();
@@ -39,7 +34,7 @@ public sealed partial class Api
             await WriteAsync(ctx, 401, new JsonObject { ["error"] = new JsonObject { ["type"] = "security_exception", ["reason"] = "missing authentication credentials for REST request [/_cat/indices]" }, ["status"] = 401 }).ConfigureAwait(false);
             return;
         }
-        var rest = string.Join('/', tail[3..]);
+        var rest = proxied.Rest;
         if (rest == "_cat/indices")
         {
             await WriteAsync(ctx, 200, CatIndices.DeepClone()).ConfigureAwait(false);

@@ -117,9 +117,9 @@ public sealed partial class Api
         }
         string? ns = null;
         if (tail[0] == "namespaces" && tail.Length >= 3) { ns = tail[1]; tail = tail[2..]; }
-        if (IsServiceProxy(group, tail))
+        if (ServiceProxyPath.Parse(path) is { } proxied)
         {
-            await ServiceProxyAsync(ctx, ns, tail).ConfigureAwait(false);
+            await ServiceProxyAsync(ctx, proxied).ConfigureAwait(false);
             return;
         }
         var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();

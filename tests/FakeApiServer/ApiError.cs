@@ -19,15 +19,23 @@ public sealed class ApiError : Exception
 
     public JsonObject ToStatus()
     {
-        var s = new JsonObject
-        {
-            ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
-            ["message"] = Message, ["reason"] = Reason,
-        };
+        var s = Envelope("Failure");
+        s["message"] = Message;
+        s["reason"] = Reason;
         if (Details is not null) s["details"] = Details.DeepClone();
         s["code"] = Code;
         return s;
     }
+
+    /// <summary>The Status a DELETE answers with when the object is gone at once (M-12): every Status body is built here.</summary>
+    public static JsonObject Success(JsonObject details)
+    {
+        var s = Envelope("Success");
+        s["details"] = details;
+        return s;
+    }
+
+    private static JsonObject Envelope(string status) => new() { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = status };
 
     public static ApiError NotFound(ResourceType t, string name) =>
         new(404, "NotFound", $"{t.Qualified} \"{name}\" not found", Det(t, name));

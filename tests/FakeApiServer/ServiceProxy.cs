@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer;
@@ -21,17 +20,9 @@ public sealed class ServiceProxy
     /// <summary>Forwards a service-proxy request; false when the path is not one.</summary>
     public async Task<bool> TryHandleAsync(HttpContext ctx)
     {
-        var segs = (ctx.Request.Path.Value ?? "/").Split('/');
-        // "", api, v1, namespaces, NS, services, NAME:PORT, proxy, ...
-        if (segs.Length < 8 || segs[1] != "api" || segs[2] != "v1" || segs[3] != "namespaces" || segs[5] != "services" || segs[7] != "proxy") return false;
-        var ns = Uri.UnescapeDataString(segs[4]);
-        var service = Uri.UnescapeDataString(segs[6]);
-        var parts = service.Split(':');
-        var key = parts.Length == 3 ? $"{ns}/{parts[1]}:{parts[2]}" : $"{ns}/{service}";
         // Unmapped: the API's own service-proxy handling answers (the Elasticsearch test double, or 503 "no endpoints").
-        if (!Targets.TryGetValue(key, out var target)) return false;
-        var rest = "/" + string.Join('/', segs.Skip(8));
-        using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(target, rest.TrimStart('/') + ctx.Request.QueryString.Value));
+        if (ServiceProxyPath.Parse(ctx.Request.Path.Value) is not { } proxied || !Targets.TryGetValue(proxied.Key, out var target)) return false;
+        using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(target, proxied.Rest + ctx.Request.QueryString.Value));
         if (ctx.Request.ContentLength is > 0 || ctx.Request.Method is "POST" or "PUT")
         {
             using var ms = new MemoryStream();
@@ -47,13 +38,28 @@ public sealed class ServiceProxy
         }
         catch (HttpRequestException e)
         {
-            var status = new JsonObject
-            {
-                ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
-                ["message"] = $"error trying to reach service: {e.Message}", ["reason"] = "ServiceUnavailable", ["code"] = 503,
-            };
-            await Api.WriteAsync(ctx, 503, status).ConfigureAwait(false);
+            await Api.WriteAsync(ctx, 503, new ApiError(503, "ServiceUnavailable", $"error trying to reach service: {e.Message}").ToStatus()).ConfigureAwait(false);
         }
         return true;
+    }
+}
+
+/// <summary>
+/// A service-proxy path, /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy/REST, parsed in one place for the
+/// forwarding proxy and the API's own answer.
+/// </summary>
+internal sealed record ServiceProxyPath(string Namespace, string Name, string? Port, string Rest)
+{
+    /// <summary>"ns/name:port" (or "ns/name" without a port), as targets are mapped.</summary>
+    public string Key => Port is null ? $"{Namespace}/{Name}" : $"{Namespace}/{Name}:{Port}";
+
+    public static ServiceProxyPath? Parse(string? path)
+    {
+        var segs = (path ?? "/").Split('/');
+        // "", api, v1, namespaces, NS, services, [SCHEME:]NAME[:PORT], proxy, REST...
+        if (segs.Length < 8 || segs[1] != "api" || segs[2] != "v1" || segs[3] != "namespaces" || segs[5] != "services" || segs[7] != "proxy") return null;
+        var parts = Uri.UnescapeDataString(segs[6]).Split(':');
+        var (name, port) = parts.Length switch { 3 => (parts[1], parts[2]), 2 => (parts[0], parts[1]), _ => (parts[0], (string?)null) };
+        return new ServiceProxyPath(Uri.UnescapeDataString(segs[4]), name, port, string.Join('/', segs.Skip(8).Select(Uri.UnescapeDataString)));
     }
 }
