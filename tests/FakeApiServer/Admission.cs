@@ -114,9 +114,6 @@ public static partial class Admission
                 spec["replicas"] ??= 1;
                 DefaultPodTemplate(spec);
                 break;
-            case "Job":
-                DefaultPodTemplate(spec);
-                break;
             case "Pod":
                 if (spec is not null) DefaultPodSpec(spec);
                 break;
@@ -157,6 +154,9 @@ public static partial class Admission
             case "StorageClass":
                 o["reclaimPolicy"] ??= "Delete";
                 o["volumeBindingMode"] ??= "Immediate";
+                break;
+            default:
+                DefaultOther(t, o);
                 break;
         }
     }
@@ -283,6 +283,9 @@ public static partial class Admission
                     a.Remove("resources"); b.Remove("resources"); a.Remove("volumeName"); b.Remove("volumeName");
                     if (!JsonNode.DeepEquals(a, b)) e.Forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims");
                 }
+                break;
+            default:
+                ValidateOther(t, o, old, e);
                 break;
         }
         if (e.Count > 0) throw ApiError.Invalid(t, name, e);

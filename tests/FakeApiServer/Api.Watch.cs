@@ -112,6 +112,7 @@ public sealed partial class Api
 
     private static async Task WriteLineAsync(HttpContext ctx, JsonObject ev)
     {
+        if (EventsView.Active(ctx) && ev["object"] is { } o) ev["object"] = EventsView.Out(o.DeepClone());
         var bytes = Encoding.UTF8.GetBytes(ev.ToJsonString(Compact) + "\n");
         await ctx.Response.Body.WriteAsync(bytes).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);

@@ -50,6 +50,7 @@ public sealed partial class Api
 
     internal static async Task WriteAsync(HttpContext ctx, int code, JsonNode body, int? retryAfter = null, List<string>? warnings = null)
     {
+        if (EventsView.Active(ctx)) body = EventsView.Out(body);
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
         if (retryAfter is not null) ctx.Response.Headers["Retry-After"] = retryAfter.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -61,14 +62,19 @@ public sealed partial class Api
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync().ConfigureAwait(false);
+        JsonNode body;
         try
         {
-            return JsonNode.Parse(text) ?? throw ApiError.BadRequest("the request body is empty");
+            body = JsonNode.Parse(text) ?? throw ApiError.BadRequest("the request body is empty");
         }
         catch (JsonException e)
         {
             throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}");
         }
+        // A whole events.k8s.io Event (create, replace, apply) becomes the core Event it is stored as.
+        if (EventsView.Active(ctx) && body is JsonObject o && o["apiVersion"]?.GetValue<string>() == EventsView.V1.GroupVersion)
+            return EventsView.ToCore(o, ctx.Request.Method == "POST" || ctx.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true);
+        return body;
     }
 
     private async Task RouteAsync(HttpContext ctx)
@@ -123,6 +129,7 @@ public sealed partial class Api
             return;
         }
         var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();
+        if (type == EventsView.V1) type = EventsView.Enter(ctx);
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
         var name = tail.Length >= 2 ? tail[1] : null;
         var sub = tail.Length >= 3 ? tail[2] : null;
@@ -355,6 +362,8 @@ public sealed partial class Api
         ((JsonObject)live["metadata"]!).Remove("managedFields");
         live["apiVersion"] = t.GroupVersion;
         live["kind"] = t.Kind;
+        var view = EventsView.Active(ctx);
+        if (view) live = EventsView.FromCore(live);
         JsonNode? patched = contentType switch
         {
             "application/json-patch+json" => patch is JsonArray ops
@@ -364,6 +373,7 @@ public sealed partial class Api
             _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
         };
         if (patched is not JsonObject result) throw ApiError.BadRequest("the patched object is not an object");
+        if (view) result = EventsView.ToCore(result, creating: false);
         if (result["metadata"]?["resourceVersion"]?.GetValue<string>() is { } prv && prv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
         var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);

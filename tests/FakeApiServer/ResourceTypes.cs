@@ -12,7 +12,11 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public bool IsCustom => Group == "gateway.networking.k8s.io";
 }
 
-/// <summary>What the fake serves: the kinds of the contract's D-3 table plus storage, RBAC, policy, CRDs and Gateway API.</summary>
+/// <summary>
+/// What the fake serves: the kinds `kubectl api-resources` lists on a v1.32 cluster (the authentication and
+/// authorization review APIs excepted) plus Gateway API. A new kind is one row here; kinds without CRUD semantics
+/// (reviews) add their handler in Api.RouteAsync beside the service proxy.
+/// </summary>
 public static class ResourceTypes
 {
     private static ResourceType R(string g, string v, string plural, string kind, bool ns, string[]? shorts = null, string[]? cats = null, bool gen = false) =>
@@ -31,6 +35,15 @@ public static class ResourceTypes
         R("", "v1", "nodes", "Node", false, ["no"]),
         R("", "v1", "events", "Event", true, ["ev"]),
         R("", "v1", "endpoints", "Endpoints", true, ["ep"]),
+        R("", "v1", "limitranges", "LimitRange", true, ["limits"]),
+        R("", "v1", "podtemplates", "PodTemplate", true),
+        R("", "v1", "replicationcontrollers", "ReplicationController", true, ["rc"], ["all"], true),
+        R("", "v1", "resourcequotas", "ResourceQuota", true, ["quota"]),
+        R("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false, null, ["api-extensions"], true),
+        R("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "ValidatingAdmissionPolicy", false, null, ["api-extensions"], true),
+        R("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding", false, null, ["api-extensions"], true),
+        R("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false, null, ["api-extensions"], true),
+        R("apiregistration.k8s.io", "v1", "apiservices", "APIService", false, null, ["api-extensions"]),
         R("apps", "v1", "deployments", "Deployment", true, ["deploy"], ["all"], true),
         R("apps", "v1", "replicasets", "ReplicaSet", true, ["rs"], ["all"], true),
         R("apps", "v1", "statefulsets", "StatefulSet", true, ["sts"], ["all"], true),
@@ -39,10 +52,22 @@ public static class ResourceTypes
         R("networking.k8s.io", "v1", "ingresses", "Ingress", true, ["ing"], null, true),
         R("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
         R("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, ["netpol"], null, true),
+        R("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, ["hpa"], ["all"], true),
         R("batch", "v1", "jobs", "Job", true, null, ["all"], true),
         R("batch", "v1", "cronjobs", "CronJob", true, ["cj"], ["all"], true),
         R("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, ["sc"]),
         R("storage.k8s.io", "v1", "csidrivers", "CSIDriver", false),
+        R("storage.k8s.io", "v1", "csinodes", "CSINode", false),
+        R("storage.k8s.io", "v1", "csistoragecapacities", "CSIStorageCapacity", true),
+        R("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", false),
+        R("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false, ["csr"]),
+        R("coordination.k8s.io", "v1", "leases", "Lease", true),
+        R("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
+        R("events.k8s.io", "v1", "events", "Event", true, ["ev"]),
+        R("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "FlowSchema", false, null, null, true),
+        R("flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations", "PriorityLevelConfiguration", false, null, null, true),
+        R("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", false),
+        R("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, ["pc"]),
         R("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
         R("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
         R("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
@@ -58,8 +83,9 @@ public static class ResourceTypes
     /// <summary>The subresources served: status for workloads and a few core kinds, scale for the scalable workloads, finalize for namespaces.</summary>
     public static bool HasSubresource(ResourceType r, string sub) => sub switch
     {
-        "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass" or "ListenerSet",
-        "scale" => r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet",
+        "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass" or "ListenerSet"
+            or "ReplicationController" or "ResourceQuota" or "HorizontalPodAutoscaler" or "CertificateSigningRequest" or "APIService" or "FlowSchema" or "PriorityLevelConfiguration" or "ValidatingAdmissionPolicy" or "VolumeAttachment",
+        "scale" => r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController",
         "finalize" => r.Kind == "Namespace",
         _ => false,
     };
@@ -71,6 +97,9 @@ public static class ResourceTypes
         All.FirstOrDefault(r => r.GroupVersion == apiVersion && r.Kind == kind);
 
     public static IEnumerable<string> Groups => All.Where(r => r.Group.Length > 0).Select(r => r.Group).Distinct();
+
+    /// <summary>A group's served versions, the preferred one first.</summary>
+    public static IEnumerable<string> VersionsOf(string group) => All.Where(r => r.Group == group).Select(r => r.Version).Distinct();
 
     public static JsonObject ApiVersions(string serverAddress) => new()
     {
@@ -84,8 +113,8 @@ public static class ResourceTypes
         var groups = new JsonArray();
         foreach (var g in Groups)
         {
-            var gv = new JsonObject { ["groupVersion"] = $"{g}/v1", ["version"] = "v1" };
-            groups.Add(new JsonObject { ["name"] = g, ["versions"] = new JsonArray(gv), ["preferredVersion"] = gv.DeepClone() });
+            var versions = new JsonArray(VersionsOf(g).Select(v => (JsonNode?)new JsonObject { ["groupVersion"] = $"{g}/{v}", ["version"] = v }).ToArray());
+            groups.Add(new JsonObject { ["name"] = g, ["versions"] = versions, ["preferredVersion"] = versions[0]!.DeepClone() });
         }
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
     }
@@ -113,7 +142,7 @@ public static class ResourceTypes
     public static JsonObject OpenApiRoot()
     {
         var paths = new JsonObject { ["api/v1"] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/api/v1?hash=FAKE1" } };
-        foreach (var g in Groups) paths[$"apis/{g}/v1"] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/apis/{g}/v1?hash=FAKE1" };
+        foreach (var gv in Groups.SelectMany(g => VersionsOf(g).Select(v => $"{g}/{v}"))) paths[$"apis/{gv}"] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/apis/{gv}?hash=FAKE1" };
         return new JsonObject { ["paths"] = paths };
     }
 
@@ -122,7 +151,7 @@ public static class ResourceTypes
         var paths = new JsonObject();
         foreach (var r in All.Where(r => r.GroupVersion == groupVersion))
         {
-            var prefix = r.Group.Length == 0 ? "/api/v1" : $"/apis/{r.Group}/v1";
+            var prefix = r.Group.Length == 0 ? "/api/v1" : $"/apis/{r.GroupVersion}";
             var path = r.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{r.Plural}/{{name}}" : $"{prefix}/{r.Plural}/{{name}}";
             paths[path] = new JsonObject
             {

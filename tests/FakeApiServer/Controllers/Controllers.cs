@@ -103,6 +103,7 @@ internal sealed partial class Controllers
         Step("volumes", BindClaims);
         foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
         foreach (var rs in _store.List(T("apps", "replicasets"), null)) Step($"replicaset {rs.Namespace}/{rs.Name}", () => ReplicaSet(rs));
+        foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Step($"replicationcontroller {rc.Namespace}/{rc.Name}", () => ReplicaSet(rc));
         foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
         foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
         Step("pods", Pods);

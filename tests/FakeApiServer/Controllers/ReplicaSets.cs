@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace FakeApiServer;
 
-/// <summary>The replicaset controller: pods up to spec.replicas, the least ready and newest removed first.</summary>
+/// <summary>The replicaset controller (and the replication manager, for ReplicationControllers: the same status): pods up to spec.replicas, the least ready and newest removed first.</summary>
 internal sealed partial class Controllers
 {
     private void ReplicaSet(StoredObject rs)

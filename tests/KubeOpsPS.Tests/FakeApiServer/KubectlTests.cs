@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
@@ -9,42 +8,20 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
 {
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fake-kubectl-").FullName;
-    private readonly string _config;
+    private readonly KubectlRunner _kubectl;
 
     public KubectlTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _config = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
+        _kubectl = new KubectlRunner(f.Cluster);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _kubectl.Dispose();
 
-    private sealed record Run(int Exit, string Out, string Err);
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => _kubectl.In(stdin, args);
 
-    /// <summary>Runs kubectl with the fake's kubeconfig and a fresh discovery cache (D-6).</summary>
-    private async Task<Run> KubectlIn(string stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(_config);
-        psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(_dir, "cache-" + Guid.NewGuid().ToString("N")[..8]));
-        psi.Environment["HOME"] = _dir;
-        psi.Environment.Remove("KUBECONFIG");
-        using var p = Process.Start(psi)!;
-        await p.StandardInput.WriteAsync(stdin);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await p.WaitForExitAsync(cts.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
-    }
-
-    private Task<Run> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => _kubectl.Run(args);
 
     private static string DeployYaml(string ns, string name, string image, int replicas = 2, int? deadline = null) => $"""
         apiVersion: apps/v1
