@@ -115,7 +115,13 @@ public static partial class Admission
                 DefaultPodTemplate(spec);
                 break;
             case "Pod":
-                if (spec is not null) DefaultPodSpec(spec);
+                if (spec is not null)
+                {
+                    DefaultPodSpec(spec);
+                    // The ServiceAccount admission plugin: a pod runs as the namespace's default account unless it names one.
+                    spec["serviceAccountName"] ??= spec["serviceAccount"]?.DeepClone() ?? "default";
+                    spec["serviceAccount"] ??= spec["serviceAccountName"]!.DeepClone();
+                }
                 break;
             case "Service":
                 spec ??= Obj(o, "spec");

@@ -56,6 +56,7 @@ internal sealed partial class Controllers
             ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = "10.0.0.10" }),
             ["capacity"] = new JsonObject { ["cpu"] = "2", ["memory"] = "24Gi", ["pods"] = "110" },
         });
+        SeedControlPlane();
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -99,6 +100,7 @@ internal sealed partial class Controllers
     private void Pass()
     {
         Step("namespaces", Namespaces);
+        Step("namespace contents", NamespaceContents);
         Step("garbage collector", GarbageCollect);
         Step("volumes", BindClaims);
         foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));

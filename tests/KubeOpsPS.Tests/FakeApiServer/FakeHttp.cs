@@ -86,12 +86,17 @@ public static class FakeHttp
     public static Task<Reply> Apply(this HttpClient h, string path, object body, string manager = "tester", bool force = false) =>
         h.Send("PATCH", path + (path.Contains('?') ? "&" : "?") + $"fieldManager={manager}" + (force ? "&force=true" : ""), body, "application/apply-patch+yaml");
 
-    /// <summary>Creates a fresh namespace and returns its name.</summary>
+    /// <summary>
+    /// Creates a fresh namespace and returns its name once the controllers have filled it (its default
+    /// ServiceAccount and kube-root-ca.crt ConfigMap), as Kubernetes' own e2e framework waits for the account.
+    /// </summary>
     public static async Task<string> Ns(this HttpClient h, string prefix = "t")
     {
         var name = $"{prefix}-{Interlocked.Increment(ref _ns)}-{Guid.NewGuid().ToString("N")[..6]}";
         var r = await h.Post("/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
         Assert.Equal(201, r.Code);
+        await Eventually(() => h.Get($"/api/v1/namespaces/{name}/serviceaccounts/default"), x => x.Code == 200, $"the default service account of {name}");
+        await Eventually(() => h.Get($"/api/v1/namespaces/{name}/configmaps/kube-root-ca.crt"), x => x.Code == 200, $"kube-root-ca.crt in {name}");
         return name;
     }
 

@@ -57,14 +57,14 @@ public sealed class KubernetesClientTests : IClassFixture<FakeClusterFixture>, I
     [Fact]
     public async Task CrudThroughTheClient()
     {
-        var ns = (await _k.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { GenerateName = "kc-" } })).Metadata.Name;
+        var ns = await _f.Http.Ns("kc");
         _f.Cluster.ClearRequests();
         var cm = await _k.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, ns);
         Assert.Equal(ns, cm.Metadata.NamespaceProperty);
         Assert.NotNull(cm.Metadata.CreationTimestamp);
         Assert.Equal("kubernetes-csharp", cm.Metadata.ManagedFields.Single().Manager);
         var list = await _k.CoreV1.ListNamespacedConfigMapAsync(ns);
-        Assert.Single(list.Items);
+        Assert.Equal(["c", "kube-root-ca.crt"], list.Items.Select(i => i.Metadata.Name));
         Assert.Null(list.Items[0].Kind);
         cm.Data["a"] = "2";
         var replaced = await _k.CoreV1.ReplaceNamespacedConfigMapAsync(cm, "c", ns);
@@ -134,7 +134,7 @@ public sealed class KubernetesClientTests : IClassFixture<FakeClusterFixture>, I
     [Fact]
     public async Task WatchThroughTheClientDeliversEventsErrorsAndBookmarks()
     {
-        var ns = (await _k.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { GenerateName = "kc-" } })).Metadata.Name;
+        var ns = await _f.Http.Ns("kc");
         await _k.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a" } }, ns);
         var events = new List<(WatchEventType, string)>();
         var got = new TaskCompletionSource();
@@ -147,11 +147,11 @@ public sealed class KubernetesClientTests : IClassFixture<FakeClusterFixture>, I
                 if (item.Metadata.Name == "b" && type == WatchEventType.Modified) { got.TrySetResult(); break; }
             }
         });
-        await FakeHttp.Eventually(() => Task.FromResult(events.Count), c => c >= 1, "initial ADDED");
+        await FakeHttp.Eventually(() => Task.FromResult(events.Count), c => c >= 2, "initial ADDED (a and the namespace's kube-root-ca.crt)");
         await _k.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "b" } }, ns);
         await _k.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"x":"1"}}""", V1Patch.PatchType.MergePatch), "b", ns);
         await got.Task.WaitAsync(cts.Token);
         await watch;
-        Assert.Equal([(WatchEventType.Added, "a"), (WatchEventType.Added, "b"), (WatchEventType.Modified, "b")], events);
+        Assert.Equal([(WatchEventType.Added, "a"), (WatchEventType.Added, "kube-root-ca.crt"), (WatchEventType.Added, "b"), (WatchEventType.Modified, "b")], events);
     }
 }

@@ -74,8 +74,9 @@ public sealed class WatchTests(FakeClusterFixture f) : IClassFixture<FakeCluster
         Assert.Equal("application/json", w.ContentType);
         var first = await w.Next();
         var second = await w.Next();
-        Assert.Equal(["ADDED", "ADDED"], new[] { Type(first!), Type(second!) });
-        Assert.Equal(["a", "b"], new[] { Name(first!), Name(second!) });
+        var third = await w.Next();
+        Assert.Equal(["ADDED", "ADDED", "ADDED"], new[] { Type(first!), Type(second!), Type(third!) });
+        Assert.Equal(["a", "b", "kube-root-ca.crt"], new[] { Name(first!), Name(second!), Name(third!) });
         Assert.Equal("ConfigMap", first!["object"]!["kind"]!.GetValue<string>());
         Assert.Equal("v1", first["object"]!["apiVersion"]!.GetValue<string>());
         await _h.Post($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("c"));
@@ -133,7 +134,8 @@ public sealed class WatchTests(FakeClusterFixture f) : IClassFixture<FakeCluster
     public async Task TimeoutSecondsEndsTheStreamCleanly()
     {
         var ns = await _h.Ns();
-        await using var w = await WatchStream.Open(_h, $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1");
+        // Secrets: a new namespace has none (its ConfigMaps include kube-root-ca.crt).
+        await using var w = await WatchStream.Open(_h, $"/api/v1/namespaces/{ns}/secrets?watch=true&timeoutSeconds=1");
         Assert.Null(await w.Next(8000));
     }
 
@@ -181,7 +183,7 @@ public sealed class WatchTests(FakeClusterFixture f) : IClassFixture<FakeCluster
         await using var c = await FakeCluster.StartAsync();
         using var h = Client(c);
         c.Faults.WatchDropAfter = TimeSpan.FromMilliseconds(300);
-        await using var w = await WatchStream.Open(h, "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0");
+        await using var w = await WatchStream.Open(h, "/api/v1/namespaces/default/secrets?watch=true&resourceVersion=0");
         var ended = false;
         try { ended = await w.Next(8000) is null; }
         catch (IOException) { ended = true; }
