@@ -108,7 +108,10 @@ internal sealed partial class Controllers
         foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Step($"replicationcontroller {rc.Namespace}/{rc.Name}", () => ReplicaSet(rc));
         foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
         foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
+        foreach (var cj in _store.List(T("batch", "cronjobs"), null)) Step($"cronjob {cj.Namespace}/{cj.Name}", () => CronJob(cj));
+        foreach (var job in _store.List(T("batch", "jobs"), null)) Step($"job {job.Namespace}/{job.Name}", () => Job(job));
         Step("pods", Pods);
+        Step("endpoints", Endpoints);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -22,7 +22,7 @@ internal sealed partial class Controllers
         if ((spec["updateStrategy"]?["type"]?.GetValue<string>() ?? "RollingUpdate") == "RollingUpdate" && pods.All(p => PodState(p, 0).Ready))
         {
             var stale = pods.FirstOrDefault(p => Rev(p) != revision);
-            if (stale is not null) _api.Delete(stale);
+            if (stale is not null) DeletePod(ds, stale);
         }
         pods = _store.List(T("", "pods"), ds.Namespace).Where(p => OwnedBy(p, ds)).ToList();
         var available = pods.Count(p => PodState(p, minReady).Available);

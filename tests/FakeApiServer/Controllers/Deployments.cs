@@ -95,7 +95,14 @@ internal sealed partial class Controllers
         int Spec(StoredObject rs) => Int(rs.Object["spec"]?["replicas"]);
         int Avail(StoredObject rs) => Int(rs.Object["status"]?["availableReplicas"]);
         int Actual(StoredObject rs) => Int(rs.Object["status"]?["replicas"]);
-        void Scale(StoredObject rs, int n) { if (Spec(rs) != n) { Update(rs, o => ((JsonObject)o["spec"]!)["replicas"] = n); _progress[key] = SimNow; } }
+        void Scale(StoredObject rs, int n)
+        {
+            var from = Spec(rs);
+            if (from == n) return;
+            Update(rs, o => ((JsonObject)o["spec"]!)["replicas"] = n);
+            _progress[key] = SimNow;
+            Event(d, "Normal", "ScalingReplicaSet", $"Scaled {(n > from ? "up" : "down")} replica set {rs.Name} from {from} to {n}", "deployment-controller");
+        }
 
         var paused = spec["paused"]?.GetValue<bool>() == true;
         if (!paused)

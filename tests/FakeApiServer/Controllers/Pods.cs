@@ -22,7 +22,21 @@ internal sealed partial class Controllers
         if (_store.Get(T("", "pods"), ns, name) is not null) return;
         _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx(), null);
         _podStart[$"{ns}/{name}"] = SimNow;
+        Event(owner, "Normal", "SuccessfulCreate", owner.Type.Kind == "StatefulSet" ? $"create Pod {name} in StatefulSet {owner.Name} successful" : $"Created pod: {name}", ComponentOf(owner));
     }
+
+    /// <summary>Deletes a controller's pod and records it as that controller does.</summary>
+    private void DeletePod(StoredObject owner, StoredObject pod)
+    {
+        _api.Delete(pod);
+        Event(owner, "Normal", "SuccessfulDelete", owner.Type.Kind == "StatefulSet" ? $"delete Pod {pod.Name} in StatefulSet {owner.Name} successful" : $"Deleted pod: {pod.Name}", ComponentOf(owner));
+    }
+
+    private static string ComponentOf(StoredObject owner) => owner.Type.Kind switch
+    {
+        "ReplicationController" => "replication-controller",
+        var k => k.ToLowerInvariant() + "-controller",
+    };
 
     private (bool Ready, bool Available) PodState(StoredObject pod, int minReadySeconds)
     {
@@ -40,6 +54,11 @@ internal sealed partial class Controllers
         foreach (var pod in _store.List(T("", "pods"), null))
         {
             if (pod.Object["metadata"]?["ownerReferences"] is null) continue;
+            if (pod.Object["metadata"]?["ownerReferences"]?[0]?["kind"]?.GetValue<string>() == "Job")
+            {
+                JobPodStatus(pod);
+                continue;
+            }
             var (ready, _) = PodState(pod, 0);
             var broken = Broken(pod.Object["spec"] as JsonObject);
             var statuses = new JsonArray();
@@ -64,9 +83,10 @@ internal sealed partial class Controllers
 
     private readonly HashSet<string> _events = new(StringComparer.Ordinal);
 
-    private void Event(StoredObject about, string type, string reason, string message)
+    /// <summary>Records an Event about an object once per reason and message, from the component a real cluster names.</summary>
+    private void Event(StoredObject about, string type, string reason, string message, string component = "kubelet")
     {
-        var key = $"{about.Uid}|{reason}";
+        var key = $"{about.Uid}|{reason}|{message}";
         if (!_events.Add(key)) return;
         var name = $"{about.Name}.{Hash(JsonValue.Create(key))[..8]}";
         _api.Commit(T("", "events"), about.Namespace, name, new JsonObject
@@ -74,7 +94,7 @@ internal sealed partial class Controllers
             ["metadata"] = new JsonObject { ["name"] = name },
             ["involvedObject"] = new JsonObject { ["kind"] = about.Type.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name, ["uid"] = about.Uid, ["apiVersion"] = about.Type.GroupVersion },
             ["reason"] = reason, ["message"] = message, ["type"] = type, ["count"] = 1,
-            ["firstTimestamp"] = Api.Now(), ["lastTimestamp"] = Api.Now(), ["source"] = new JsonObject { ["component"] = "kubelet" },
+            ["firstTimestamp"] = Api.Now(), ["lastTimestamp"] = Api.Now(), ["source"] = new JsonObject { ["component"] = component },
         }, null, Ctx(), null);
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class Controllers
         else if (pods.Count > want)
         {
             foreach (var p in pods.OrderBy(p => PodState(p, minReady).Ready).ThenByDescending(p => p.Object["metadata"]!["creationTimestamp"]!.GetValue<string>()).Take(pods.Count - want))
-                _api.Delete(p);
+                DeletePod(rs, p);
         }
         pods = _store.List(T("", "pods"), rs.Namespace).Where(p => OwnedBy(p, rs)).ToList();
         var states = pods.Select(p => PodState(p, minReady)).ToList();

@@ -36,6 +36,7 @@ internal sealed partial class Controllers
                     vmeta["name"] = claim;
                     vmeta["labels"] = spec["selector"]?["matchLabels"]?.DeepClone();
                     _api.Commit(T("", "persistentvolumeclaims"), s.Namespace, claim, new JsonObject { ["metadata"] = vmeta, ["spec"] = vct["spec"]!.DeepClone() }, null, Ctx(), null);
+                    Event(s, "Normal", "SuccessfulCreate", $"create Claim {claim} Pod {s.Name}-{i} in StatefulSet {s.Name} success", "statefulset-controller");
                 }
             }
             if (pods[i] is null)
@@ -59,7 +60,7 @@ internal sealed partial class Controllers
             }
         }
         foreach (var extra in _store.List(T("", "pods"), s.Namespace).Where(p => OwnedBy(p, s) && int.TryParse(p.Name[(s.Name.Length + 1)..], out var n) && n >= replicas).OrderByDescending(p => p.Name).Take(1))
-            _api.Delete(extra);
+            DeletePod(s, extra);
         string Rev(StoredObject? p) => p?.Object["metadata"]?["labels"]?["controller-revision-hash"]?.GetValue<string>() ?? "";
         var live = pods.Where(p => p is not null).Select(p => p!).ToList();
         var allReady = live.Count == replicas && live.All(p => PodState(p, 0).Ready);
@@ -67,7 +68,7 @@ internal sealed partial class Controllers
         if (allReady && (spec["updateStrategy"]?["type"]?.GetValue<string>() ?? "RollingUpdate") == "RollingUpdate")
         {
             var stale = live.Where(p => Rev(p) != updateRevision && int.Parse(p.Name[(s.Name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= partition).OrderByDescending(p => p.Name.Length).ThenByDescending(p => p.Name).FirstOrDefault();
-            if (stale is not null) _api.Delete(stale);
+            if (stale is not null) DeletePod(s, stale);
         }
         var updated = live.Count(p => Rev(p) == updateRevision);
         if (updated == replicas && live.Count == replicas) currentRevision = updateRevision;
