@@ -16,6 +16,8 @@ public sealed partial class Api
         lock (_store.Gate)
         {
             var clearManaged = body["metadata"]?["managedFields"] is JsonArray mf && mf.Count == 1 && mf[0] is JsonObject { Count: 0 };
+            // managedFields a client sends (as read, or rewritten like kubectl's client-side to server-side apply migration) replace the stored ones; [] keeps them.
+            var sentManaged = !clearManaged && body["metadata"]?["managedFields"] is JsonArray { Count: > 0 } smf ? Store.ParseManaged(smf) : null;
             var decoded = Admission.Decode(t, body, wc.FieldValidation, wc.Warnings);
             var meta = decoded["metadata"] as JsonObject ?? new JsonObject();
             decoded["metadata"] = meta;
@@ -72,8 +74,8 @@ public sealed partial class Api
             List<ManagedEntry> managed;
             if (clearManaged) managed = [];
             else if (managedOverride is not null) managed = managedOverride;
-            else if (existing is null) managed = [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded) }];
-            else managed = UpdateOwnership(t, existing, result, wc);
+            else if (existing is null) managed = sentManaged ?? [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded) }];
+            else managed = UpdateOwnership(t, sentManaged is null ? existing : new StoredObject { Type = t, Object = existing.Object, Managed = sentManaged }, result, wc);
             if (existing is not null)
             {
                 var a = (JsonObject)old!.DeepClone(); ((JsonObject)a["metadata"]!).Remove("resourceVersion");
@@ -216,9 +218,16 @@ public sealed partial class Api
                     if (o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p), FieldSets.Get(live, p)))
                         conflicts.Add((o, p));
             }
-            if (conflicts.Count > 0 && !force) throw ConflictError(t, name, conflicts);
+            if (conflicts.Count > 0 && !force && !(manager == KubectlManager && LastAppliedAllows(t, live, conflicts))) throw ConflictError(t, name, conflicts);
             foreach (var (owner, p) in conflicts) owner.Fields.Remove(p);
             merged = (JsonObject)FieldSets.Merge(live, decoded, [])!;
+            // kubectl's server-side apply keeps an existing last-applied-configuration in step with what it applied.
+            if (manager == KubectlManager && merged["metadata"]?["annotations"]?[LastApplied] is not null)
+            {
+                var lastApplied = (JsonObject)config.DeepClone();
+                (lastApplied["metadata"]?["annotations"] as JsonObject)?.Remove(LastApplied);
+                ((JsonObject)merged["metadata"]!["annotations"]!)[LastApplied] = lastApplied.ToJsonString(Compact) + "\n";
+            }
             var stillOwned = new HashSet<string>(applied, StringComparer.Ordinal);
             foreach (var o in others) stillOwned.UnionWith(o.Fields);
             if (prev is not null) FieldSets.Remove(merged, prev.Fields.Where(p => !stillOwned.Contains(p)), stillOwned);
@@ -236,6 +245,31 @@ public sealed partial class Api
         }
         var (obj, _) = Commit(t, ns, name, merged, existing, wc, managed);
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    private const string KubectlManager = "kubectl";
+    private const string LastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>
+    /// The upgrade from client-side to server-side apply: for manager "kubectl", conflicts are no conflicts when every
+    /// conflicting field is in the object's last-applied-configuration with the value it still has, i.e. the fields
+    /// kubectl-client-side-apply set; the apply then takes them over as if forced.
+    /// </summary>
+    private static bool LastAppliedAllows(ResourceType t, JsonObject live, List<(ManagedEntry Owner, string Path)> conflicts)
+    {
+        if (live["metadata"]?["annotations"]?[LastApplied]?.GetValue<string>() is not { } text) return false;
+        JsonObject lastApplied;
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject parsed) return false;
+            lastApplied = Admission.Decode(t, parsed, null, []);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ApiError)
+        {
+            return false;
+        }
+        var allowed = FieldSets.Flatten(lastApplied).Where(p => FieldSets.SameValue(FieldSets.Get(lastApplied, p), FieldSets.Get(live, p))).ToHashSet(StringComparer.Ordinal);
+        return conflicts.All(c => allowed.Contains(c.Path));
     }
 
     /// <summary>How a conflict names a manager: "name" [with subresource "s"] [using apiVersion (Update managers only)].</summary>

@@ -176,6 +176,9 @@ public sealed partial class Api
         }
     }
 
+    /// <summary>autoscaling/v1 Scale, the type of every /scale subresource (not served as a resource of its own).</summary>
+    private static readonly ResourceType ScaleType = new("autoscaling", "v1", "scale", "scale", "Scale", true, [], [], false);
+
     private static ApiError NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
     private static JsonObject Scale(StoredObject o) => new()
@@ -299,7 +302,7 @@ public sealed partial class Api
     private async Task ReplaceAsync(HttpContext ctx, ResourceType t, string? ns, string name, string? sub)
     {
         if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
-        CheckTypeMeta(t, body);
+        CheckTypeMeta(sub == "scale" ? ScaleType : t, body);
         var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
         if (bodyName is not null && bodyName != name) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
@@ -308,6 +311,7 @@ public sealed partial class Api
         if (sub == "scale")
         {
             var replicas = body["spec"]?["replicas"]?.DeepClone();
+            if (replicas?.AsInt() is < 0) throw ApiError.Invalid(ScaleType, name, [("spec.replicas", "Invalid value", $"{replicas.AsInt()}: must be greater than or equal to 0")]);
             var updated = (JsonObject)existing.Object.DeepClone();
             ((JsonObject)updated["spec"]!)["replicas"] = replicas;
             var wcs = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), false, null, []) { Subresource = "scale" };
@@ -343,6 +347,7 @@ public sealed partial class Api
             var patchScale = await ReadBodyAsync(ctx).ConfigureAwait(false);
             var scale = Scale(existingScale);
             var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
+            if (patchedScale["spec"]?["replicas"]?.AsInt() is int n and < 0) throw ApiError.Invalid(ScaleType, name, [("spec.replicas", "Invalid value", $"{n}: must be greater than or equal to 0")]);
             var updated = (JsonObject)existingScale.Object.DeepClone();
             ((JsonObject)updated["spec"]!)["replicas"] = patchedScale["spec"]?["replicas"]?.DeepClone();
             Commit(t, ns, name, updated, existingScale, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), false, null, []) { Subresource = "scale" }, null);
@@ -358,17 +363,16 @@ public sealed partial class Api
             return;
         }
         if (existing is null) throw ApiError.NotFound(t, name);
-        var live = (JsonObject)existing.Object.DeepClone();
-        ((JsonObject)live["metadata"]!).Remove("managedFields");
-        live["apiVersion"] = t.GroupVersion;
-        live["kind"] = t.Kind;
+        // Patches apply to the object as served, managedFields included (kubectl's apply migration patches them).
+        var live = Store.Render(existing);
         var view = EventsView.Active(ctx);
         if (view) live = EventsView.FromCore(live);
         JsonNode? patched = contentType switch
         {
             "application/json-patch+json" => patch is JsonArray ops
                 ? (ops.Count > 10000 ? throw new ApiError(413, "RequestEntityTooLarge", "The request is too large: too many operations in the JSON patch") : Patches.Json(live, ops))
-                : throw ApiError.BadRequest("json patch must be an array of operations"),
+                : throw CannotUnmarshal(patch, "jsonpatch.Patch"),
+            _ when patch is not JsonObject => throw CannotUnmarshal(patch, "map[string]interface {}"),
             "application/merge-patch+json" => Patches.Merge(live, patch),
             _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
         };
@@ -379,6 +383,20 @@ public sealed partial class Api
         var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);
         var (obj, _) = Commit(t, ns, name, result, existing, wc, null);
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
+    }
+
+    /// <summary>The decoding error a real server answers for a patch of the wrong JSON shape (Go's encoding/json wording).</summary>
+    private static ApiError CannotUnmarshal(JsonNode? patch, string goType)
+    {
+        var kind = patch?.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.Object => "object",
+            System.Text.Json.JsonValueKind.Array => "array",
+            System.Text.Json.JsonValueKind.String => "string",
+            System.Text.Json.JsonValueKind.Number => "number",
+            _ => "bool",
+        };
+        return ApiError.BadRequest($"json: cannot unmarshal {kind} into Go value of type {goType}");
     }
 
     private static string RandomSuffix(int n)

@@ -206,6 +206,23 @@ public static class FieldSets
         return root;
     }
 
+    /// <summary>The paths of a FieldsV1 object (its leaves), the inverse of <see cref="ToFieldsV1"/>.</summary>
+    public static HashSet<string> FromFieldsV1(JsonObject fields)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonObject node, string prefix)
+        {
+            foreach (var (k, v) in node)
+            {
+                var path = prefix.Length == 0 ? k : prefix + Sep + k;
+                if (v is JsonObject { Count: > 0 } child) Walk(child, path);
+                else set.Add(path);
+            }
+        }
+        Walk(fields, "");
+        return set;
+    }
+
     /// <summary>kubectl's display of a path: .spec.template.spec.containers[name="web"].image</summary>
     public static string Display(string path)
     {

@@ -137,6 +137,19 @@ public sealed class Store
         lock (_gate) _subscribers.Remove(ch);
     }
 
+    /// <summary>managedFields as a client sends them back (PUT, or a JSON patch such as kubectl's apply migration), or null when malformed.</summary>
+    public static List<ManagedEntry>? ParseManaged(JsonArray entries)
+    {
+        var parsed = new List<ManagedEntry>();
+        foreach (var e in entries)
+        {
+            if (e is not JsonObject o || o["manager"]?.GetValue<string>() is not { } manager || o["operation"]?.GetValue<string>() is not ({ } op and ("Apply" or "Update"))
+                || o["apiVersion"]?.GetValue<string>() is not { } av || o["fieldsV1"] is not JsonObject fields) return null;
+            parsed.Add(new ManagedEntry { Manager = manager, Operation = op, ApiVersion = av, Subresource = o["subresource"]?.GetValue<string>(), Time = o["time"]?.GetValue<string>() ?? "", Fields = FieldSets.FromFieldsV1(fields) });
+        }
+        return parsed;
+    }
+
     /// <summary>The object as served: with managedFields rendered (S-6) and kind/apiVersion set.</summary>
     public static JsonObject Render(StoredObject s)
     {
