@@ -61,6 +61,16 @@ public static partial class Admission
             case "PriorityClass":
                 o["preemptionPolicy"] ??= "PreemptLowerPriority";
                 break;
+            case "CustomResourceDefinition":
+                spec ??= Obj(o, "spec");
+                var names = Obj(spec, "names");
+                if (names["kind"]?.GetValue<string>() is { } kind)
+                {
+                    names["singular"] ??= kind.ToLowerInvariant();
+                    names["listKind"] ??= kind + "List";
+                }
+                Obj(spec, "conversion")["strategy"] ??= "None";
+                break;
         }
     }
 
@@ -150,12 +160,35 @@ public static partial class Admission
                     if (items[i]?["type"]?.GetValue<string>() is not ("Pod" or "Container" or "PersistentVolumeClaim"))
                         e.Unsupported($"spec.limits[{i}].type", items[i]?["type"]?.GetValue<string>() ?? "", "\"Container\", \"PersistentVolumeClaim\", \"Pod\"");
                 break;
+            case "CustomResourceDefinition":
+                ValidateCrd(o, e);
+                break;
             case "EndpointSlice":
                 if (o["addressType"]?.GetValue<string>() is not { } at) e.Required("addressType");
                 else if (at is not ("IPv4" or "IPv6" or "FQDN")) e.Unsupported("addressType", at, "\"FQDN\", \"IPv4\", \"IPv6\"");
                 else if (old is not null && old["addressType"]?.GetValue<string>() != at) e.Invalid("addressType", at, "field is immutable");
                 break;
         }
+    }
+
+    /// <summary>A v1 CRD: name plural.group, a group with a dot, a scope, served versions with structural schemas, one storage version.</summary>
+    private static void ValidateCrd(JsonObject o, Errors e)
+    {
+        var spec = o["spec"] as JsonObject;
+        var group = spec?["group"]?.GetValue<string>() ?? "";
+        var plural = spec?["names"]?["plural"]?.GetValue<string>() ?? "";
+        var name = o["metadata"]?["name"]?.GetValue<string>() ?? "";
+        if (name != $"{plural}.{group}") e.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group");
+        if (group.Length == 0) e.Required("spec.group");
+        else if (!group.Contains('.', StringComparison.Ordinal)) e.Invalid("spec.group", group, "should be a domain with at least one dot");
+        if (plural.Length == 0) e.Required("spec.names.plural");
+        if (string.IsNullOrEmpty(spec?["names"]?["kind"]?.GetValue<string>())) e.Required("spec.names.kind");
+        if (spec?["scope"]?.GetValue<string>() is not ("Namespaced" or "Cluster")) e.Unsupported("spec.scope", spec?["scope"]?.GetValue<string>() ?? "", "\"Cluster\", \"Namespaced\"");
+        var versions = spec?["versions"] as JsonArray ?? [];
+        if (versions.Count == 0) e.Required("spec.versions", "must have exactly one version marked as storage version");
+        else if (versions.Count(v => v?["storage"]?.GetValue<bool>() == true) != 1) e.Invalid("spec.versions", versions.Count(v => v?["storage"]?.GetValue<bool>() == true), "must have exactly one version marked as storage version");
+        for (var i = 0; i < versions.Count; i++)
+            if (versions[i]?["schema"]?["openAPIV3Schema"] is null) e.Required($"spec.versions[{i}].schema.openAPIV3Schema", "schemas are required");
     }
 
     private static void ValidateJobSpec(JsonObject? spec, string f, Errors e, bool template = false)

@@ -33,6 +33,7 @@ public static partial class Admission
     /// </summary>
     public static JsonObject Decode(ResourceType t, JsonObject body, string? fieldValidation, List<string> warnings)
     {
+        if (t.Custom is not null) return Structural.Decode(t, body, fieldValidation, warnings);
         if (!Models.Value.TryGetValue(t.GroupVersion + "|" + t.Kind, out var model)) return body.Normalize();
         var text = body.ToJsonString();
         object? typed;
@@ -59,6 +60,7 @@ public static partial class Admission
 
     public static void Default(ResourceType t, JsonObject o)
     {
+        if (t.Custom is not null) return; // custom resources are defaulted from their schema when decoded
         var spec = o["spec"] as JsonObject;
         switch (t.Kind)
         {
@@ -234,6 +236,12 @@ public static partial class Admission
         foreach (var (k, _) in meta?["annotations"] as JsonObject ?? [])
             if (!ValidKey(k)) e.Invalid("metadata.annotations", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
         var spec = o["spec"] as JsonObject;
+        if (t.Custom is { } custom)
+        {
+            e.AddRange(Structural.Validate(o, custom.Schema));
+            if (e.Count > 0) throw ApiError.Invalid(t, name, e);
+            return;
+        }
         switch (t.Kind)
         {
             case "Deployment":

@@ -85,7 +85,7 @@ public sealed partial class Api
                     }
                     continue;
                 }
-                if (change.ResourceType != t) continue;
+                if (change.ResourceType.Qualified != t.Qualified) continue;
                 var now = Matches(change.Object);
                 var before = change.Previous is not null && Matches(change.Previous);
                 string? type = change.Type switch
@@ -112,7 +112,7 @@ public sealed partial class Api
 
     private static async Task WriteLineAsync(HttpContext ctx, JsonObject ev)
     {
-        if (EventsView.Active(ctx) && ev["object"] is { } o) ev["object"] = EventsView.Out(o.DeepClone());
+        if (RequestView.Of(ctx) is { } view && ev["object"] is { } o) ev["object"] = view.OutBody(o.DeepClone());
         var bytes = Encoding.UTF8.GetBytes(ev.ToJsonString(Compact) + "\n");
         await ctx.Response.Body.WriteAsync(bytes).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);

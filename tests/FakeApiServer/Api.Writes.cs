@@ -39,7 +39,11 @@ public sealed partial class Api
                 else
                 {
                     result = decoded;
-                    if (old["status"] is { } st) result["status"] = st.DeepClone(); else result.Remove("status");
+                    // Status is written through /status where there is one (a CRD may have none: then it is part of the object).
+                    if (t.Custom is null || ResourceTypes.HasSubresource(t, "status"))
+                    {
+                        if (old["status"] is { } st) result["status"] = st.DeepClone(); else result.Remove("status");
+                    }
                     var oldMeta = (JsonObject)old["metadata"]!;
                     foreach (var f in ServerMeta)
                         if (oldMeta[f] is { } v) meta[f] = v.DeepClone(); else meta.Remove(f);

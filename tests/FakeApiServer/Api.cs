@@ -24,6 +24,9 @@ public sealed partial class Api
 
     private readonly CancellationToken _stopping;
 
+    /// <summary>The kinds served from established CustomResourceDefinitions (kept by the CRD controller).</summary>
+    internal CustomTypes Custom { get; } = new();
+
     public Api(Store store, FakeClusterOptions options, Func<string> serverAddress, CancellationToken stopping = default)
     {
         _store = store;
@@ -50,7 +53,7 @@ public sealed partial class Api
 
     internal static async Task WriteAsync(HttpContext ctx, int code, JsonNode body, int? retryAfter = null, List<string>? warnings = null)
     {
-        if (EventsView.Active(ctx)) body = EventsView.Out(body);
+        if (RequestView.Of(ctx) is { } view) body = view.OutBody(body);
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
         if (retryAfter is not null) ctx.Response.Headers["Retry-After"] = retryAfter.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -71,9 +74,9 @@ public sealed partial class Api
         {
             throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}");
         }
-        // A whole events.k8s.io Event (create, replace, apply) becomes the core Event it is stored as.
-        if (EventsView.Active(ctx) && body is JsonObject o && o["apiVersion"]?.GetValue<string>() == EventsView.V1.GroupVersion)
-            return EventsView.ToCore(o, ctx.Request.Method == "POST" || ctx.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true);
+        // A whole object in the requested version (create, replace, apply) becomes the stored type.
+        if (RequestView.Of(ctx) is { } view && body is JsonObject o && o["apiVersion"]?.GetValue<string>() == view.ApiVersion)
+            return view.In(o, ctx.Request.Method == "POST" || ctx.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true);
         return body;
     }
 
@@ -95,7 +98,7 @@ public sealed partial class Api
                 await WriteAsync(ctx, 200, ResourceTypes.ApiVersions(_serverAddress())).ConfigureAwait(false);
                 return;
             case "/apis":
-                await WriteAsync(ctx, 200, ResourceTypes.GroupList()).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, ResourceTypes.GroupList(Custom.Types)).ConfigureAwait(false);
                 return;
             case "/openapi/v3":
                 await WriteAsync(ctx, 200, ResourceTypes.OpenApiRoot()).ConfigureAwait(false);
@@ -117,8 +120,8 @@ public sealed partial class Api
         var tail = segs[rest..];
         if (tail.Length == 0)
         {
-            if (!ResourceTypes.All.Any(r => r.Group == group && r.Version == version)) throw NotFoundPath();
-            await WriteAsync(ctx, 200, ResourceTypes.ResourceList(group.Length == 0 ? version : $"{group}/{version}")).ConfigureAwait(false);
+            if (!ResourceTypes.All.Concat(Custom.Types).Any(r => r.Group == group && r.Version == version)) throw NotFoundPath();
+            await WriteAsync(ctx, 200, ResourceTypes.ResourceList(group.Length == 0 ? version : $"{group}/{version}", Custom.Types)).ConfigureAwait(false);
             return;
         }
         string? ns = null;
@@ -128,8 +131,9 @@ public sealed partial class Api
             await ServiceProxyAsync(ctx, proxied).ConfigureAwait(false);
             return;
         }
-        var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();
+        var type = ResourceTypes.Find(group, version, tail[0]) ?? Custom.Find(group, version, tail[0]) ?? throw NotFoundPath();
         if (type == EventsView.V1) type = EventsView.Enter(ctx);
+        else if (type.Custom is { } cv && cv.StorageVersion != type.Version) type = VersionView.Enter(ctx, type, Custom.Find(group, cv.StorageVersion, type.Plural)!);
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
         var name = tail.Length >= 2 ? tail[1] : null;
         var sub = tail.Length >= 3 ? tail[2] : null;
@@ -181,13 +185,36 @@ public sealed partial class Api
 
     private static ApiError NotFoundPath() => new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
-    private static JsonObject Scale(StoredObject o) => new()
+    /// <summary>Where a kind keeps what Scale shows: .spec.replicas and .status.replicas, or a CRD's scale subresource paths.</summary>
+    private static (string Spec, string Status, string? Selector) ScalePaths(ResourceType t) =>
+        t.Custom?.Scale is { } s
+            ? (s["specReplicasPath"]!.GetValue<string>(), s["statusReplicasPath"]!.GetValue<string>(), s["labelSelectorPath"]?.GetValue<string>())
+            : (".spec.replicas", ".status.replicas", null);
+
+    private static JsonNode? AtPath(JsonObject o, string path) =>
+        path.TrimStart('.').Split('.').Aggregate((JsonNode?)o, (n, k) => n?[k]);
+
+    private static void SetPath(JsonObject o, string path, JsonNode? value)
     {
-        ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",
-        ["metadata"] = new JsonObject { ["name"] = o.Name, ["namespace"] = o.Namespace, ["resourceVersion"] = o.Object["metadata"]?["resourceVersion"]?.DeepClone() },
-        ["spec"] = new JsonObject { ["replicas"] = o.Object["spec"]?["replicas"]?.DeepClone() },
-        ["status"] = new JsonObject { ["replicas"] = o.Object["status"]?["replicas"]?.DeepClone() ?? 0 },
-    };
+        var keys = path.TrimStart('.').Split('.');
+        var node = o;
+        foreach (var k in keys[..^1]) node = (JsonObject)(node[k] ??= new JsonObject());
+        node[keys[^1]] = value;
+    }
+
+    private static JsonObject Scale(StoredObject o)
+    {
+        var (spec, status, selector) = ScalePaths(o.Type);
+        var scale = new JsonObject
+        {
+            ["kind"] = "Scale", ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject { ["name"] = o.Name, ["namespace"] = o.Namespace, ["uid"] = o.Uid, ["resourceVersion"] = o.Object["metadata"]?["resourceVersion"]?.DeepClone(), ["creationTimestamp"] = o.Object["metadata"]?["creationTimestamp"]?.DeepClone() },
+            ["spec"] = new JsonObject { ["replicas"] = AtPath(o.Object, spec)?.DeepClone() },
+            ["status"] = new JsonObject { ["replicas"] = AtPath(o.Object, status)?.DeepClone() ?? 0 },
+        };
+        if (selector is not null && AtPath(o.Object, selector) is { } sel) ((JsonObject)scale["status"]!)["selector"] = sel.DeepClone();
+        return scale;
+    }
 
     // ------------------------------------------------------------------ list
 
@@ -293,7 +320,7 @@ public sealed partial class Api
         if (name.Length == 0) throw ApiError.Invalid(t, "", [("metadata.name", "Required value", "name or generateName is required")]);
         RequireNamespace(t, ns);
         if (_store.Get(t, ns, name) is not null) throw ApiError.AlreadyExists(t, name);
-        body.Remove("status");
+        if (t.Custom is null || ResourceTypes.HasSubresource(t, "status")) body.Remove("status");
         var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "CreateOptions"), false, ctx.Request.Query["fieldValidation"], []);
         var (obj, _) = Commit(t, ns, name, body, null, wc, null);
         await WriteAsync(ctx, 201, obj, warnings: wc.Warnings).ConfigureAwait(false);
@@ -313,7 +340,7 @@ public sealed partial class Api
             var replicas = body["spec"]?["replicas"]?.DeepClone();
             if (replicas?.AsInt() is < 0) throw ApiError.Invalid(ScaleType, name, [("spec.replicas", "Invalid value", $"{replicas.AsInt()}: must be greater than or equal to 0")]);
             var updated = (JsonObject)existing.Object.DeepClone();
-            ((JsonObject)updated["spec"]!)["replicas"] = replicas;
+            SetPath(updated, ScalePaths(t).Spec, replicas);
             var wcs = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), false, null, []) { Subresource = "scale" };
             Commit(t, ns, name, updated, existing, wcs, null);
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name) ?? existing)).ConfigureAwait(false);
@@ -349,7 +376,7 @@ public sealed partial class Api
             var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
             if (patchedScale["spec"]?["replicas"]?.AsInt() is int n and < 0) throw ApiError.Invalid(ScaleType, name, [("spec.replicas", "Invalid value", $"{n}: must be greater than or equal to 0")]);
             var updated = (JsonObject)existingScale.Object.DeepClone();
-            ((JsonObject)updated["spec"]!)["replicas"] = patchedScale["spec"]?["replicas"]?.DeepClone();
+            SetPath(updated, ScalePaths(t).Spec, patchedScale["spec"]?["replicas"]?.DeepClone());
             Commit(t, ns, name, updated, existingScale, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), false, null, []) { Subresource = "scale" }, null);
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name)!)).ConfigureAwait(false);
             return;
@@ -365,8 +392,8 @@ public sealed partial class Api
         if (existing is null) throw ApiError.NotFound(t, name);
         // Patches apply to the object as served, managedFields included (kubectl's apply migration patches them).
         var live = Store.Render(existing);
-        var view = EventsView.Active(ctx);
-        if (view) live = EventsView.FromCore(live);
+        var view = RequestView.Of(ctx);
+        if (view is not null) live = view.Out(live);
         JsonNode? patched = contentType switch
         {
             "application/json-patch+json" => patch is JsonArray ops
@@ -377,7 +404,7 @@ public sealed partial class Api
             _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
         };
         if (patched is not JsonObject result) throw ApiError.BadRequest("the patched object is not an object");
-        if (view) result = EventsView.ToCore(result, creating: false);
+        if (view is not null) result = view.In(result, creating: false);
         if (result["metadata"]?["resourceVersion"]?.GetValue<string>() is { } prv && prv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
         var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);

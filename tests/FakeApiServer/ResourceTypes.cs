@@ -8,9 +8,15 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     /// <summary>"deployments.apps" or "configmaps", as error messages name resources.</summary>
     public string Qualified => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
-    /// <summary>Kinds that a real cluster serves from CRDs (Gateway API): no strategic merge patch, no typed validation.</summary>
-    public bool IsCustom => Group == "gateway.networking.k8s.io";
+    /// <summary>Kinds that a real cluster serves from CRDs (Gateway API, and every established CRD): no strategic merge patch, no typed validation.</summary>
+    public bool IsCustom => Group == "gateway.networking.k8s.io" || Custom is not null;
+
+    /// <summary>For a version served from a CustomResourceDefinition: its schema and subresources.</summary>
+    public CustomVersion? Custom { get; init; }
 }
+
+/// <summary>One served version of a CRD: the structural schema, the storage version, the status and scale subresources.</summary>
+public sealed record CustomVersion(JsonObject? Schema, string StorageVersion, bool Status, JsonObject? Scale, string ListKind);
 
 /// <summary>
 /// What the fake serves: the kinds `kubectl api-resources` lists on a v1.32 cluster (the authentication and
@@ -81,7 +87,7 @@ public static class ResourceTypes
     ];
 
     /// <summary>The subresources served: status for workloads and a few core kinds, scale for the scalable workloads, finalize for namespaces.</summary>
-    public static bool HasSubresource(ResourceType r, string sub) => sub switch
+    public static bool HasSubresource(ResourceType r, string sub) => r.Custom is { } c ? (sub == "status" && c.Status) || (sub == "scale" && c.Scale is not null) : sub switch
     {
         "status" => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Pod" or "Service" or "PersistentVolumeClaim" or "Namespace" or "Ingress" or "Job" or "CronJob" or "PersistentVolume" or "Node" or "PodDisruptionBudget" or "CustomResourceDefinition" or "HTTPRoute" or "Gateway" or "GatewayClass" or "ListenerSet"
             or "ReplicationController" or "ResourceQuota" or "HorizontalPodAutoscaler" or "CertificateSigningRequest" or "APIService" or "FlowSchema" or "PriorityLevelConfiguration" or "ValidatingAdmissionPolicy" or "VolumeAttachment",
@@ -96,10 +102,12 @@ public static class ResourceTypes
     public static ResourceType? ByKind(string apiVersion, string kind) =>
         All.FirstOrDefault(r => r.GroupVersion == apiVersion && r.Kind == kind);
 
-    public static IEnumerable<string> Groups => All.Where(r => r.Group.Length > 0).Select(r => r.Group).Distinct();
+    private static IEnumerable<string> GroupsOf(IEnumerable<ResourceType> types) => types.Where(r => r.Group.Length > 0).Select(r => r.Group).Distinct();
+
+    public static IEnumerable<string> Groups => GroupsOf(All);
 
     /// <summary>A group's served versions, the preferred one first.</summary>
-    public static IEnumerable<string> VersionsOf(string group) => All.Where(r => r.Group == group).Select(r => r.Version).Distinct();
+    public static IEnumerable<string> VersionsOf(string group, IEnumerable<ResourceType>? types = null) => (types ?? All).Where(r => r.Group == group).Select(r => r.Version).Distinct();
 
     public static JsonObject ApiVersions(string serverAddress) => new()
     {
@@ -108,21 +116,23 @@ public static class ResourceTypes
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
     };
 
-    public static JsonObject GroupList()
+    /// <summary>The group list, with the groups of the established CRDs (<paramref name="custom"/>) after the built-in ones.</summary>
+    public static JsonObject GroupList(IReadOnlyList<ResourceType> custom)
     {
         var groups = new JsonArray();
-        foreach (var g in Groups)
+        var served = All.Concat(custom).ToList();
+        foreach (var g in GroupsOf(served))
         {
-            var versions = new JsonArray(VersionsOf(g).Select(v => (JsonNode?)new JsonObject { ["groupVersion"] = $"{g}/{v}", ["version"] = v }).ToArray());
+            var versions = new JsonArray(VersionsOf(g, served).Select(v => (JsonNode?)new JsonObject { ["groupVersion"] = $"{g}/{v}", ["version"] = v }).ToArray());
             groups.Add(new JsonObject { ["name"] = g, ["versions"] = versions, ["preferredVersion"] = versions[0]!.DeepClone() });
         }
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
     }
 
-    public static JsonObject ResourceList(string groupVersion)
+    public static JsonObject ResourceList(string groupVersion, IReadOnlyList<ResourceType> custom)
     {
         var resources = new JsonArray();
-        foreach (var r in All.Where(r => r.GroupVersion == groupVersion))
+        foreach (var r in All.Concat(custom).Where(r => r.GroupVersion == groupVersion))
         {
             var verbs = r.Namespaced || r.Kind != "Namespace"
                 ? new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")

@@ -63,7 +63,7 @@ public sealed class Store
     public List<StoredObject> List(ResourceType t, string? ns)
     {
         lock (_gate)
-            return _objects.Values.Where(o => o.Type == t && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+            return _objects.Values.Where(o => o.Type.Qualified == t.Qualified && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
     }
 
     public List<StoredObject> All()

@@ -101,6 +101,7 @@ internal sealed partial class Controllers
     {
         Step("namespaces", Namespaces);
         Step("namespace contents", NamespaceContents);
+        Step("customresourcedefinitions", CustomResourceDefinitions);
         Step("garbage collector", GarbageCollect);
         Step("volumes", BindClaims);
         foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
