@@ -90,7 +90,7 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
                 WriteError(Failure(message + " It was left as it is (-NoRollback).", kind, ns, name, "Fix the image or configuration and run Start-KoRollingUpdate again, or roll back with Undo-KoRollout."));
                 return;
             }
-            var restored = Run(ct => runner.UndoAsync(kind, ns, name, 0, ct));
+            var restored = Run(ct => runner.UndoAsync(kind, ns, name, 0, ct, $"the rollout to {Image} failed: {why}", w => Post(() => WriteWarning(w))));
             var after = Follow(gateway, kind, ns, name, Timeout, "Rolling back");
             WriteObject(new RolloutResult(kind.Kind, ns, name, restored ?? revision, "RolledBack", after.Status, DateTime.UtcNow - started));
             WriteError(Failure(message + $" It was rolled back to revision {restored}: {after.Status}.", kind, ns, name, "Fix the image or configuration, then run Start-KoRollingUpdate again."));

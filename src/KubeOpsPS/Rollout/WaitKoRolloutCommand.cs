@@ -92,7 +92,7 @@ public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
         var started = DateTime.UtcNow;
         try
         {
-            var restored = Run(ct => new RolloutRunner(gateway).UndoAsync(kind, ns, name, ToRevision, ct));
+            var restored = Run(ct => new RolloutRunner(gateway).UndoAsync(kind, ns, name, ToRevision, ct, "Undo-KoRollout", w => Post(() => WriteWarning(w))));
             if (restored is null)
             {
                 WriteWarning($"{kind.Kind} {ns}/{name} already runs that revision; skipped rollback.");

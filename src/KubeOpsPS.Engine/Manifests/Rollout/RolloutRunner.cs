@@ -63,12 +63,16 @@ public sealed class RolloutRunner(ClusterGateway gateway)
 
     /// <summary>
     /// Rolls back to <paramref name="toRevision"/> (0: the one before the current). Returns the revision restored, or
-    /// null when the template already matches it (kubectl's "skipped rollback").
+    /// null when the template already matches it (kubectl's "skipped rollback"). A Deployment takes the restored
+    /// ReplicaSet's annotations with its template, as kubectl rollout undo does, so its change-cause says what produced
+    /// that revision. The rollback itself is recorded as an Event on the workload (<paramref name="why"/> appended);
+    /// when the Event cannot be written, <paramref name="warn"/> hears why and the rollback stands.
     /// </summary>
-    public async Task<int?> UndoAsync(KubeKind kind, string ns, string name, int toRevision, CancellationToken ct)
+    public async Task<int?> UndoAsync(KubeKind kind, string ns, string name, int toRevision, CancellationToken ct, string? why = null, Action<string>? warn = null)
     {
         var history = await HistoryAsync(kind, ns, name, ct).ConfigureAwait(false);
-        var current = history.FirstOrDefault(h => h.Current)?.Revision ?? history.LastOrDefault()?.Revision ?? 0;
+        var from = history.FirstOrDefault(h => h.Current) ?? history.LastOrDefault();
+        var current = from?.Revision ?? 0;
         RolloutRevision? target = toRevision == 0
             ? history.Where(h => h.Revision < current).OrderByDescending(h => h.Revision).FirstOrDefault()
             : history.FirstOrDefault(h => h.Revision == toRevision);
@@ -77,21 +81,68 @@ public sealed class RolloutRunner(ClusterGateway gateway)
                 toRevision == 0 ? $"{kind.Kind} {ns}/{name} has no previous revision to roll back to." : $"{kind.Kind} {ns}/{name} has no revision {toRevision}; it has {string.Join(", ", history.Select(h => h.Revision))}.",
                 $"{kind.Kind} {ns}/{name}", "Get-KoRolloutHistory lists the revisions.");
         if (target.Revision == current) return null;
-        JsonNode? template;
+        var patch = new JsonArray();
         if (kind.Kind == "Deployment")
         {
-            var rs = await gateway.GetAsync(KubeTypes.Find("apps/v1", "ReplicaSet")!, ns, target.Source, ct).ConfigureAwait(false);
-            template = KoYaml.ToJsonObject(rs!, includeServerFields: true)["spec"]?["template"]?.DeepClone();
+            var rs = KoYaml.ToJsonObject((await gateway.GetAsync(KubeTypes.Find("apps/v1", "ReplicaSet")!, ns, target.Source, ct).ConfigureAwait(false))!, includeServerFields: true);
+            var template = rs["spec"]?["template"]?.DeepClone();
             (template?["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
+            patch.Add(new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template });
+            var live = KoYaml.ToJsonObject((await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false))!, includeServerFields: true);
+            patch.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations", ["value"] = RestoredAnnotations(live, rs) });
         }
         else
         {
             var cr = await gateway.GetAsync(KubeTypes.Find("apps/v1", "ControllerRevision")!, ns, target.Source, ct).ConfigureAwait(false);
-            template = KoYaml.ToJsonObject(cr!, includeServerFields: true)["data"]?["spec"]?["template"]?.DeepClone();
+            patch.Add(new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = KoYaml.ToJsonObject(cr!, includeServerFields: true)["data"]?["spec"]?["template"]?.DeepClone() });
         }
-        var patch = new JsonArray(new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template });
-        await gateway.JsonPatchAsync(kind, ns, name, patch, ct).ConfigureAwait(false);
+        var after = KoYaml.ToJsonObject(await gateway.JsonPatchAsync(kind, ns, name, patch, ct).ConfigureAwait(false), includeServerFields: true);
+        var message = $"Rolled back from revision {current} ({string.Join(", ", from?.Images ?? [])}) to revision {target.Revision} ({string.Join(", ", target.Images)}){(why is null ? "." : $": {why}")}";
+        try
+        {
+            await gateway.ApplyAsync(RollbackEvent(after, message), new ApplyOptions(), ct).ConfigureAwait(false);
+        }
+        catch (KoClusterException e)
+        {
+            warn?.Invoke($"The rollback of {kind.Kind} {ns}/{name} was not recorded as an Event: {e.Message}");
+        }
         return target.Revision;
+    }
+
+    /// <summary>The annotations kubectl rollout undo leaves on a Deployment: the controller's own kept, the rest from the restored ReplicaSet.</summary>
+    private static JsonObject RestoredAnnotations(JsonObject deployment, JsonObject replicaSet)
+    {
+        var result = new JsonObject();
+        foreach (var (k, v) in deployment["metadata"]?["annotations"] as JsonObject ?? [])
+            if (UndoKeeps.Contains(k)) result[k] = v?.DeepClone();
+        foreach (var (k, v) in replicaSet["metadata"]?["annotations"] as JsonObject ?? [])
+            if (!UndoKeeps.Contains(k)) result[k] = v?.DeepClone();
+        return result;
+    }
+
+    private static readonly HashSet<string> UndoKeeps =
+    [
+        "kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision", "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to",
+    ];
+
+    private static JsonObject RollbackEvent(JsonObject workload, string message)
+    {
+        var meta = workload["metadata"]!;
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = $"{Str(meta["name"])}.{Guid.NewGuid():N}"[..Math.Min(253, Str(meta["name"])!.Length + 17)], ["namespace"] = Str(meta["namespace"]) },
+            ["involvedObject"] = new JsonObject
+            {
+                ["apiVersion"] = Str(workload["apiVersion"]), ["kind"] = Str(workload["kind"]), ["namespace"] = Str(meta["namespace"]),
+                ["name"] = Str(meta["name"]), ["uid"] = Str(meta["uid"]), ["resourceVersion"] = Str(meta["resourceVersion"]),
+            },
+            ["reason"] = "RolledBack", ["message"] = message, ["type"] = "Normal",
+            ["source"] = new JsonObject { ["component"] = "kubeops" },
+            ["firstTimestamp"] = now, ["lastTimestamp"] = now, ["count"] = 1,
+        };
     }
 
     /// <summary>Why pods are not ready: their waiting reasons and the latest events about them, in one line each.</summary>
