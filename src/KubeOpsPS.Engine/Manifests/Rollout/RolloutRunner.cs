@@ -10,6 +10,9 @@ public sealed record RolloutRevision(string Kind, string Name, int Revision, IRe
 /// <summary>How a rollout ended.</summary>
 public sealed record RolloutResult(string Kind, string Namespace, string Name, int Revision, string Outcome, string Status, TimeSpan Duration);
 
+/// <summary>How a rolling update ended: its result (none when it was left failed), and why it failed, if it did.</summary>
+public sealed record RollingUpdateOutcome(RolloutResult? Result, KoOperationException? Failure);
+
 /// <summary>
 /// Rollout history, undo and failure diagnosis through the gateway, with kubectl's semantics: a Deployment's
 /// revisions are its ReplicaSets (revision annotation), a StatefulSet's and DaemonSet's are ControllerRevisions;
@@ -24,6 +27,54 @@ public sealed class RolloutRunner(ClusterGateway gateway)
 
     private static List<string> Images(JsonNode? template) =>
         (template?["spec"]?["containers"] as JsonArray ?? []).Select(c => $"{Str(c?["name"])}={Str(c?["image"])}").ToList();
+
+    /// <summary>The change a rolling update applies to the live workload (checked before anything is sent).</summary>
+    public async Task<JsonObject> PlanUpdateAsync(KubeKind kind, string ns, string name, RollingUpdateOptions options, CancellationToken ct)
+    {
+        var live = await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false)
+            ?? throw new KoOperationException("NotFound", "ObjectNotFound", $"{kind.Kind} {ns}/{name} was not found.", $"{kind.Kind} {ns}/{name}", $"List them with Get-KoResource {kind.Kind} -Namespace {ns}.");
+        return RolloutChanges.Build(live, options);
+    }
+
+    /// <summary>
+    /// Applies a rolling update's <paramref name="change"/> and follows it for up to <paramref name="timeout"/>. When it
+    /// fails (deadline exceeded, timeout, pods never ready) the failure says why, with the pods' reasons; unless
+    /// <paramref name="rollback"/> is false, the workload is first rolled back (<see cref="UndoAsync"/>) and followed again.
+    /// </summary>
+    public async Task<RollingUpdateOutcome> UpdateAsync(KubeKind kind, string ns, string name, JsonObject change, string imageText, TimeSpan timeout, bool rollback, Action<string>? progress, Action<string>? warn, CancellationToken ct)
+    {
+        var started = DateTime.UtcNow;
+        var target = $"{kind.Kind} {ns}/{name}";
+        await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), ct).ConfigureAwait(false);
+        WaitState state;
+        try
+        {
+            state = await FollowAsync(kind, ns, name, timeout, progress, ct).ConfigureAwait(false);
+        }
+        catch (KoClusterException e) when (e.ErrorId == "WaitTimeout")
+        {
+            state = new WaitState(false, e.Message, Failed: true);
+        }
+        var revision = (await HistoryAsync(kind, ns, name, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
+        if (state.Done) return new(new RolloutResult(kind.Kind, ns, name, revision, "RolledOut", state.Status, DateTime.UtcNow - started), null);
+        var diagnosis = await DiagnoseAsync(kind, ns, name, ct).ConfigureAwait(false);
+        var message = $"The rollout of {target} to {imageText} failed: {state.Status}.{(diagnosis.Length > 0 ? " " + diagnosis + "." : string.Empty)}";
+        if (!rollback)
+            return new(null, new KoOperationException("RolloutFailed", "InvalidResult", message + " It was left as it is (-NoRollback).", target,
+                "Fix the image or configuration and run Start-KoRollingUpdate again, or roll back with Undo-KoRollout."));
+        var restored = await UndoAsync(kind, ns, name, 0, ct, $"the rollout to {imageText} failed: {state.Status}", warn).ConfigureAwait(false);
+        var after = await FollowAsync(kind, ns, name, timeout, s => progress?.Invoke("Rolling back: " + s), ct).ConfigureAwait(false);
+        return new(new RolloutResult(kind.Kind, ns, name, restored ?? revision, "RolledBack", after.Status, DateTime.UtcNow - started),
+            new KoOperationException("RolloutFailed", "InvalidResult", message + $" It was rolled back to revision {restored}: {after.Status}.", target,
+                "Fix the image or configuration, then run Start-KoRollingUpdate again."));
+    }
+
+    /// <summary>Follows a rollout by watching until it is complete or failed; each state goes to <paramref name="progress"/>.</summary>
+    public async Task<WaitState> FollowAsync(KubeKind kind, string ns, string name, TimeSpan timeout, Action<string>? progress, CancellationToken ct)
+    {
+        var (_, state) = await gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => progress?.Invoke($"{kind.Kind} {ns}/{name}: {s.Status}"), ct).ConfigureAwait(false);
+        return state;
+    }
 
     /// <summary>The revisions, oldest first; the current one marked.</summary>
     public async Task<IReadOnlyList<RolloutRevision>> HistoryAsync(KubeKind kind, string ns, string name, CancellationToken ct)
