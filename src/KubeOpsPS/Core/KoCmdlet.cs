@@ -138,7 +138,7 @@ public abstract class KoCmdlet : PSCmdlet
                 continue;
             }
             var what = PSObjects.Unwrap(input)?.GetType().Name ?? "null";
-            WriteError(new ErrorRecord(new ArgumentException($"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+            WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", $"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata.", input));
         }
     }
 
