@@ -133,7 +133,7 @@ public sealed partial class Api
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":
-                    await WriteAsync(ctx, 200, List(type, ns, q)).ConfigureAwait(false);
+                    await WriteAsync(ctx, 200, Tables.TableConverter.Present(outcome, type, List(type, ns, q), q, _store)).ConfigureAwait(false);
                     return;
                 case "POST":
                     await CreateAsync(ctx, type, ns).ConfigureAwait(false);
@@ -149,7 +149,7 @@ public sealed partial class Api
         {
             case "GET":
                 var got = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
-                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Store.Render(got)).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Tables.TableConverter.Present(outcome, type, Store.Render(got), q, _store)).ConfigureAwait(false);
                 return;
             case "PUT":
                 await ReplaceAsync(ctx, type, ns, name, sub).ConfigureAwait(false);
