@@ -14,6 +14,8 @@ internal static class AccessApis
     public const string AuthorizationGroup = "authorization.k8s.io";
     public const string AuthenticationGroup = "authentication.k8s.io";
     private static readonly ResourceType ServiceAccounts = ResourceTypes.Find("", "v1", "serviceaccounts")!;
+    /// <summary>The body type of serviceaccounts/token (a subresource, so not a served kind of its own).</summary>
+    private static readonly ResourceType TokenRequestType = new(AuthenticationGroup, "v1", "tokenrequests", "tokenrequest", "TokenRequest", true, [], [], false);
 
     public static async Task<bool> TryServeAsync(HttpContext ctx, RequestAttributes a, AccessControl access)
     {
@@ -33,11 +35,11 @@ internal static class AccessApis
         if (kind is null) return false;
         if (ctx.Request.Method != "POST" || (a.Name.Length > 0 && !isToken))
             throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-        var body = await ReadAsync(ctx).ConfigureAwait(false);
         var group = isToken ? AuthenticationGroup : a.Group;
+        var body = await ReadAsync(ctx, isToken ? TokenRequestType : ResourceTypes.Find(group, "v1", a.Resource)!).ConfigureAwait(false);
         if (body["apiVersion"]?.GetValue<string>() is { } av && av != $"{group}/v1")
             throw ApiError.BadRequest($"the API version in the data ({av}) does not match the expected API version ({group}/v1)");
-        var spec = body["spec"] as JsonObject ?? new JsonObject();
+        var spec = body["spec"]?.DeepClone() as JsonObject ?? new JsonObject();
         JsonObject status;
         switch (kind)
         {
@@ -73,13 +75,9 @@ internal static class AccessApis
         return true;
     }
 
-    private static async Task<JsonObject> ReadAsync(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body);
-        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
-        try { return JsonNode.Parse(text) as JsonObject ?? throw ApiError.BadRequest("the body must be an object"); }
-        catch (System.Text.Json.JsonException e) { throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}"); }
-    }
+    /// <summary>The request body as JSON, YAML or protobuf (kubectl's typed clients send protobuf).</summary>
+    private static async Task<JsonObject> ReadAsync(HttpContext ctx, ResourceType t) =>
+        await Wire.MediaTypes.ReadObjectAsync(ctx, t).ConfigureAwait(false) as JsonObject ?? throw ApiError.BadRequest("the body must be an object");
 
     private static JsonObject UserJson(UserInfo u)
     {
