@@ -186,8 +186,11 @@ public static class MonitoringBundle
             $"--config.file={PrometheusConfigDir}/{PrometheusFile}",
             "--storage.tsdb.path=/prometheus",
             $"--storage.tsdb.retention.time={retention}",
-            // POST /-/reload: Update-KoMonitoringConfig reloads after the new ConfigMap has reached the pod.
+            // POST /-/reload: Update-KoMonitoringConfig reloads after the new ConfigMap has reached the pod, and
+            // confirms through the revision rule. --config.auto-reload (stable since 3.12) also picks up a ConfigMap
+            // changed by other means (kubectl apply) within its 30s interval; the explicit reload stays the fast path.
             "--web.enable-lifecycle",
+            "--config.auto-reload",
             $"--web.route-prefix={PrometheusPrefix}",
         ];
         if (external is not null) c.Args.Add($"--web.external-url={external}");
