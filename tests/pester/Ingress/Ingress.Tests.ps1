@@ -47,8 +47,12 @@ Describe 'New-KoIngress' {
 
 Describe 'New-KoService' {
     It 'puts a NodePort Service with externalIPs in front of a piped Deployment (the seed''s exposure)' {
-        $out = New-KoDeployment web -Image nginx:1.29 -Port 8080 | New-KoService -Type NodePort -Port 80 -TargetPort 8080 -NodePort 30080 -ExternalIP 192.168.1.10
+        $out = New-KoDeployment web -Image nginx:1.29 -Port 8080 | New-KoService -Type NodePort -Port 80 -TargetPort 8080 -NodePort 30080 -ExternalIP 192.168.1.10 -WarningVariable warned -WarningAction SilentlyContinue
         $out.Kind | Should -Be @('Deployment', 'Service')
+        $warned | Should -HaveCount 1
+        "$warned" | Should -Match 'deprecated since Kubernetes 1\.36.*off by default from 1\.40.*LoadBalancer'
+        New-KoService web -Selector @{ app = 'web' } -Port 80 -WarningVariable none -WarningAction SilentlyContinue | Out-Null
+        $none | Should -BeNullOrEmpty
         $out[1].Spec.Selector['app.kubernetes.io/name'] | Should -Be 'web'
         $out[1].Spec.ExternalIPs | Should -Be @('192.168.1.10')
         $out[1].Spec.Ports[0].NodePort | Should -Be 30080

@@ -163,7 +163,8 @@ public static class MonitoringBundle
         foreach (var rbac in ServiceAccountWithClusterRole(Prometheus, ns, $"{ns}-{Prometheus}", labels,
             [
                 // nodes/proxy: the kubelet metrics through the API server; nodes/metrics: straight from the kubelet.
-                Rule("", ["nodes", "nodes/proxy", "nodes/metrics", "services", "endpoints", "pods"], "get", "list", "watch"),
+                // No "endpoints": every job discovers through EndpointSlices (Endpoints is deprecated and warns on each request).
+                Rule("", ["nodes", "nodes/proxy", "nodes/metrics", "services", "pods"], "get", "list", "watch"),
                 Rule("discovery.k8s.io", ["endpointslices"], "get", "list", "watch"),
                 new V1PolicyRule { NonResourceURLs = ["/metrics", "/metrics/cadvisor"], Verbs = ["get"] },
             ]))
