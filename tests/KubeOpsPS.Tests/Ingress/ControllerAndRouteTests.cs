@@ -146,9 +146,9 @@ public class HttpRouteBuilderTests
         Assert.Equal("/kibana", (string?)rule["matches"]![0]!["path"]!["value"]);
         Assert.Equal("URLRewrite", (string?)rule["filters"]![0]!["type"]);
         Assert.Equal([
-            "nginx.ingress.kubernetes.io/auth-realm", "nginx.ingress.kubernetes.io/auth-secret", "nginx.ingress.kubernetes.io/auth-secret-type",
-            "nginx.ingress.kubernetes.io/auth-type", "nginx.ingress.kubernetes.io/proxy-body-size",
-            "basic auth (give -Implementation EnvoyGateway or NginxGatewayFabric to convert it to that implementation's resource)"], conversion.Untranslated);
+            "nginx.ingress.kubernetes.io/proxy-body-size",
+            "basic auth (nginx.ingress.kubernetes.io/auth-type, nginx.ingress.kubernetes.io/auth-secret, nginx.ingress.kubernetes.io/auth-secret-type, nginx.ingress.kubernetes.io/auth-realm; "
+            + "-Implementation EnvoyGateway or NginxGatewayFabric converts it to that implementation's resource)"], conversion.Untranslated);
         Assert.Empty(conversion.Notes);
     }
 

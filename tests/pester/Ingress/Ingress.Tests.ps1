@@ -72,8 +72,19 @@ Describe 'New-KoHttpRoute and Convert-KoIngress' {
         $auth = New-KoIngress d -Host a.example.com -ServiceName web -ServicePort 80 -BasicAuthSecret auth
         $routes = $auth | Convert-KoIngress -To HttpRoute -WarningVariable w -WarningAction SilentlyContinue
         $routes.Kind | Should -Be 'HTTPRoute'
-        $w | Should -HaveCount 2
-        "$w" | Should -Match 'nginx.org/basic-auth-secret has no Gateway API equivalent'
+        $w | Should -HaveCount 1
+        "$w" | Should -Match 'basic auth \(nginx.org/basic-auth-secret, nginx.org/basic-auth-realm; -Implementation EnvoyGateway or NginxGatewayFabric'
+    }
+
+    It 'converts basic auth to the chosen implementation''s own resource' {
+        $auth = New-KoIngress d -Namespace web -Host a.example.com -ServiceName web -ServicePort 80 -BasicAuthSecret auth -Controller IngressNginx
+        $out = $auth | Convert-KoIngress -To HttpRoute -Implementation EnvoyGateway -WarningVariable w -WarningAction SilentlyContinue
+        $out.Kind | Should -Be @('HTTPRoute', 'SecurityPolicy')
+        $out[1].ApiVersion | Should -Be 'gateway.envoyproxy.io/v1alpha1'
+        "$w" | Should -Match '\.htpasswd'
+        $nginx = $auth | Convert-KoIngress -To HttpRoute -Implementation NginxGatewayFabric -WarningAction SilentlyContinue
+        $nginx.Kind | Should -Be @('HTTPRoute', 'AuthenticationFilter')
+        ($nginx[0] | ConvertTo-KoYaml) | Should -Match 'kind: AuthenticationFilter'
     }
 }
 

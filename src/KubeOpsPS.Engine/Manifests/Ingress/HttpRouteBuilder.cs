@@ -196,7 +196,10 @@ public static class HttpRouteBuilder
                 notes.Add($"basic auth: SecurityPolicy per route reads Secret {a.Secret} key '{EnvoyBasicAuthKey}', and Envoy verifies only {{SHA}} hashes (htpasswd -s); a bcrypt or $apr1$ secret must be re-made.");
         }
         else if (auth is not null)
-            untranslatedReasons.Add("basic auth (give -Implementation EnvoyGateway or NginxGatewayFabric to convert it to that implementation's resource)");
+        {
+            translated.UnionWith(auth.Keys);
+            untranslatedReasons.Add($"basic auth ({string.Join(", ", auth.Keys)}; -Implementation EnvoyGateway or NginxGatewayFabric converts it to that implementation's resource)");
+        }
 
         var untranslated = annotations.Keys.Where(k => !translated.Contains(k) && !k.StartsWith("kubectl.kubernetes.io/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         untranslated.AddRange(untranslatedReasons);
