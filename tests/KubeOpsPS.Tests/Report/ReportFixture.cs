@@ -67,7 +67,7 @@ public static class ReportFixture
     public static bool IsSnapshotOnly(object o) =>
         o is IKubernetesObject<V1ObjectMeta> k && k.Metadata?.Annotations?.TryGetValue(SnapshotOnly, out var v) == true && v == "snapshot-only";
 
-    /// <summary>Creates the objects on the fake (POST), then writes their status (merge patch on /status), in apply order.</summary>
+    /// <summary>Creates the objects on the fake (POST), then writes their status (merge patch on /status) unless a controller of the fake owns it, in apply order.</summary>
     public static async Task SeedAsync(HttpClient http, IEnumerable<object> objects)
     {
         foreach (var o in objects.Where(o => !IsSnapshotOnly(o)).OrderBy(o => ApplyOrder.Stage(((IKubernetesObject)o).Kind)))
@@ -80,8 +80,16 @@ public static class ReportFixture
             (full["metadata"] as JsonObject)?.Remove("creationTimestamp");
             var created = await http.Post(ClusterGateway.CollectionPath(kind, ns), full);
             Assert.True(created.Code == 201, $"creating {kind.Kind} {ns}/{full["metadata"]?["name"]}: {created.Text}");
-            if (status is null) continue;
+            // The fake's controllers write the status of workloads themselves (the stalled rollout's deadline included).
+            if (status is null || kind.Kind is "Deployment" or "StatefulSet" or "DaemonSet") continue;
             var path = ClusterGateway.ObjectPath(kind, ns, full["metadata"]!["name"]!.GetValue<string>()) + "/status";
+            if (kind.Kind == "PersistentVolumeClaim")
+            {
+                // The fake binds claims itself (a volume of the class); conditions such as Unused go on once it has.
+                if (status["conditions"] is null) continue;
+                await FakeHttp.Eventually(() => http.Get(path), r => r.Str("status.phase") == "Bound", $"claim {ns}/{full["metadata"]?["name"]} to be bound");
+                status = new JsonObject { ["conditions"] = status["conditions"]!.DeepClone() };
+            }
             var patched = await http.Patch(path, new JsonObject { ["status"] = status }, "application/merge-patch+json");
             Assert.True(patched.Code == 200, $"status of {kind.Kind} {ns}/{full["metadata"]?["name"]}: {patched.Text}");
         }
