@@ -115,7 +115,7 @@ public static class ReportPage
         td.n,th.n{text-align:right}.sev{font-weight:600}.sev-Critical{color:#c62828}.sev-Warning{color:#a85f00}.sev-Info{color:#1e6fb8}
         td.failed{color:#c62828}td.ok{color:#2e7d32}code{font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-word}
         .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{margin:0;background:#fff;padding:8px;box-shadow:0 0 0 1px #d8dee4}.chart figcaption{font-weight:600;margin-bottom:4px}
-        svg text{font:12px system-ui,sans-serif;fill:#1d2329}#findings td:nth-child(8){max-width:420px}#findings td:nth-child(9){max-width:380px}
+        svg text{font:12px system-ui,sans-serif;fill:#1d2329}#findings td:nth-child(8){max-width:420px}#findings td:nth-child(9){min-width:260px;max-width:380px}
         """;
 
     private const string Script = """
