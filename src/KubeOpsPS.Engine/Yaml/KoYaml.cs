@@ -122,14 +122,20 @@ public static class KoYaml
             if (node["apiVersion"] is null) node["apiVersion"] = k.ApiVersion;
             if (node["kind"] is null) node["kind"] = k.Kind;
         }
-        if (!includeServerFields)
-        {
-            node.Remove("status");
-            if (node["metadata"] is JsonObject meta)
-                foreach (var f in ServerMetadataFields) meta.Remove(f);
-        }
+        if (!includeServerFields) RemoveServerFields(node);
         return node;
     }
+
+    private static void RemoveServerFields(JsonObject node)
+    {
+        node.Remove("status");
+        if (node["metadata"] is JsonObject meta)
+            foreach (var f in ServerMetadataFields) meta.Remove(f);
+    }
+
+    /// <summary>Whether an object has been stored by a server (it has a uid or a resourceVersion), as opposed to a manifest's text.</summary>
+    private static bool HasServerState(JsonObject node) =>
+        node["metadata"] is JsonObject meta && (meta["uid"] is not null || meta["resourceVersion"] is not null);
 
     /// <summary>Writes one plain YAML document from a JSON tree (a program's config file, not a Kubernetes object): keys in their order, 'name' first in each mapping.</summary>
     public static string WriteConfig(JsonObject config)
@@ -139,13 +145,17 @@ public static class KoYaml
         var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, config);
+        YamlWriter.WriteMapping(emitter, config, manifest: false);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
         return sb.ToString();
     }
 
-    /// <summary>Writes objects as one multi-document YAML stream ('---' between documents).</summary>
+    /// <summary>
+    /// Writes objects as one multi-document YAML stream ('---' between documents). Unless
+    /// <paramref name="includeServerFields"/>, status and server metadata are left out of objects a server has stored;
+    /// a manifest that was never stored keeps all it was written with (<c>status: {loadBalancer: {}}</c> included).
+    /// </summary>
     public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
     {
         var sb = new StringBuilder();
@@ -173,7 +183,7 @@ public static class KoYaml
         var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, document);
+        YamlWriter.WriteMapping(emitter, document, manifest: false);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
         return sb.ToString();
@@ -185,9 +195,10 @@ public static class KoYaml
 
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
-        var root = ToJsonObject(o, includeServerFields, verbatim: true);
+        var root = ToJsonObject(o, includeServerFields: true, verbatim: true);
+        if (!includeServerFields && HasServerState(root)) RemoveServerFields(root);
         emitter.Emit(new DocumentStart(null, null, isImplicit: first));
-        YamlWriter.WriteMapping(emitter, root, top: true);
+        YamlWriter.WriteMapping(emitter, root, manifest: true, top: true);
         emitter.Emit(new DocumentEnd(isImplicit: true));
     }
 }
