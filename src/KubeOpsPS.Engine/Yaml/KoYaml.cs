@@ -44,18 +44,17 @@ public static class KoYaml
 
     private static List<object> ToObjects(byte[] json, YamlReader.Chunk chunk, string source, int line)
     {
-        var node = JsonNode.Parse(json);
-        if (node is null) return [];
-        if (node is not JsonObject obj)
+        // The kind decides the model; a typed kind is deserialised straight from the bytes, without a JSON tree.
+        var (shape, apiVersion, kind) = Identify(json);
+        if (shape == JsonTokenType.Null) return [];
+        if (shape != JsonTokenType.StartObject)
             throw new KoYamlException(source, line, "a Kubernetes manifest must be a mapping with apiVersion, kind and metadata, not a list or a single value");
-        var apiVersion = obj["apiVersion"] is JsonValue av && av.TryGetValue<string>(out var a) ? a : null;
-        var kind = obj["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : null;
         if (string.IsNullOrEmpty(apiVersion))
             throw new KoYamlException(source, line, "the document has no 'apiVersion' (e.g. 'apiVersion: apps/v1')");
         if (string.IsNullOrEmpty(kind))
             throw new KoYamlException(source, line, "the document has no 'kind' (e.g. 'kind: Deployment')");
 
-        if (apiVersion == "v1" && kind == "List" && obj["items"] is JsonArray items)
+        if (apiVersion == "v1" && kind == "List" && JsonNode.Parse(json) is JsonObject { } list && list["items"] is JsonArray items)
         {
             var result = new List<object>(items.Count);
             foreach (var item in items)
@@ -65,13 +64,36 @@ public static class KoYaml
             }
             return result;
         }
-        return [ToObject(json, obj, apiVersion, kind, chunk, source, line)];
+        return [ToObject(json, apiVersion, kind, chunk, source, line)];
     }
 
-    private static object ToObject(byte[] json, JsonObject obj, string apiVersion, string kind, YamlReader.Chunk chunk, string source, int line)
+    /// <summary>The document's top-level shape and, for a mapping, its apiVersion and kind when they are strings.</summary>
+    private static (JsonTokenType Shape, string? ApiVersion, string? Kind) Identify(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read()) return (JsonTokenType.Null, null, null);
+        var shape = reader.TokenType;
+        string? apiVersion = null, kind = null;
+        if (shape != JsonTokenType.StartObject) return (shape, null, null);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isApiVersion = reader.ValueTextEquals("apiVersion"u8);
+            var isKind = !isApiVersion && reader.ValueTextEquals("kind"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String && (isApiVersion || isKind))
+            {
+                if (isApiVersion) apiVersion = reader.GetString();
+                else kind = reader.GetString();
+            }
+            else reader.Skip();
+        }
+        return (shape, apiVersion, kind);
+    }
+
+    private static object ToObject(byte[] json, string apiVersion, string kind, YamlReader.Chunk chunk, string source, int line)
     {
         var known = KubeTypes.Find(apiVersion, kind);
-        if (known?.ModelType is null) return new GenericResource(obj);
+        if (known?.ModelType is null) return new GenericResource((JsonObject)JsonNode.Parse(json)!);
         try
         {
             return JsonSerializer.Deserialize(json, known.ModelType, KoJson.Strict)!;
