@@ -6,9 +6,10 @@ BeforeAll {
     $script:cluster = Start-KoFakeCluster
     $script:secret = 'S3cret-Value-9f7c1e'
     $script:secretB64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($secret))
-    $script:token = 'tok-7d2f0e-do-not-print'
-    $script:kc = Join-Path $TestDrive 'token.yaml'
-    (Get-Content $cluster.KubeConfig -Raw) -replace 'token: fake-token', "token: $token" | Set-Content $kc
+    # A cluster-admin token of its own (the fake refuses tokens it did not issue), to scan every stream for.
+    $admin = New-KoFakeUser $cluster -Name 'hygiene-admin' -Groups 'system:masters'
+    $script:token = $admin.Token
+    $script:kc = $admin.KubeConfig
     $script:checks = 0; $script:leaks = 0
     function Assert-NoSecret([string] $Text, [string[]] $Values) {
         foreach ($v in $Values) {
@@ -88,12 +89,13 @@ Describe 'Secret hygiene' {
         chmod +x $plugin
         $exec = Join-Path $TestDrive 'exec.yaml'
         $server = (Get-Content $cluster.KubeConfig | Select-String 'server: (\S+)').Matches[0].Groups[1].Value
+        $ca = (Get-Content $cluster.KubeConfig | Select-String 'certificate-authority-data: (\S+)').Matches[0].Groups[1].Value
         Set-Content $exec @"
 apiVersion: v1
 kind: Config
 clusters:
 - name: fake
-  cluster: {server: '$server'}
+  cluster: {server: '$server', certificate-authority-data: '$ca'}
 users:
 - name: exec-user
   user:
