@@ -85,7 +85,7 @@ Describe 'Install-KoNfsStorage' {
 
         It 'applies the in-cluster server, waits for it, and the class is the default one' {
             $r = Install-KoNfsStorage -HostPath /srv/nfs -NodeName node-1 -Default -Wait -Timeout 00:01:00 -KubeConfig $kc
-            $r | Should -HaveCount 7
+            $r | Should -HaveCount 9
             $r.Outcome | Sort-Object -Unique | Should -Be 'Created'
             $set = Get-KoResource StatefulSet nfs-server -Namespace kubeops-storage -KubeConfig $kc
             $set.Status.ReadyReplicas | Should -Be 1
