@@ -135,6 +135,14 @@ public static class FakeHttp
         return last;
     }
 
+    /// <summary>
+    /// Whether a Deployment's reply shows a finished rollout the controller has written its last status for: the
+    /// current generation observed and Progressing=NewReplicaSetAvailable.
+    /// </summary>
+    public static bool RolledOut(Reply r) =>
+        r.Node("status.observedGeneration")?.GetValue<long>() is { } seen && seen == r.Node("metadata.generation")?.GetValue<long>()
+        && (r.Node("status.conditions") as JsonArray ?? []).Any(c => c?["type"]?.GetValue<string>() == "Progressing" && c["reason"]?.GetValue<string>() == "NewReplicaSetAvailable");
+
     public static void IsStatus(Reply r, int code, string reason, string? messageContains = null)
     {
         Assert.True(r.Code == code, $"expected {code}, got {r.Code}: {r.Text}");

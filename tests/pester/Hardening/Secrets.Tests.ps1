@@ -123,7 +123,14 @@ current-context: exec
         $port = Get-Random -Minimum 20000 -Maximum 30000
         $server = Start-Process openssl -ArgumentList 's_server', '-accept', "127.0.0.1:$port", '-cert', (Join-Path $dir 'srv.crt'), '-key', (Join-Path $dir 'srv.key'), '-www', '-quiet' -PassThru -RedirectStandardOutput (Join-Path $dir 's.log') -RedirectStandardError (Join-Path $dir 's.err')
         try {
-            Start-Sleep -Milliseconds 700
+            # Wait until the server accepts connections (the state the test needs), not for a fixed time.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            $listening = $false
+            while (-not $listening -and [DateTime]::UtcNow -lt $deadline -and -not $server.HasExited) {
+                $probe = [System.Net.Sockets.TcpClient]::new()
+                try { $probe.Connect('127.0.0.1', $port); $listening = $true } catch { Start-Sleep -Milliseconds 50 } finally { $probe.Dispose() }
+            }
+            $listening | Should -BeTrue -Because 'openssl s_server must be up before the client is refused by it'
             $ca = [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $dir 'other-ca.crt')))
             $tlsKc = Join-Path $dir 'tls.yaml'
             Set-Content $tlsKc "apiVersion: v1`nkind: Config`nclusters:`n- name: t`n  cluster: {server: 'https://127.0.0.1:$port', certificate-authority-data: $ca}`nusers:`n- name: u`n  user: {token: $token}`ncontexts:`n- name: t`n  context: {cluster: t, user: u}`ncurrent-context: t`n"
