@@ -109,8 +109,9 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
                 return (b, [("mon-rbac", WorkloadSa(b, component), component switch
                 {
                     // prometheus/prometheus documentation/examples/rbac-setup.yml; kubernetes_sd roles node, pod, service,
-                    // endpoints, endpointslice in the module's prometheus.yml; cAdvisor through the API server's node proxy.
-                    "prometheus" => [.. Each("list,watch", "", "nodes,pods,services,endpoints"), .. Each("list,watch", "discovery.k8s.io", "endpointslices"),
+                    // endpointslice in the module's prometheus.yml (MonitoringConfigs: no job uses the deprecated endpoints
+                    // role); cAdvisor through the API server's node proxy.
+                    "prometheus" => [.. Each("list,watch", "", "nodes,pods,services"), .. Each("list,watch", "discovery.k8s.io", "endpointslices"),
                         new("get", "", "nodes", Sub: "proxy", Name: "node-1"), new("get", "", "nodes", Sub: "metrics", Name: "node-1"), Url("/metrics")],
                     // kubernetes/kube-state-metrics examples/standard/cluster-role.yaml; the default resources of internal/store/builder.go.
                     "kube-state-metrics" => [.. Each("list,watch", "", "configmaps,secrets,nodes,pods,services,serviceaccounts,resourcequotas,replicationcontrollers,limitranges,persistentvolumeclaims,persistentvolumes,namespaces,endpoints"),
@@ -124,7 +125,7 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
                     _ => [],
                 }, component switch
                 {
-                    "prometheus" => [new("list", "", "secrets"), new("get", "", "configmaps", "kube-system"), new("create", "", "pods", "own")],
+                    "prometheus" => [new("list", "", "endpoints"), new("list", "", "secrets"), new("get", "", "configmaps", "kube-system"), new("create", "", "pods", "own")],
                     "kube-state-metrics" => [new("get", "", "secrets", "own"), new("update", "apps", "deployments", "own"), new("get", "", "nodes", Sub: "proxy", Name: "node-1")],
                     _ => [new("list", "", "pods"), new("get", "", "configmaps", "own"), new("list", "", "nodes")],
                 })]);
