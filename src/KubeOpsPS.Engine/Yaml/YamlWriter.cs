@@ -15,7 +15,7 @@ public static partial class YamlWriter
 {
     private static readonly string[] TopOrder = ["apiVersion", "kind", "metadata", "spec"];
 
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
+    internal static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
     {
         if (top)
         {
@@ -33,7 +33,7 @@ public static partial class YamlWriter
             if (p.Key != "name" && !(p.Key == "namespace" && p.Value is JsonValue)) yield return p;
     }
 
-    private static bool Omit(JsonNode? v) => v is null || v is JsonArray { Count: 0 };
+    internal static bool Omit(JsonNode? v) => v is null || v is JsonArray { Count: 0 };
 
     internal static void WriteMapping(IEmitter e, JsonObject obj, bool top = false)
     {
