@@ -14,7 +14,7 @@ namespace KubeOpsPS.Engine.Yaml;
 /// where a plain key cannot be misread and double-quoted otherwise; numbers, true, false and null as they are.
 /// Multi-line strings stay on one line with \n escapes (kubectl folds them with '\' continuations; both read back
 /// the same). The output is YAML 1.2 (and 1.1): any YAML reader reads it, nothing in it depends on indentation.
-/// The same key order and the same leaving out of nulls and empty lists as <see cref="YamlWriter"/>.
+/// The same key order as <see cref="YamlWriter"/>, and like its manifests: nulls left out, empty lists kept.
 /// </summary>
 public static partial class KYamlWriter
 {
@@ -35,7 +35,7 @@ public static partial class KYamlWriter
 
     private static void WriteMapping(StringBuilder sb, JsonObject obj, int indent, bool top = false)
     {
-        var entries = YamlWriter.Ordered(obj, top).Where(p => !YamlWriter.Omit(p.Value)).ToList();
+        var entries = YamlWriter.Ordered(obj, top).Where(p => p.Value is not null).ToList();
         if (entries.Count == 0) { sb.Append("{}"); return; }
         sb.Append("{\n");
         foreach (var (key, value) in entries)

@@ -102,10 +102,11 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
             SmtpCredential = SmtpCredential is null ? null : new UserPassword(SmtpCredential.UserName, SmtpCredential.GetNetworkCredential().Password),
             KubeletScrape = InsecureSkipVerify ? KubeletScrape.DirectInsecure : ca is not null ? KubeletScrape.DirectWithCa : KubeletScrape.ApiServerProxy,
             KubeletCaCertificate = ca,
-            GrafanaAdmin = GrafanaAdmin(),
             Ingress = Ingress is null ? null : Build(() => IngressExposure.FromMap(Ingress)),
             Rules = Rule, DefaultRules = !NoDefaultRules,
         };
+        Build(() => MonitoringBundle.Build(options)); // everything is checked before the Secret is looked up
+        options = options with { GrafanaAdmin = GrafanaAdmin() };
         var bundle = Build(() => MonitoringBundle.Build(options));
         MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfigs.Alertmanager(options)));
         if (InsecureSkipVerify)
@@ -118,22 +119,9 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
     private UserPassword? GrafanaAdmin()
     {
         if (GrafanaCredential is not null) return new UserPassword(GrafanaCredential.UserName, GrafanaCredential.GetNetworkCredential().Password);
-        if (OutputDirectory is null && SecretExists()) return null; // keep the password Grafana already has
+        if (SecretExists(Namespace, MonitoringBundle.GrafanaAdminSecret)) return null; // keep the password Grafana already has
         var password = Engine.Crypto.Passwords.New();
         WriteVerbose($"Generated Grafana's admin password; read it with: kubectl -n {Namespace} get secret {MonitoringBundle.GrafanaAdminSecret} -o jsonpath='{{.data.admin-password}}' | base64 -d");
         return new UserPassword("admin", password);
-    }
-
-    private bool SecretExists()
-    {
-        try
-        {
-            var gateway = Gateway;
-            return Run(ct => gateway.GetAsync(KubeTypes.Find("v1", "Secret")!, Namespace, MonitoringBundle.GrafanaAdminSecret, ct)) is not null;
-        }
-        catch (KoClusterException)
-        {
-            return false; // not connected (e.g. -WhatIf without a kubeconfig): a new password is made
-        }
     }
 }

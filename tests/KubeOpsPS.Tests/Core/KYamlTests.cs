@@ -9,7 +9,7 @@ namespace KubeOpsPS.Tests.Core;
 
 /// <summary>
 /// KYAML (kubectl -o kyaml, KEP-5295): the corpus written as KYAML reads back to the same JSON trees (lossless, with
-/// the writer's one rule about nulls and empty lists), by the module's reader, by YamlDotNet's own representation
+/// the writer's one rule: nulls are left out), by the module's reader, by YamlDotNet's own representation
 /// model and by PyYAML (a YAML 1.1 reader, the strictest about what plain scalars mean); and it has kubectl's layout.
 /// </summary>
 public class KYamlTests

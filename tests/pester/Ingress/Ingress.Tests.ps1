@@ -132,6 +132,15 @@ Describe 'Install-KoIngressController' {
             Invoke-KoKubectl $kc -n kube-system get secret dash-auth -o 'jsonpath={.type}' | Should -Be 'nginx.org/htpasswd'
         }
 
+        It 'warns when the IngressClass cannot be read, instead of guessing its controller silently' {
+            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @(403) }
+            try { $ing = New-KoIngress guess -Host guess.example.com -ServiceName web -ServicePort 80 -WarningVariable w -WarningAction SilentlyContinue }
+            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            "$w" | Should -Match 'Could not read the IngressClass'
+            "$w" | Should -Match '-Controller'
+            $ing.Kind | Should -Be 'Ingress'
+        }
+
         It 'publishes an HTTPRoute that kubectl reads back' {
             New-KoHttpRoute web -Namespace default -Host web.example.com -ServiceName web -ServicePort 80 | Publish-KoResource | Out-Null
             Invoke-KoKubectl $kc get httproute web -o 'jsonpath={.spec.hostnames[0]}' | Should -Be 'web.example.com'
