@@ -20,6 +20,29 @@ public static class KoYaml
     /// <summary>Server-populated metadata fields that <see cref="ToJsonObject"/> leaves out unless asked.</summary>
     public static readonly string[] ServerMetadataFields = ["managedFields", "uid", "resourceVersion", "creationTimestamp", "generation", "selfLink"];
 
+    /// <summary>
+    /// Annotations that controllers and other clients set and own (a Deployment's revision, a claim's binding, kubectl's
+    /// client-side apply record): never sent by an apply, so the module's field manager never takes them over.
+    /// </summary>
+    public static readonly string[] ControllerAnnotationPrefixes =
+    [
+        "deployment.kubernetes.io/", "pv.kubernetes.io/", "volume.kubernetes.io/", "volume.beta.kubernetes.io/",
+        "endpoints.kubernetes.io/", "control-plane.alpha.kubernetes.io/", "kubectl.kubernetes.io/last-applied-configuration",
+    ];
+
+    /// <summary>Removes the controller-owned annotations (<see cref="ControllerAnnotationPrefixes"/>) from an object's JSON.</summary>
+    public static void RemoveControllerAnnotations(JsonObject json)
+    {
+        if (json["metadata"]?["annotations"] is not JsonObject annotations) return;
+        foreach (var key in annotations.Select(p => p.Key).Where(k => ControllerAnnotationPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+            annotations.Remove(key);
+        if (annotations.Count == 0) ((JsonObject)json["metadata"]!).Remove("annotations");
+    }
+
+    /// <summary>Whether an object was read from a cluster (it carries the resourceVersion the server gave it).</summary>
+    public static bool FromCluster(object value) =>
+        !string.IsNullOrEmpty(ToJsonObject(value, includeServerFields: true)["metadata"]?["resourceVersion"]?.GetValue<string>());
+
     /// <summary>Reads every document in a stream. Bad documents come back with an error; the others still come out.</summary>
     public static IEnumerable<ManifestDocument> Read(string text, string source)
     {
