@@ -55,30 +55,26 @@ public sealed partial class Api
     {
         if (RequestView.Of(ctx) is { } view) body = view.OutBody(body);
         ctx.Response.StatusCode = code;
-        ctx.Response.ContentType = "application/json";
         if (retryAfter is not null) ctx.Response.Headers["Retry-After"] = retryAfter.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var w in warnings ?? []) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
-        await ctx.Response.WriteAsync(body.ToJsonString(Compact)).ConfigureAwait(false);
+        await Wire.MediaTypes.Write(ctx, body, Compact).ConfigureAwait(false);
     }
 
-    private static async Task<JsonNode> ReadBodyAsync(HttpContext ctx)
+    /// <summary>A patch body (patch types are JSON; apply configurations JSON or YAML).</summary>
+    private static async Task<JsonNode> ReadPatchAsync(HttpContext ctx)
     {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
-        JsonNode body;
-        try
-        {
-            body = JsonNode.Parse(text) ?? throw ApiError.BadRequest("the request body is empty");
-        }
-        catch (JsonException e)
-        {
-            throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}");
-        }
-        // A whole object in the requested version (create, replace, apply) becomes the stored type.
-        if (RequestView.Of(ctx) is { } view && body is JsonObject o && o["apiVersion"]?.GetValue<string>() == view.ApiVersion)
-            return view.In(o, ctx.Request.Method == "POST" || ctx.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true);
-        return body;
+        using var ms = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(ms).ConfigureAwait(false);
+        var bytes = ms.ToArray();
+        var isYaml = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) && !Encoding.UTF8.GetString(bytes).TrimStart().StartsWith('{');
+        return ViewIn(ctx, isYaml ? Wire.Yaml.Read(bytes) : Wire.MediaTypes.ParseJson(bytes));
     }
+
+    /// <summary>A whole object in the requested version (create, replace, apply) becomes the stored type (see <see cref="RequestView"/>).</summary>
+    private static JsonNode ViewIn(HttpContext ctx, JsonNode body) =>
+        RequestView.Of(ctx) is { } view && body is JsonObject o && o["apiVersion"]?.GetValue<string>() == view.ApiVersion
+            ? view.In(o, ctx.Request.Method == "POST" || ctx.Request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true)
+            : body;
 
     private async Task RouteAsync(HttpContext ctx)
     {
@@ -135,6 +131,7 @@ public sealed partial class Api
         if (type == EventsView.V1) type = EventsView.Enter(ctx);
         else if (type.Custom is { } cv && cv.StorageVersion != type.Version) type = VersionView.Enter(ctx, type, Custom.Find(group, cv.StorageVersion, type.Plural)!);
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
+        var outcome = Wire.MediaTypes.Negotiate(ctx, type);
         var name = tail.Length >= 2 ? tail[1] : null;
         var sub = tail.Length >= 3 ? tail[2] : null;
         if (tail.Length > 3 || (sub is not null && !ResourceTypes.HasSubresource(type, sub))) throw NotFoundPath();
@@ -148,7 +145,7 @@ public sealed partial class Api
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":
-                    await WriteAsync(ctx, 200, List(type, ns, q)).ConfigureAwait(false);
+                    await WriteAsync(ctx, 200, Tables.TableConverter.Present(outcome, type, List(type, ns, q), q, _store)).ConfigureAwait(false);
                     return;
                 case "POST":
                     await CreateAsync(ctx, type, ns).ConfigureAwait(false);
@@ -164,7 +161,7 @@ public sealed partial class Api
         {
             case "GET":
                 var got = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
-                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Store.Render(got)).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Tables.TableConverter.Present(outcome, type, Store.Render(got), q, _store)).ConfigureAwait(false);
                 return;
             case "PUT":
                 await ReplaceAsync(ctx, type, ns, name, sub).ConfigureAwait(false);
@@ -306,7 +303,7 @@ public sealed partial class Api
 
     private async Task CreateAsync(HttpContext ctx, ResourceType t, string? ns)
     {
-        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        if (ViewIn(ctx, await Wire.MediaTypes.ReadObjectAsync(ctx, t).ConfigureAwait(false)) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(t, body);
         var meta = body["metadata"] as JsonObject ?? new JsonObject();
         body["metadata"] = meta;
@@ -328,7 +325,7 @@ public sealed partial class Api
 
     private async Task ReplaceAsync(HttpContext ctx, ResourceType t, string? ns, string name, string? sub)
     {
-        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        if (ViewIn(ctx, await Wire.MediaTypes.ReadObjectAsync(ctx, sub == "scale" ? ScaleType : t).ConfigureAwait(false)) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(sub == "scale" ? ScaleType : t, body);
         var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
@@ -371,7 +368,7 @@ public sealed partial class Api
         if (sub == "scale" && !isApply)
         {
             var existingScale = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
-            var patchScale = await ReadBodyAsync(ctx).ConfigureAwait(false);
+            var patchScale = await ReadPatchAsync(ctx).ConfigureAwait(false);
             var scale = Scale(existingScale);
             var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
             if (patchedScale["spec"]?["replicas"]?.AsInt() is int n and < 0) throw ApiError.Invalid(ScaleType, name, [("spec.replicas", "Invalid value", $"{n}: must be greater than or equal to 0")]);
@@ -381,7 +378,7 @@ public sealed partial class Api
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name)!)).ConfigureAwait(false);
             return;
         }
-        var patch = await ReadBodyAsync(ctx).ConfigureAwait(false);
+        var patch = await ReadPatchAsync(ctx).ConfigureAwait(false);
         var existing = _store.Get(t, ns, name);
         if (isApply)
         {

@@ -23,6 +23,19 @@ function Start-KoFakeCluster {
     [pscustomobject]@{ KubeConfig = $kubeconfig; Url = $url; Process = $proc; Directory = $dir }
 }
 
+function New-KoFakeUser {
+    <#
+    .SYNOPSIS
+        Asks the fake for a token of another user (POST /fake/users) and writes a kubeconfig for it; returns
+        User, Groups, Token and KubeConfig. The fake's RBAC decides what that user may do.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Name, [string[]] $Groups = @())
+    $answer = Invoke-RestMethod -Method Post -Uri "$($Cluster.Url)/fake/users" -ContentType 'application/json' -Body (@{ name = $Name; groups = @($Groups) } | ConvertTo-Json)
+    $path = Join-Path $Cluster.Directory "kubeconfig-$($Name -replace '[^A-Za-z0-9-]', '-')-$([Guid]::NewGuid().ToString('N').Substring(0, 6)).yaml"
+    Set-Content -Path $path -Value $answer.kubeconfig -NoNewline
+    [pscustomobject]@{ User = $answer.user; Groups = $answer.groups; Token = $answer.token; KubeConfig = $path }
+}
+
 function Stop-KoFakeCluster {
     param([Parameter(Mandatory)] $Cluster)
     if ($Cluster.Process -and -not $Cluster.Process.HasExited) { $Cluster.Process | Stop-Process -Force; $Cluster.Process.WaitForExit(5000) | Out-Null }
@@ -44,6 +57,18 @@ function Clear-KoFakeRequests {
 function Set-KoFakeFaults {
     param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [hashtable] $Faults)
     Invoke-RestMethod -Method Put -Uri "$($Cluster.Url)/fake/faults" -Body ($Faults | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Invoke-KoFaulted {
+    <#
+    .SYNOPSIS
+        Runs a script block while the fake answers every request with one of -Code, and returns the terminating error
+        it threw ($null when it threw none); the faults are cleared afterwards.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [int[]] $Code, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    Set-KoFakeFaults $Cluster @{ errorRate = 1; errorCodes = $Code }
+    try { & $ScriptBlock | Out-Null; $null } catch { $_ }
+    finally { Set-KoFakeFaults $Cluster @{ errorRate = 0 } }
 }
 
 function Invoke-KoKubectl {

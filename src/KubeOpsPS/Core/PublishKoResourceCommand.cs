@@ -4,9 +4,9 @@ using KubeOpsPS.Engine.Cluster;
 namespace KubeOpsPS.Core;
 
 /// <summary>The closing summary of a Publish-KoResource run, as kubectl apply prints it.</summary>
-public sealed record ApplySummary(int Created, int Configured, int Unchanged, int Failed)
+public sealed record ApplySummary(int Created, int Configured, int Unchanged, int Failed, int Skipped = 0)
 {
-    public override string ToString() => $"{Created} created, {Configured} configured, {Unchanged} unchanged, {Failed} failed";
+    public override string ToString() => $"{Created} created, {Configured} configured, {Unchanged} unchanged, {Failed} failed{(Skipped > 0 ? $", {Skipped} skipped (read from the cluster)" : string.Empty)}";
 }
 
 /// <summary>Applies whatever is piped to it with server-side apply, in dependency order.</summary>
@@ -14,7 +14,6 @@ public sealed record ApplySummary(int Created, int Configured, int Unchanged, in
 [OutputType(typeof(ApplyResult), typeof(ApplySummary))]
 public sealed class PublishKoResourceCommand : KoClusterCmdlet
 {
-    private const int ProgressId = 4202;
     private readonly List<object> _objects = [];
 
     /// <summary>Objects from New-Ko* cmdlets, ConvertFrom-KoYaml or Get-KoResource, or hashtables.</summary>
@@ -32,6 +31,10 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
     /// <summary>Create the namespaces the objects name when they do not exist.</summary>
     [Parameter]
     public SwitchParameter CreateNamespace { get; set; }
+
+    /// <summary>Apply objects read from the cluster too (Get-KoResource, passed on by New-KoService and the like); without it they pass through unapplied.</summary>
+    [Parameter]
+    public SwitchParameter Reapply { get; set; }
 
     /// <summary>Return the server's copy of each object instead of the result records.</summary>
     [Parameter]
@@ -51,6 +54,7 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
     {
         if (_objects.Count == 0) return;
         var selected = new List<object>();
+        var skipped = new List<ApplyResult>();
         foreach (var o in _objects)
         {
             string target;
@@ -63,36 +67,27 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
                 WriteFailure(e, o);
                 continue;
             }
+            if (!Reapply && Engine.Yaml.KoYaml.FromCluster(o))
+            {
+                WriteVerbose($"{target} was read from the cluster: passed through, not applied again (-Reapply applies it).");
+                var at = ObjectRef.Of(o);
+                skipped.Add(new ApplyResult(at.Kind, at.Namespace, at.Name, ApplyOutcome.Skipped, o));
+                continue;
+            }
             if (ShouldProcess(target, DryRun ? "apply (server dry run)" : "apply")) selected.Add(o);
         }
-        if (selected.Count == 0) return;
-        var gateway = Connect();
-        var progress = new ProgressRecord(ProgressId, "Publish-KoResource", "Applying") { PercentComplete = 0 };
-        try
+        foreach (var r in skipped) WriteObject(PassThru ? r.Object : r);
+        if (selected.Count == 0)
         {
-            var results = Run(ct => BatchApplier.ApplyAsync(gateway, selected, new ApplyOptions(Force, DryRun), ThrottleLimit, CreateNamespace, (done, total, r) => Post(() =>
-            {
-                progress.StatusDescription = $"{done} of {total}: {r}";
-                progress.PercentComplete = done * 100 / Math.Max(1, total);
-                WriteProgress(progress);
-            }), ct));
-            foreach (var r in results)
-            {
-                if (r.Error is not null) WriteFailure(r.Error, r.Namespace is null ? $"{r.Kind} {r.Name}" : $"{r.Kind} {r.Namespace}/{r.Name}");
-                else if (PassThru) WriteObject(r.Object);
-                else WriteObject(r);
-            }
-            var summary = new ApplySummary(
-                results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
-                results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed));
-            WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
-            if (!PassThru) WriteObject(summary);
+            if (skipped.Count > 0 && !PassThru) WriteObject(new ApplySummary(0, 0, 0, 0, skipped.Count));
+            return;
         }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        var results = ApplyObjects(selected, new ApplyOptions(Force, DryRun), ThrottleLimit, CreateNamespace, "Publish-KoResource", r => WriteObject(PassThru ? r.Object : r));
+        var summary = new ApplySummary(
+            results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
+            results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed), skipped.Count);
+        WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
+        if (!PassThru) WriteObject(summary);
     }
 
     private static string Describe(object obj)
@@ -102,7 +97,6 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
         var name = json["metadata"]?["name"]?.GetValue<string>();
         if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(json["apiVersion"]?.GetValue<string>()) || string.IsNullOrEmpty(name))
             throw Engine.Validation.Validate.Invalid("InputObject", obj, $"An object without {(string.IsNullOrEmpty(kind) ? "kind" : string.IsNullOrEmpty(name) ? "metadata.name" : "apiVersion")} cannot be applied ({kind ?? "no kind"} '{name ?? "no name"}'); nothing was sent for it.", "Give every object apiVersion, kind and metadata.name.");
-        var ns = json["metadata"]?["namespace"]?.GetValue<string>();
-        return ns is null ? $"{kind} {name}" : $"{kind} {ns}/{name}";
+        return ObjectRef.Of(obj).ToString();
     }
 }

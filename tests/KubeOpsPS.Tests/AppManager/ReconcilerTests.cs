@@ -57,6 +57,28 @@ public sealed class ReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AResyncOfAnUnchangedFolderSendsOnlyLists()
+    {
+        for (var i = 0; i < 20; i++) Write($"cm-{i}.yaml", Cm($"listed-{i}", "1"));
+        var r = New();
+        _fake.ClearRequests();
+        Assert.Equal(0, await r.ReconcileAsync(true, CancellationToken.None));
+        // The first pass: one LIST of the folder's ConfigMaps (besides the prune pass's LISTs), then one apply each.
+        Assert.Equal(20, _fake.Requests.Count(q => q.Method == "PATCH"));
+        Assert.DoesNotContain(_fake.Requests, q => q.Method == "GET" && q.Path.Contains("/listed-", StringComparison.Ordinal));
+
+        _fake.ClearRequests();
+        Assert.Equal(0, await r.ReconcileAsync(true, CancellationToken.None));
+        Assert.NotEmpty(_fake.Requests);
+        Assert.All(_fake.Requests, q =>
+        {
+            Assert.Equal("GET", q.Method);
+            Assert.DoesNotContain("/listed-", q.Path, StringComparison.Ordinal);
+        });
+        Assert.Equal(20, _events.Count(e => e is { Action: AppManagerAction.Unchanged } && e.Name!.StartsWith("listed-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task RepairsDriftOnResync()
     {
         Write("a.yaml", Cm("drifty", "1"));
@@ -122,10 +144,12 @@ public sealed class ReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task WatchesTheFolderAndCatchesUpAfterTheClusterComesBack()
     {
+        // The folder is watched before the first pass: once the first pass has applied seed.yaml, a new file is noticed.
+        Write("seed.yaml", Cm("seed", "1"));
         var r = New();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = Task.Run(() => r.RunAsync(cts.Token));
-        await Task.Delay(300);
+        Assert.True(await Eventually(async () => await Live("seed") is not null), "the first pass ran");
         Write("live.yaml", Cm("watched", "1"));
         Assert.True(await Eventually(async () => await Live("watched") is not null), "the new file was applied");
         _fake.Faults.Down = true;

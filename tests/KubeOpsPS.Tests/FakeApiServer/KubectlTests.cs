@@ -79,9 +79,7 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("deployment.apps/web serverside-applied", first.Out);
         var path = $"/apis/apps/v1/namespaces/{ns}/deployments/web";
-        await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && r.Node("status.updatedReplicas")?.GetValue<int>() == 2, "rollout");
-        await Task.Delay(200);
-        var before = await _h.Get(path);
+        var before = await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && RolledOut(r), "rollout");
         var writes = _f.Cluster.WritesFor("deployments", ns, "web");
         Assert.Equal(1, writes);
         var second = await KubectlIn(yaml, "apply", "--server-side", "-f", "-");

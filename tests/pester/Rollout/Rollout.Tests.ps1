@@ -36,6 +36,15 @@ Describe 'Start-KoRollingUpdate' {
         $d = Get-KoResource Deployment -Name bad
         $d.Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
         $d.Status.AvailableReplicas | Should -Be 3
+        # The restored revision says what produced it (nothing: it was published without a cause), not the failed image.
+        $current = Get-KoRolloutHistory -Name bad | Where-Object Current
+        $current.Images | Should -Be 'web=nginx:1.29'
+        $current.ChangeCause | Should -BeNullOrEmpty
+        (Invoke-KoKubectl $kc rollout history deployment/bad) -join "`n" | Should -Match '(?m)^3\s+<none>\s*$' -Because 'revision 3 is revision 1 restored; only revision 2 names the broken image'
+        $event = Get-KoResource Event | Where-Object { $_.InvolvedObject.Name -eq 'bad' -and $_.Reason -eq 'RolledBack' }
+        $event | Should -HaveCount 1
+        $event.Message | Should -Match 'revision 1'
+        $event.Message | Should -Match 'nginx:broken'
     }
 
     It 'throws in a script with -ErrorAction Stop, and -NoRollback leaves the rollout where it stopped' {
@@ -65,8 +74,32 @@ Describe 'Get-KoRolloutHistory, Undo-KoRollout and Wait-KoRollout' {
         ($h | Where-Object Current).Images | Should -Be 'web=nginx:1.30'
         (Undo-KoRollout -Name hist -Wait).Revision | Should -Be 1
         (Get-KoResource Deployment -Name hist).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
-        (Invoke-KoKubectl $kc rollout history deployment/hist) -join "`n" | Should -Match '3\s'
+        $history = (Invoke-KoKubectl $kc rollout history deployment/hist) -join "`n"
+        $history | Should -Match '(?m)^3\s+<none>\s*$' -Because 'revision 3 is revision 1 restored, with its annotations'
+        $history | Should -Match '(?m)^2\s+Start-KoRollingUpdate -Image nginx:1.30\s*$'
+        (Get-KoRolloutHistory -Name hist | Where-Object Current).ChangeCause | Should -BeNullOrEmpty
+        (Get-KoResource Event | Where-Object { $_.InvolvedObject.Name -eq 'hist' -and $_.Reason -eq 'RolledBack' }).Message | Should -Match 'revision 1'
         (Get-KoResource ReplicaSet -LabelSelector app=hist).Count | Should -Be 2   # the old ReplicaSet was reused
+    }
+
+    It 'stops at once on Ctrl+C (the pipeline stop), closing its watch' {
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: stopped, namespace: default}`nspec:`n  progressDeadlineSeconds: 3600`n  selector: {matchLabels: {app: stopped}}`n  template:`n    metadata: {labels: {app: stopped}}`n    spec: {containers: [{name: web, image: 'nginx:broken'}]}" | ConvertFrom-KoYaml | Publish-KoResource | Out-Null
+        Clear-KoFakeRequests $cluster
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:KO_MODULE'; Wait-KoRollout -Name stopped -KubeConfig '$kc' -Timeout 01:00:00")
+            $running = $ps.BeginInvoke()
+            # The wait lists the Deployment first, then watches it: stop it once the list has been answered.
+            $deadline = (Get-Date).AddSeconds(30)
+            while (-not (Get-KoFakeRequests $cluster | Where-Object { $_.path -eq '/apis/apps/v1/namespaces/default/deployments' -and $_.query -notmatch 'watch=true' -and $_.query -match 'stopped' }) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $stopping = $ps.BeginStop($null, $null)
+            $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because 'a stopped pipeline cancels the wait instead of letting it run for an hour'
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # The fake logs a watch when its stream closes.
+            $deadline = (Get-Date).AddSeconds(30)
+            while (-not (Get-KoFakeRequests $cluster | Where-Object { $_.query -match 'watch=true' -and $_.query -match 'stopped' }) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.query -match 'watch=true' -and $_.query -match 'stopped' }).Count | Should -Be 1
+        } finally { $ps.Dispose() }
     }
 
     It 'waits by watching, and fails on a Deployment past its deadline' {
