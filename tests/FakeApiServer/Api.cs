@@ -122,11 +122,7 @@ public sealed partial class Api
         }
         string? ns = null;
         if (tail[0] == "namespaces" && tail.Length >= 3) { ns = tail[1]; tail = tail[2..]; }
-        if (ServiceProxyPath.Parse(path) is { } proxied)
-        {
-            await ServiceProxyAsync(ctx, proxied).ConfigureAwait(false);
-            return;
-        }
+        if (ServiceProxyPath.Parse(path) is { } proxied) ServiceProxyUnmapped(proxied);
         var type = ResourceTypes.Find(group, version, tail[0]) ?? Custom.Find(group, version, tail[0]) ?? throw NotFoundPath();
         if (type == EventsView.V1) type = EventsView.Enter(ctx);
         else if (type.Custom is { } cv && cv.StorageVersion != type.Version) type = VersionView.Enter(ctx, type, Custom.Find(group, cv.StorageVersion, type.Plural)!);

@@ -2,6 +2,18 @@ using System.Globalization;
 using FakeApiServer;
 
 // Standalone: dotnet FakeApiServer.dll --port N [--tls-port N] --kubeconfig FILE [--clock-speed X] [--pod-ready-delay-ms N] [--watch-history N]
+//         or: dotnet FakeApiServer.dll elasticsearch --port N   (the Elasticsearch test double, mapped through the service proxy)
+if (args is ["elasticsearch", "--port", var esPort])
+{
+    // The Elasticsearch test double on its own (Pester maps it through PUT /fake/service-proxies).
+    await using var es = await FakeApiServer.Doubles.ElasticsearchDouble.StartAsync(int.Parse(esPort, CultureInfo.InvariantCulture));
+    Console.WriteLine($"Listening on {es.BaseUri.ToString().TrimEnd('/')}");
+    var done = new TaskCompletionSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+    await done.Task;
+    return 0;
+}
 var options = new FakeClusterOptions();
 string? kubeconfig = null;
 for (var i = 0; i < args.Length; i++)

@@ -6,9 +6,9 @@ namespace FakeApiServer;
 /// <summary>
 /// The API server's service proxy (/api/v1/namespaces/NS/services/[SCHEME:]NAME:PORT/proxy/PATH) for tests: the fake
 /// runs no pods, so a test maps a Service port to a real local server (e.g. a Prometheus on 127.0.0.1) with
-/// PUT /fake/service-proxies {"NS/NAME:PORT": "http://127.0.0.1:N"} or --service-proxy NS/NAME:PORT=URL. An unmapped
-/// service falls through to Api.ServiceProxyAsync: the Elasticsearch test double, or 503 "no endpoints available", as
-/// a real API server says for a Service without ready pods.
+/// PUT /fake/service-proxies {"NS/NAME:PORT": "http://127.0.0.1:N"}; an Elasticsearch double is in Doubles/. An
+/// unmapped service falls through to the API: 404 for a missing Service, else 503 "no endpoints available", as a real
+/// API server says for a Service without ready pods.
 /// </summary>
 public sealed class ServiceProxy
 {
@@ -20,7 +20,7 @@ public sealed class ServiceProxy
     /// <summary>Forwards a service-proxy request; false when the path is not one.</summary>
     public async Task<bool> TryHandleAsync(HttpContext ctx)
     {
-        // Unmapped: the API's own service-proxy handling answers (the Elasticsearch test double, or 503 "no endpoints").
+        // Unmapped: the API answers (404 for a missing Service, else 503 "no endpoints").
         if (ServiceProxyPath.Parse(ctx.Request.Path.Value) is not { } proxied || !Targets.TryGetValue(proxied.Key, out var target)) return false;
         using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(target, proxied.Rest + ctx.Request.QueryString.Value));
         if (ctx.Request.ContentLength is > 0 || ctx.Request.Method is "POST" or "PUT")

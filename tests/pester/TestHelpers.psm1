@@ -42,6 +42,34 @@ function Stop-KoFakeCluster {
     Remove-Item $Cluster.Directory -Recurse -Force -ErrorAction SilentlyContinue
 }
 
+function Start-KoFakeElasticsearch {
+    <#
+    .SYNOPSIS
+        Starts the Elasticsearch test double (FakeApiServer elasticsearch) and maps Service ports to it through the
+        fake's service proxy: -Open to the open Elasticsearch, -Secured to the one that answers 401.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [string[]] $Open = @(), [string[]] $Secured = @())
+    $log = Join-Path $Cluster.Directory "elasticsearch-$([Guid]::NewGuid().ToString('N').Substring(0, 6)).log"
+    $proc = Start-Process -FilePath 'dotnet' -ArgumentList @($env:KO_FAKE_SERVER, 'elasticsearch', '--port', '0') -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not (Test-Path $log) -or -not (Select-String -Path $log -Pattern 'Listening on' -Quiet)) {
+        if ($proc.HasExited) { throw "The Elasticsearch double exited: $(Get-Content "$log.err" -Raw)" }
+        if ([DateTime]::UtcNow -gt $deadline) { $proc | Stop-Process -Force; throw 'The Elasticsearch double did not start within 30 s.' }
+        Start-Sleep -Milliseconds 100
+    }
+    $url = ((Select-String -Path $log -Pattern 'Listening on (\S+)').Matches[0].Groups[1].Value)
+    $map = @{}
+    foreach ($key in $Open) { $map[$key] = "$url/" }
+    foreach ($key in $Secured) { $map[$key] = "$url/secured/" }
+    Invoke-RestMethod -Method Put -Uri "$($Cluster.Url)/fake/service-proxies" -ContentType 'application/json' -Body ($map | ConvertTo-Json) | Out-Null
+    [pscustomobject]@{ Url = $url; Process = $proc }
+}
+
+function Stop-KoFakeElasticsearch {
+    param([Parameter(Mandatory)] $Elasticsearch)
+    if (-not $Elasticsearch.Process.HasExited) { $Elasticsearch.Process | Stop-Process -Force; $Elasticsearch.Process.WaitForExit(5000) | Out-Null }
+}
+
 function Get-KoFakeRequests {
     <# The fake server's request log (control endpoints are never logged). #>
     param([Parameter(Mandatory)] $Cluster)

@@ -1,4 +1,5 @@
 using FakeApiServer;
+using FakeApiServer.Doubles;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Logging;
@@ -9,12 +10,17 @@ namespace KubeOpsPS.Tests.Logging;
 public sealed class LogIndexTests : IAsyncLifetime
 {
     private FakeCluster _fake = null!;
+    private ElasticsearchDouble _elasticsearch = null!;
     private ClusterGateway _gateway = null!;
     private string _kubeconfig = null!;
 
     public async Task InitializeAsync()
     {
         _fake = await FakeCluster.StartAsync(new FakeClusterOptions());
+        // Elasticsearch behind the service proxy: the open one for the install's Service, the secured one for "locked".
+        _elasticsearch = await ElasticsearchDouble.StartAsync();
+        _fake.ServiceProxy.Targets["kubeops-logging/elasticsearch:9200"] = _elasticsearch.BaseUri;
+        _fake.ServiceProxy.Targets["kubeops-logging/locked:9200"] = _elasticsearch.Secured;
         _kubeconfig = _fake.WriteKubeConfig(Path.GetTempFileName());
         _gateway = new ClusterGateway(KubeConfigs.Connect(_kubeconfig, null, null, null, "/nonexistent"), new GatewayOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = 3 });
         // The Services of a logging install, plus one that is not Elasticsearch and one that wants credentials.
@@ -23,7 +29,7 @@ public sealed class LogIndexTests : IAsyncLifetime
         objects.Add(new V1Service
         {
             ApiVersion = "v1", Kind = "Service",
-            Metadata = new V1ObjectMeta { Name = "locked", NamespaceProperty = "kubeops-logging", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "elasticsearch" }, Annotations = new Dictionary<string, string> { ["fake.kubeops.io/elasticsearch-auth"] = "required" } },
+            Metadata = new V1ObjectMeta { Name = "locked", NamespaceProperty = "kubeops-logging", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "elasticsearch" } },
             Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 9200 }], Selector = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "elasticsearch" } },
         });
         var results = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(), 4, false, null, CancellationToken.None);
@@ -34,6 +40,7 @@ public sealed class LogIndexTests : IAsyncLifetime
     {
         _gateway.Dispose();
         await _fake.DisposeAsync();
+        await _elasticsearch.DisposeAsync();
         File.Delete(_kubeconfig);
     }
 

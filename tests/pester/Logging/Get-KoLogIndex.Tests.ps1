@@ -4,8 +4,13 @@ BeforeAll {
     $script:cluster = Start-KoFakeCluster
     $script:kc = $cluster.KubeConfig
     $null = Install-KoLogging -AllowIndexListing -KubeConfig $kc
+    # Elasticsearch itself is a test double behind the service proxy; "locked" is one that wants credentials.
+    $script:elasticsearch = Start-KoFakeElasticsearch $cluster -Open 'kubeops-logging/elasticsearch:9200' -Secured 'kubeops-logging/locked:9200'
 }
-AfterAll { Stop-KoFakeCluster $script:cluster }
+AfterAll {
+    Stop-KoFakeElasticsearch $script:elasticsearch
+    Stop-KoFakeCluster $script:cluster
+}
 
 Describe 'Get-KoLogIndex' {
     It 'returns the indices as objects through the service proxy' {
@@ -39,7 +44,7 @@ Describe 'Get-KoLogIndex' {
     }
 
     It 'says what to do when Elasticsearch wants credentials' {
-        $locked = @{ apiVersion = 'v1'; kind = 'Service'; metadata = @{ name = 'locked'; namespace = 'kubeops-logging'; labels = @{ 'app.kubernetes.io/name' = 'elasticsearch' }; annotations = @{ 'fake.kubeops.io/elasticsearch-auth' = 'required' } }; spec = @{ ports = @(@{ port = 9200 }); selector = @{ 'app.kubernetes.io/name' = 'elasticsearch' } } }
+        $locked = @{ apiVersion = 'v1'; kind = 'Service'; metadata = @{ name = 'locked'; namespace = 'kubeops-logging'; labels = @{ 'app.kubernetes.io/name' = 'elasticsearch' } }; spec = @{ ports = @(@{ port = 9200 }); selector = @{ 'app.kubernetes.io/name' = 'elasticsearch' } } }
         $null = $locked | Publish-KoResource -KubeConfig $kc
         $err = $null
         try { Get-KoLogIndex -ServiceName locked -KubeConfig $kc -ErrorAction Stop } catch { $err = $_ }
