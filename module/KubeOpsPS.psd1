@@ -52,6 +52,7 @@
         'Start-KoAppManager'
         'Start-KoRollingUpdate'
         'Switch-KoBlueGreen'
+        'Test-KoAccess'
         'Undo-KoRollout'
         'Update-KoMonitoringConfig'
         'Wait-KoRollout'
