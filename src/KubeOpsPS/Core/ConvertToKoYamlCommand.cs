@@ -18,6 +18,10 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     public string? OutputDirectory { get; set; }
 
     [Parameter]
+    [ValidateSet("Yaml", "KYaml")]
+    public string Format { get; set; } = "Yaml";
+
+    [Parameter]
     public SwitchParameter IncludeServerFields { get; set; }
 
     protected override void ProcessRecord()
@@ -29,7 +33,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     {
         if (OutputDirectory is null)
         {
-            if (_objects.Count > 0) WriteObject(KoYaml.Write(_objects, IncludeServerFields));
+            if (_objects.Count > 0) WriteObject(Render(_objects));
             return;
         }
         var dir = FileSystemPath(OutputDirectory);
@@ -49,7 +53,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             try
             {
                 Directory.CreateDirectory(dir);
-                File.WriteAllText(file, KoYaml.Write([obj], IncludeServerFields));
+                File.WriteAllText(file, Render([obj]));
                 WriteVerbose($"Wrote {file}");
                 WriteObject(new FileInfo(file));
             }
@@ -59,4 +63,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             }
         }
     }
+
+    private string Render(IEnumerable<object> objects) =>
+        Format == "KYaml" ? KoYaml.WriteKYaml(objects, IncludeServerFields) : KoYaml.Write(objects, IncludeServerFields);
 }
