@@ -10,28 +10,22 @@ namespace KubeOpsPS.AppManager;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoAppManagerCommand : KoInstallCmdlet
 {
-    /// <summary>A folder whose manifests (.yaml, .yml, .json, top level) are shipped in the manager's ConfigMap.</summary>
     [Parameter(Position = 0)]
     public string? Path { get; set; }
 
-    /// <summary>The name of the manager's Deployment, ServiceAccount and RBAC objects; also its instance label.</summary>
     [Parameter]
     public string Name { get; set; } = "kubeops-app-manager";
 
-    /// <summary>The namespace the manager runs in and, without -ClusterWide, the only namespace it may change.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = "kubeops-system";
 
-    /// <summary>Let the manager change objects in every namespace (a ClusterRole) instead of only its own.</summary>
     [Parameter]
     public SwitchParameter ClusterWide { get; set; }
 
-    /// <summary>Do not delete objects whose manifest is removed from the ConfigMap.</summary>
     [Parameter]
     public SwitchParameter NoPrune { get; set; }
 
-    /// <summary>The container image; default the pinned app-manager image built from docker/app-manager/Dockerfile.</summary>
     [Parameter]
     public string? Image { get; set; }
 

@@ -10,35 +10,27 @@ namespace KubeOpsPS.AppManager;
 [OutputType(typeof(FileInfo))]
 public sealed class NewKoStaticPodCommand : KoCmdlet
 {
-    /// <summary>The pod's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Build")]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The container image.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Build")]
     public string Image { get; set; } = string.Empty;
 
-    /// <summary>The pod's namespace (static pods' mirror pods show up there). Default kube-system.</summary>
     [Parameter(ParameterSetName = "Build")]
     public string Namespace { get; set; } = "kube-system";
 
-    /// <summary>Container ports.</summary>
     [Parameter(ParameterSetName = "Build")]
     public int[] Port { get; set; } = [];
 
-    /// <summary>The container's command.</summary>
     [Parameter(ParameterSetName = "Build")]
     public string[]? Command { get; set; }
 
-    /// <summary>Run the pod in the node's network namespace.</summary>
     [Parameter(ParameterSetName = "Build")]
     public SwitchParameter HostNetwork { get; set; }
 
-    /// <summary>A Pod object to write instead (from ConvertFrom-KoYaml).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Pod")]
     public V1Pod? InputObject { get; set; }
 
-    /// <summary>The kubelet's --pod-manifest-path. Default /etc/kubernetes/manifests.</summary>
     [Parameter]
     public string ManifestPath { get; set; } = StaticPods.DefaultManifestPath;
 

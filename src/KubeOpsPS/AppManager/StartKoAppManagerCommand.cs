@@ -11,35 +11,27 @@ namespace KubeOpsPS.AppManager;
 [OutputType(typeof(AppManagerEvent), typeof(Job))]
 public sealed class StartKoAppManagerCommand : KoClusterCmdlet
 {
-    /// <summary>The folder of manifests (.yaml, .yml, .json).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>Also read manifests in sub-folders.</summary>
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
-    /// <summary>Delete objects this manager applied whose file (or document) is gone.</summary>
     [Parameter]
     public SwitchParameter Prune { get; set; }
 
-    /// <summary>Reconcile once and return (for cron or Task Scheduler); failures make the command fail.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Once")]
     public SwitchParameter Once { get; set; }
 
-    /// <summary>Run in the background as a PowerShell job (Get-Job, Receive-Job, Stop-Job).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Job")]
     public SwitchParameter AsJob { get; set; }
 
-    /// <summary>The name this manager marks its objects with (label kubeops.io/app-manager); default the folder's name.</summary>
     [Parameter]
     public string? Instance { get; set; }
 
-    /// <summary>How often everything is compared with the cluster to repair drift. Default 5 minutes.</summary>
     [Parameter]
     public TimeSpan Resync { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the folder is also checked without file-system events (volumes that change by symlink swaps). Default 2 seconds.</summary>
     [Parameter]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

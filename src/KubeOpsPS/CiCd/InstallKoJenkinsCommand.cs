@@ -17,32 +17,25 @@ namespace KubeOpsPS.CiCd;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoJenkinsCommand : KoInstallCmdlet
 {
-    /// <summary>The namespace of the controller and its agents. Default jenkins.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = JenkinsBundle.DefaultNamespace;
 
-    /// <summary>The storage class of the JENKINS_HOME claim; omitted: the cluster's default class.</summary>
     [Parameter]
     public string? StorageClass { get; set; }
 
-    /// <summary>The size of the JENKINS_HOME claim. Default 8Gi.</summary>
     [Parameter]
     public string StorageSize { get; set; } = "8Gi";
 
-    /// <summary>The admin user and password, stored in the Secret jenkins-admin; never written to any stream.</summary>
     [Parameter]
     public PSCredential? AdminCredential { get; set; }
 
-    /// <summary>The registry the image-building agent pushes to: host[:port][/path], https:// or http://.</summary>
     [Parameter]
     public string? Registry { get; set; }
 
-    /// <summary>The registry's user and password, stored as the dockerconfigjson Secret jenkins-registry.</summary>
     [Parameter]
     public PSCredential? RegistryCredential { get; set; }
 
-    /// <summary>Expose the UI: @{ Host = 'jenkins.example.com'; TlsSecretName = 'jenkins-tls'; BasicAuthSecret = '...'; IngressClassName = 'nginx'; Controller = 'NginxInc' }.</summary>
     [Parameter]
     public Hashtable? Ingress { get; set; }
 

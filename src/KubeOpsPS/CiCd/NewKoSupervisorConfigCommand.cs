@@ -15,19 +15,15 @@ public sealed class NewKoSupervisorConfigCommand : KoCmdlet
 {
     private readonly List<object?> _programs = [];
 
-    /// <summary>Programs: hashtables or objects with Name, Command and optional Directory, User, Environment, AutoRestart, StartRetries, Priority.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] Program { get; set; } = [];
 
-    /// <summary>Write the configuration to this file instead of returning its text.</summary>
     [Parameter(Position = 1)]
     public string? Path { get; set; }
 
-    /// <summary>The UNIX socket supervisorctl uses. Default /tmp/supervisor.sock.</summary>
     [Parameter]
     public string SocketPath { get; set; } = "/tmp/supervisor.sock";
 
-    /// <summary>supervisord's pid file. Default /tmp/supervisord.pid.</summary>
     [Parameter]
     public string PidFile { get; set; } = "/tmp/supervisord.pid";
 

@@ -11,7 +11,6 @@ namespace KubeOpsPS.Core;
 [OutputType(typeof(FieldChange))]
 public sealed class CompareKoResourceCommand : KoClusterCmdlet
 {
-    /// <summary>The desired objects.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
 

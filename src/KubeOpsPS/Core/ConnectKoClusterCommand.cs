@@ -8,25 +8,20 @@ namespace KubeOpsPS.Core;
 [OutputType(typeof(ClusterConnection))]
 public sealed class ConnectKoClusterCommand : KoCmdlet
 {
-    /// <summary>The kubeconfig file; default $env:KUBECONFIG (merged), then ~/.kube/config, then the in-cluster account.</summary>
     [Parameter(Position = 0)]
     public string? KubeConfig { get; set; }
 
-    /// <summary>The context to use; default the kubeconfig's current context.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(ContextCompleter))]
     public string? Context { get; set; }
 
-    /// <summary>The default namespace for this session's cmdlets; default the context's namespace.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The field manager name used for server-side apply (default kubeops).</summary>
     [Parameter]
     public string FieldManager { get; set; } = "kubeops";
 
-    /// <summary>How long to wait for the server to answer (default 10 s).</summary>
     [Parameter]
     public TimeSpan ConnectTimeout { get; set; } = KubeConfigs.DefaultConnectTimeout;
 
@@ -62,11 +57,9 @@ public sealed class ConnectKoClusterCommand : KoCmdlet
 [OutputType(typeof(KubeContextInfo))]
 public sealed class GetKoContextCommand : KoCmdlet
 {
-    /// <summary>The kubeconfig file to read; default as Connect-KoCluster finds it.</summary>
     [Parameter(Position = 0)]
     public string? KubeConfig { get; set; }
 
-    /// <summary>Only contexts whose name matches (wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
     public string Name { get; set; } = "*";

@@ -13,17 +13,14 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
 {
     private readonly StringBuilder _lines = new();
 
-    /// <summary>YAML text: whole streams, or lines (as Get-Content gives them), which are joined.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Text")]
     [AllowEmptyString]
     public string[] Yaml { get; set; } = [];
 
-    /// <summary>Files to read; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
     [SupportsWildcards]
     public string[] Path { get; set; } = [];
 
-    /// <summary>Files to read, taken literally; binds the files Get-ChildItem pipes in.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
     [Alias("PSPath", "LP")]
     public string[] LiteralPath { get; set; } = [];

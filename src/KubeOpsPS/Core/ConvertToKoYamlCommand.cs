@@ -11,20 +11,16 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
 {
     private readonly List<object> _objects = [];
 
-    /// <summary>The objects: anything New-Ko*, Get-KoResource or ConvertFrom-KoYaml returns, or hashtables.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
 
-    /// <summary>Writes one file per object (kind-namespace-name.yaml) into this folder instead of returning text.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
 
-    /// <summary>Yaml (block style, the default) or KYaml (kubectl's -o kyaml dialect: flow style, every string double-quoted).</summary>
     [Parameter]
     [ValidateSet("Yaml", "KYaml")]
     public string Format { get; set; } = "Yaml";
 
-    /// <summary>Keeps status, managedFields, uid, resourceVersion and creationTimestamp.</summary>
     [Parameter]
     public SwitchParameter IncludeServerFields { get; set; }
 

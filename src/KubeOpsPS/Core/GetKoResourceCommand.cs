@@ -9,28 +9,23 @@ namespace KubeOpsPS.Core;
 [OutputType(typeof(object))]
 public sealed class GetKoResourceCommand : KoClusterCmdlet
 {
-    /// <summary>The kind: Deployment, deployments, deploy, or a CRD's kind.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(KindCompleter))]
     public string Kind { get; set; } = string.Empty;
 
-    /// <summary>Names; wildcards allowed. Default all.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter(ParameterSetName = "Namespace", ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Objects in every namespace.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "All")]
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>A label selector such as app=web,tier!=cache.</summary>
     [Parameter]
     [Alias("l")]
     public string? LabelSelector { get; set; }

@@ -13,12 +13,10 @@ public abstract class KoClusterCmdlet : KoCmdlet, IDisposable
     private ClusterGateway? _gateway;
     private bool _ownsGateway;
 
-    /// <summary>The kubeconfig context to use for this call only.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(ContextCompleter))]
     public string? Context { get; set; }
 
-    /// <summary>The kubeconfig file to use for this call only.</summary>
     [Parameter]
     public string? KubeConfig { get; set; }
 

@@ -15,15 +15,12 @@ namespace KubeOpsPS.Core;
 /// </summary>
 public abstract class KoInstallCmdlet : KoClusterCmdlet
 {
-    /// <summary>Write the bundle as YAML files here instead of applying it.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
 
-    /// <summary>Wait until the bundle's Deployments, StatefulSets and DaemonSets are rolled out.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>How long -Wait waits for each workload.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -16,31 +16,24 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
 {
     private readonly List<object> _objects = [];
 
-    /// <summary>Objects from New-Ko* cmdlets, ConvertFrom-KoYaml or Get-KoResource, or hashtables.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
 
-    /// <summary>Take over fields another field manager owns (server-side apply force).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Ask the server to validate and answer without storing anything.</summary>
     [Parameter]
     public SwitchParameter DryRun { get; set; }
 
-    /// <summary>Create the namespaces the objects name when they do not exist.</summary>
     [Parameter]
     public SwitchParameter CreateNamespace { get; set; }
 
-    /// <summary>Apply objects read from the cluster too (Get-KoResource, passed on by New-KoService and the like); without it they pass through unapplied.</summary>
     [Parameter]
     public SwitchParameter Reapply { get; set; }
 
-    /// <summary>Return the server's copy of each object instead of the result records.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>How many objects of one stage are applied at once (default 8).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;

@@ -13,34 +13,27 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     private const int ProgressId = 4203;
     private bool _yesToAll, _noToAll;
 
-    /// <summary>Objects to delete, e.g. from Get-KoResource or ConvertFrom-KoYaml.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Object")]
     public object[] InputObject { get; set; } = [];
 
-    /// <summary>The kind of the objects to delete.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(KindCompleter))]
     public string Kind { get; set; } = string.Empty;
 
-    /// <summary>The names of the objects to delete.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter(ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Wait until each object is really gone (finalizers done).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>How long -Wait waits for each object.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Deletes without asking, including volumes whose data the deletion destroys.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

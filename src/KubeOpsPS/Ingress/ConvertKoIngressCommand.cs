@@ -15,25 +15,20 @@ namespace KubeOpsPS.Ingress;
 [OutputType(typeof(GenericResource))]
 public sealed class ConvertKoIngressCommand : KoCmdlet
 {
-    /// <summary>The Ingress objects to convert.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object? InputObject { get; set; }
 
-    /// <summary>What to convert to: HttpRoute.</summary>
     [Parameter(Mandatory = true)]
     [ValidateSet("HttpRoute")]
     public string To { get; set; } = "HttpRoute";
 
-    /// <summary>The Gateway the routes attach to. Default 'gateway'.</summary>
     [Parameter]
     public string GatewayName { get; set; } = HttpRouteBuilder.DefaultGatewayName;
 
-    /// <summary>The Gateway's namespace. Default 'gateway-system'.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string GatewayNamespace { get; set; } = HttpRouteBuilder.DefaultGatewayNamespace;
 
-    /// <summary>The Gateway implementation, for what Gateway API has no field for: basic auth becomes an Envoy Gateway SecurityPolicy or an NGINX Gateway Fabric AuthenticationFilter. Default None (a warning instead).</summary>
     [Parameter]
     public GatewayImplementation Implementation { get; set; } = GatewayImplementation.None;
 

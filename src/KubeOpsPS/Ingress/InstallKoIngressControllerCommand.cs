@@ -15,69 +15,53 @@ namespace KubeOpsPS.Ingress;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoIngressControllerCommand : KoInstallCmdlet
 {
-    /// <summary>NginxInc (default) or IngressNginx.</summary>
     [Parameter]
     public IngressController Controller { get; set; } = IngressController.NginxInc;
 
-    /// <summary>The controller's namespace; default nginx-ingress (NginxInc) or ingress-nginx (IngressNginx).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The port NGINX listens on for HTTP; default 80.</summary>
     [Parameter]
     public int HttpPort { get; set; } = 80;
 
-    /// <summary>The port NGINX listens on for HTTPS; default 443.</summary>
     [Parameter]
     public int HttpsPort { get; set; } = 443;
 
-    /// <summary>Listen on the nodes' network on -HttpPort and -HttpsPort.</summary>
     [Parameter]
     public SwitchParameter HostNetwork { get; set; }
 
-    /// <summary>The node port for HTTP of the NodePort Service; omitted: the cluster picks one.</summary>
     [Parameter]
     public int? NodePort { get; set; }
 
-    /// <summary>The node port for HTTPS of the NodePort Service.</summary>
     [Parameter]
     public int? HttpsNodePort { get; set; }
 
-    /// <summary>Node addresses that accept traffic for the Service's ports (externalIPs).</summary>
     [Parameter]
     public string[] ExternalIP { get; set; } = [];
 
-    /// <summary>Only serve Ingresses of this namespace; default: all namespaces.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? WatchNamespace { get; set; }
 
-    /// <summary>A service (name or namespace/name, port 80) for requests no rule matches; default: the controller's own 404 page.</summary>
     [Parameter]
     public string? DefaultBackend { get; set; }
 
-    /// <summary>Controller ConfigMap options (the supported replacement for a custom nginx.tmpl).</summary>
     [Parameter]
     public Hashtable? Config { get; set; }
 
-    /// <summary>Controller pods (Deployment); default 1.</summary>
     [Parameter]
     public int Replicas { get; set; } = 1;
 
-    /// <summary>Run one controller on every node (DaemonSet) instead of a Deployment.</summary>
     [Parameter]
     public SwitchParameter DaemonSet { get; set; }
 
-    /// <summary>The IngressClass's name; default nginx.</summary>
     [Parameter]
     public string IngressClassName { get; set; } = "nginx";
 
-    /// <summary>Make the class the cluster's default (Ingresses without a class use it).</summary>
     [Parameter]
     public SwitchParameter AsDefaultClass { get; set; }
 
-    /// <summary>Another controller image (a mirror, or a newer release).</summary>
     [Parameter]
     public string? Image { get; set; }
 

@@ -14,49 +14,38 @@ namespace KubeOpsPS.Ingress;
 /// </summary>
 public abstract class KoRouteCmdlet : KoClusterCmdlet
 {
-    /// <summary>The object's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The namespace; omitted: the namespace of the context it is applied to.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The host name requests must carry; omitted: any host.</summary>
     [Parameter]
     public new string? Host { get; set; }
 
-    /// <summary>The URL path; default '/'.</summary>
     [Parameter]
     public string Path { get; set; } = "/";
 
-    /// <summary>Prefix (default) or Exact.</summary>
     [Parameter]
     [ValidateSet("Prefix", "Exact", "ImplementationSpecific")]
     public string PathType { get; set; } = "Prefix";
 
-    /// <summary>The Service that receives the requests.</summary>
     [Parameter]
     public string? ServiceName { get; set; }
 
-    /// <summary>The Service's port: a number or a port name.</summary>
     [Parameter]
     public object? ServicePort { get; set; }
 
-    /// <summary>More rules: hashtables with Host, Path, PathType, ServiceName and ServicePort.</summary>
     [Parameter]
     public Hashtable[] Rule { get; set; } = [];
 
-    /// <summary>A kubernetes.io/tls secret in the same namespace that serves HTTPS for the hosts.</summary>
     [Parameter]
     public string? TlsSecretName { get; set; }
 
-    /// <summary>Strip the path prefix before the request reaches the service (apps that only know '/').</summary>
     [Parameter]
     public SwitchParameter StripPathPrefix { get; set; }
 
-    /// <summary>Objects to pass on; a TLS secret (New-KoTlsSecret) also sets -TlsSecretName and the TLS hosts from its certificate.</summary>
     [Parameter(ValueFromPipeline = true)]
     public object? InputObject { get; set; }
 

@@ -19,36 +19,28 @@ public sealed class NewKoBasicAuthSecretCommand : KoClusterCmdlet
 {
     private static readonly Engine.Yaml.KubeKind SecretKind = Engine.Yaml.KubeTypes.Find("v1", "Secret")!;
 
-    /// <summary>The secret's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The namespace (the Ingress's); omitted: the namespace of the context it is applied to.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The users and their passwords; omitted in an interactive session: a prompt.</summary>
     [Parameter(Position = 1)]
     public PSCredential[] Credential { get; set; } = [];
 
-    /// <summary>Bcrypt (default), Sha512 or Apr1.</summary>
     [Parameter]
     public HtpasswdAlgorithm Algorithm { get; set; } = HtpasswdAlgorithm.Bcrypt;
 
-    /// <summary>The bcrypt cost (10 to 31; default 10).</summary>
     [Parameter]
     public int BcryptCost { get; set; } = Htpasswd.MinBcryptCost;
 
-    /// <summary>NginxInc or IngressNginx: the secret format. Omitted: the default class's controller when connected, else NginxInc.</summary>
     [Parameter]
     public IngressController? Controller { get; set; }
 
-    /// <summary>Keep the users of the existing secret (piped in, or read from the cluster) and add or replace these.</summary>
     [Parameter]
     public SwitchParameter Append { get; set; }
 
-    /// <summary>An existing basic-auth secret to append to (implies -Append).</summary>
     [Parameter(ValueFromPipeline = true)]
     public V1Secret? InputObject { get; set; }
 

@@ -13,11 +13,9 @@ namespace KubeOpsPS.Ingress;
 [OutputType(typeof(GenericResource))]
 public sealed class NewKoHttpRouteCommand : KoRouteCmdlet
 {
-    /// <summary>The Gateway the route attaches to. Default 'gateway'.</summary>
     [Parameter]
     public string GatewayName { get; set; } = HttpRouteBuilder.DefaultGatewayName;
 
-    /// <summary>The Gateway's namespace. Default 'gateway-system'.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string GatewayNamespace { get; set; } = HttpRouteBuilder.DefaultGatewayNamespace;

@@ -16,28 +16,22 @@ namespace KubeOpsPS.Ingress;
 [OutputType(typeof(V1Ingress), typeof(V1Secret))]
 public sealed class NewKoIngressCommand : KoRouteCmdlet
 {
-    /// <summary>A basic-auth secret: its name, or the secret itself (New-KoBasicAuthSecret).</summary>
     [Parameter]
     public object? BasicAuthSecret { get; set; }
 
-    /// <summary>The realm browsers show in the password prompt.</summary>
     [Parameter]
     public string BasicAuthRealm { get; set; } = "Authentication Required";
 
-    /// <summary>The IngressClass; omitted: the cluster's default class.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(IngressClassCompleter))]
     public string? IngressClassName { get; set; }
 
-    /// <summary>NginxInc or IngressNginx: whose annotations to write. Omitted: the class's controller when connected, else NginxInc.</summary>
     [Parameter]
     public IngressController? Controller { get; set; }
 
-    /// <summary>More annotations (name = value).</summary>
     [Parameter]
     public Hashtable? Annotation { get; set; }
 
-    /// <summary>Extra labels.</summary>
     [Parameter]
     public Hashtable? Label { get; set; }
 

@@ -15,45 +15,35 @@ namespace KubeOpsPS.Ingress;
 [OutputType(typeof(V1Service), typeof(V1Deployment), typeof(V1StatefulSet))]
 public sealed class NewKoServiceCommand : KoCmdlet
 {
-    /// <summary>The Service's name; omitted with a piped workload: the workload's name.</summary>
     [Parameter(Position = 0)]
     public string? Name { get; set; }
 
-    /// <summary>The namespace; omitted: the piped workload's, or the context's when applied.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>ClusterIP (default), NodePort, LoadBalancer or Headless.</summary>
     [Parameter]
     [ValidateSet("ClusterIP", "NodePort", "LoadBalancer", "Headless")]
     public string Type { get; set; } = "ClusterIP";
 
-    /// <summary>The ports clients connect to; omitted with a piped workload: its container ports.</summary>
     [Parameter]
     public int[] Port { get; set; } = [];
 
-    /// <summary>The pods' ports (numbers or names), one per -Port; omitted: the same as -Port.</summary>
     [Parameter]
     public object[] TargetPort { get; set; } = [];
 
-    /// <summary>Node ports (NodePort or LoadBalancer), one per -Port.</summary>
     [Parameter]
     public int[] NodePort { get; set; } = [];
 
-    /// <summary>Node addresses that accept traffic for the ports (externalIPs).</summary>
     [Parameter]
     public string[] ExternalIP { get; set; } = [];
 
-    /// <summary>The labels of the pods to send traffic to; omitted with a piped workload: its selector.</summary>
     [Parameter(ParameterSetName = "Selector")]
     public Hashtable? Selector { get; set; }
 
-    /// <summary>A Deployment or StatefulSet to put the Service in front of.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Workload")]
     public object? InputObject { get; set; }
 
-    /// <summary>Extra labels.</summary>
     [Parameter]
     public Hashtable? Label { get; set; }
 

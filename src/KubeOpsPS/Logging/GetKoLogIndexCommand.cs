@@ -13,21 +13,17 @@ namespace KubeOpsPS.Logging;
 [OutputType(typeof(LogIndex))]
 public sealed class GetKoLogIndexCommand : KoClusterCmdlet
 {
-    /// <summary>Index names to return; wildcards allowed. Default: all.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
-    /// <summary>The namespace of Elasticsearch. Default kubeops-logging.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = LoggingBundle.DefaultNamespace;
 
-    /// <summary>The Elasticsearch Service. Default elasticsearch.</summary>
     [Parameter]
     public string ServiceName { get; set; } = LoggingBundle.ElasticsearchName;
 
-    /// <summary>The Service's HTTP port. Default 9200.</summary>
     [Parameter]
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = LoggingBundle.ElasticsearchPort;

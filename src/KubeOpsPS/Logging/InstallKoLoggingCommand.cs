@@ -17,48 +17,37 @@ namespace KubeOpsPS.Logging;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoLoggingCommand : KoInstallCmdlet
 {
-    /// <summary>The log shipper: FluentBit (default) or Fluentd.</summary>
     [Parameter]
     public LogShipper Shipper { get; set; } = LogShipper.FluentBit;
 
-    /// <summary>The namespace of the stack. Default kubeops-logging.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = LoggingBundle.DefaultNamespace;
 
-    /// <summary>The StorageClass of Elasticsearch's data claim; default: the cluster's default class.</summary>
     [Parameter]
     public string? StorageClass { get; set; }
 
-    /// <summary>The size of Elasticsearch's data claim. Default 20Gi.</summary>
     [Parameter]
     public string StorageSize { get; set; } = "20Gi";
 
-    /// <summary>Elasticsearch's container memory (request and limit). Default 2Gi.</summary>
     [Parameter]
     public string Memory { get; set; } = "2Gi";
 
-    /// <summary>Elasticsearch's JVM heap; default half of -Memory.</summary>
     [Parameter]
     public string? Heap { get; set; }
 
-    /// <summary>Days a daily log index is kept before the lifecycle policy deletes it. Default 14.</summary>
     [Parameter]
     public int RetentionDays { get; set; } = 14;
 
-    /// <summary>Turns on CORS for this origin (the seed's http.cors options); off by default.</summary>
     [Parameter]
     public string? CorsAllowOrigin { get; set; }
 
-    /// <summary>Kibana's sub-path. Default /kibana.</summary>
     [Parameter]
     public string KibanaPath { get; set; } = "/kibana";
 
-    /// <summary>Exposes Kibana: @{ Host = 'logs.example.com'; TlsSecretName = 'logs-tls'; BasicAuthSecret = 'logs-auth'; IngressClassName = 'nginx'; Controller = 'NginxInc' }.</summary>
     [Parameter]
     public Hashtable? Ingress { get; set; }
 
-    /// <summary>Lets requests without credentials list the log indices (monitor privileges only), for Get-KoLogIndex.</summary>
     [Parameter]
     public SwitchParameter AllowIndexListing { get; set; }
 

@@ -14,7 +14,6 @@ public sealed class AddKoAlertRuleCommand : KoMonitoringConfigCmdlet
 {
     private readonly List<AlertRule> _rules = [];
 
-    /// <summary>The rules to add (pipe them from New-KoAlertRule).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public AlertRule[] Rule { get; set; } = [];
 

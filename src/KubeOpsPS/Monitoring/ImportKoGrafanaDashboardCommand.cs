@@ -20,17 +20,14 @@ public sealed class ImportKoGrafanaDashboardCommand : KoClusterCmdlet
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Dashboard JSON files.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     public string[] Path { get; set; } = [];
 
-    /// <summary>The namespace of the stack. Default monitoring.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = MonitoringBundle.DefaultNamespace;
 
-    /// <summary>Write the fixed dashboards here (one UID.json each) instead of applying them.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
 

@@ -18,70 +18,54 @@ namespace KubeOpsPS.Monitoring;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
 {
-    /// <summary>The namespace of the stack. Default monitoring.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = MonitoringBundle.DefaultNamespace;
 
-    /// <summary>The StorageClass of Prometheus' and Alertmanager's claims; omitted: the cluster's default class.</summary>
     [Parameter]
     public string? StorageClass { get; set; }
 
-    /// <summary>How long Prometheus keeps samples, e.g. 15d (default) or 12w.</summary>
     [Parameter]
     public string Retention { get; set; } = "15d";
 
-    /// <summary>The size of Prometheus' volume, e.g. 20Gi (default).</summary>
     [Parameter]
     public string StorageSize { get; set; } = "20Gi";
 
-    /// <summary>host:port of the mail relay alerts are sent through, e.g. smtp.example.com:587.</summary>
     [Parameter]
     public string? SmtpServer { get; set; }
 
-    /// <summary>The sender address of alert mails.</summary>
     [Parameter]
     public string? From { get; set; }
 
-    /// <summary>The addresses alert mails go to.</summary>
     [Parameter]
     public string[] To { get; set; } = [];
 
-    /// <summary>The SMTP login; the password is stored in a Secret that Alertmanager reads as a file.</summary>
     [Parameter]
     [Credential]
     public PSCredential? SmtpCredential { get; set; }
 
-    /// <summary>Require STARTTLS to the relay (default $true). $false for a relay without TLS, as the seed had.</summary>
     [Parameter]
     public bool SmtpRequireTls { get; set; } = true;
 
-    /// <summary>Speak TLS to the relay from the first byte (SMTPS) on a port other than 465; port 465 gets it without the switch.</summary>
     [Parameter]
     public SwitchParameter SmtpImplicitTls { get; set; }
 
-    /// <summary>Scrape the kubelets directly without verifying their certificates (self-signed kubelet certificates). Off by default.</summary>
     [Parameter]
     public SwitchParameter InsecureSkipVerify { get; set; }
 
-    /// <summary>The PEM file of the CA that signed the kubelets' serving certificates: scrape them directly and verify.</summary>
     [Parameter]
     public string? CaFile { get; set; }
 
-    /// <summary>Expose Grafana (/), Prometheus (/prometheus) and Alertmanager (/alertmanager): @{ Host = 'mon.example.com'; TlsSecretName = 'mon-tls'; BasicAuthSecret = 'mon-auth'; IngressClassName = 'nginx'; Controller = 'NginxInc' }.</summary>
     [Parameter]
     public Hashtable? Ingress { get; set; }
 
-    /// <summary>Grafana's admin login; omitted: kept when the Secret exists, otherwise generated (read it from Secret grafana-admin).</summary>
     [Parameter]
     [Credential]
     public PSCredential? GrafanaCredential { get; set; }
 
-    /// <summary>Alert rules beyond the defaults (from New-KoAlertRule).</summary>
     [Parameter]
     public AlertRule[] Rule { get; set; } = [];
 
-    /// <summary>Leave out the module's default alert rules.</summary>
     [Parameter]
     public SwitchParameter NoDefaultRules { get; set; }
 

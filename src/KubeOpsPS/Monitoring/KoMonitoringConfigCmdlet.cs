@@ -18,16 +18,13 @@ public abstract class KoMonitoringConfigCmdlet : KoClusterCmdlet
     private const int ProgressId = 4209;
     private static readonly KubeKind ConfigMapKind = KubeTypes.Find("v1", "ConfigMap")!;
 
-    /// <summary>The namespace of the stack (Install-KoMonitoring's). Default monitoring.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = MonitoringBundle.DefaultNamespace;
 
-    /// <summary>How long to wait for the pod to load the new config (the kubelet copies a changed ConfigMap after up to a minute or two). Default 3 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Apply the ConfigMap but do not reload (Prometheus and Alertmanager keep the old config until reloaded or restarted).</summary>
     [Parameter]
     public SwitchParameter NoReload { get; set; }
 

@@ -12,28 +12,22 @@ namespace KubeOpsPS.Monitoring;
 [OutputType(typeof(AlertRule))]
 public sealed class NewKoAlertRuleCommand : KoCmdlet
 {
-    /// <summary>The alert's name (letters, digits and '_'), e.g. HighErrorRate.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The PromQL expression; each series it returns is one alert.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string Expr { get; set; } = string.Empty;
 
-    /// <summary>How long the expression must hold before the alert fires (a duration such as 5m; 0s fires at once). Default 5m.</summary>
     [Parameter]
     public string For { get; set; } = "5m";
 
-    /// <summary>critical, warning (default) or info: the severity label Alertmanager routes on.</summary>
     [Parameter]
     [ValidateSet("critical", "warning", "info")]
     public string Severity { get; set; } = "warning";
 
-    /// <summary>One line for the notification; may use {{ $labels.x }} and {{ $value }}.</summary>
     [Parameter]
     public string? Summary { get; set; }
 
-    /// <summary>The longer text of the notification.</summary>
     [Parameter]
     public string? Description { get; set; }
 

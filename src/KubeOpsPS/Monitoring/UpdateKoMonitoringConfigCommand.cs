@@ -14,15 +14,12 @@ namespace KubeOpsPS.Monitoring;
 [OutputType(typeof(MonitoringReload))]
 public sealed class UpdateKoMonitoringConfigCommand : KoMonitoringConfigCmdlet
 {
-    /// <summary>A new prometheus.yml.</summary>
     [Parameter]
     public string? PrometheusConfig { get; set; }
 
-    /// <summary>Rule files (*.rules.yml) to add or replace, under their file names.</summary>
     [Parameter]
     public string[] RuleFile { get; set; } = [];
 
-    /// <summary>A new alertmanager.yml.</summary>
     [Parameter]
     public string? AlertmanagerConfig { get; set; }
 

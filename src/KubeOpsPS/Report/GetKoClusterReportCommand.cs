@@ -17,47 +17,38 @@ namespace KubeOpsPS.Report;
 [OutputType(typeof(ReportFinding))]
 public sealed class GetKoClusterReportCommand : KoCmdlet
 {
-    /// <summary>Kubeconfig contexts to check (wildcards allowed); omitted, the session's or the current context.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ContextCompleter))]
     public string[]? Context { get; set; }
 
-    /// <summary>The kubeconfig file to read the contexts from.</summary>
     [Parameter]
     public string? KubeConfig { get; set; }
 
-    /// <summary>Only these checks (ids, wildcards allowed: cert-*).</summary>
     [Parameter]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ReportCheckCompleter))]
     public string[]? Check { get; set; }
 
-    /// <summary>Leave these checks out (ids, wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ReportCheckCompleter))]
     public string[]? ExcludeCheck { get; set; }
 
-    /// <summary>Only these namespaces (namespaced kinds are then read per namespace; cluster-scoped findings are left out).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>Only findings of these severities.</summary>
     [Parameter]
     public ReportSeverity[]? Severity { get; set; }
 
-    /// <summary>The Kubernetes minor to check upgrade readiness for (1.33 or v1.33); default the server's next minor.</summary>
     [Parameter]
     public string? TargetVersion { get; set; }
 
-    /// <summary>Certificates expiring within this many days are reported (default 30).</summary>
     [Parameter]
     [ValidateRange(1, 3650)]
     public int CertificateDays { get; set; } = 30;
 
-    /// <summary>Also write the findings as one self-contained HTML page to this file (its folder must exist).</summary>
     [Parameter]
     public string? Html { get; set; }
 

@@ -11,22 +11,18 @@ public abstract class KoRolloutCmdlet : KoClusterCmdlet
 {
     protected const int ProgressId = 4204;
 
-    /// <summary>The workload's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>Deployment (default), StatefulSet or DaemonSet.</summary>
     [Parameter(ParameterSetName = "Name")]
     [ValidateSet("Deployment", "StatefulSet", "DaemonSet")]
     public string Kind { get; set; } = "Deployment";
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>A Deployment, StatefulSet or DaemonSet object (from Get-KoResource or New-KoDeployment).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
     public object? InputObject { get; set; }
 

@@ -10,11 +10,8 @@ namespace KubeOpsPS.Rollout;
 [OutputType(typeof(V1Deployment))]
 public sealed class NewKoDeploymentCommand : KoWorkloadCmdlet
 {
-    /// <summary>Rolling update: extra pods allowed (number or percent).</summary>
     [Parameter] public string? MaxSurge { get; set; }
-    /// <summary>Rolling update: pods that may be unavailable (number or percent).</summary>
     [Parameter] public string? MaxUnavailable { get; set; }
-    /// <summary>Seconds without progress before a rollout counts as failed.</summary>
     [Parameter] public int? ProgressDeadlineSeconds { get; set; }
 
     protected override void EndProcessing() =>

@@ -10,35 +10,27 @@ namespace KubeOpsPS.Rollout;
 [OutputType(typeof(RolloutResult))]
 public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
 {
-    /// <summary>The new image (single-container workloads), or a hashtable of container name → image.</summary>
     [Parameter(Mandatory = true)]
     public object Image { get; set; } = string.Empty;
 
-    /// <summary>How many extra pods may run during the update: a number or a percentage such as 25%.</summary>
     [Parameter]
     public string? MaxSurge { get; set; }
 
-    /// <summary>How many pods may be unavailable during the update: a number or a percentage.</summary>
     [Parameter]
     public string? MaxUnavailable { get; set; }
 
-    /// <summary>Seconds a new pod must be ready before it counts as available.</summary>
     [Parameter]
     public int? MinReadySeconds { get; set; }
 
-    /// <summary>How long a Deployment may make no progress before the rollout counts as failed.</summary>
     [Parameter]
     public TimeSpan? ProgressDeadline { get; set; }
 
-    /// <summary>How long to follow the rollout before giving up (and rolling back). Default 10 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Recorded as kubernetes.io/change-cause, shown by Get-KoRolloutHistory.</summary>
     [Parameter]
     public string? ChangeCause { get; set; }
 
-    /// <summary>Leave a failed rollout where it stopped instead of rolling back.</summary>
     [Parameter]
     public SwitchParameter NoRollback { get; set; }
 

@@ -9,38 +9,30 @@ namespace KubeOpsPS.Rollout;
 [OutputType(typeof(BlueGreenResult))]
 public sealed class SwitchKoBlueGreenCommand : KoClusterCmdlet
 {
-    /// <summary>The Service whose selector switches between the versions.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string ServiceName { get; set; } = string.Empty;
 
-    /// <summary>The live Deployment (the first time) or the base name of the pair (name-blue, name-green).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Deploy")]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The new version's image, or a hashtable of container name → image.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Deploy")]
     public object Image { get; set; } = string.Empty;
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The replicas the previous version keeps after the switch; omitted: all of them, so -Rollback is instant.</summary>
     [Parameter(ParameterSetName = "Deploy")]
     [ValidateRange(0, int.MaxValue)]
     public int? KeepPrevious { get; set; }
 
-    /// <summary>Delete the previous version right after switching.</summary>
     [Parameter(ParameterSetName = "Deploy")]
     public SwitchParameter RemovePrevious { get; set; }
 
-    /// <summary>Switch the Service back to the previous version (still running).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Rollback")]
     public SwitchParameter Rollback { get; set; }
 
-    /// <summary>How long to wait for the new version (or, with -Rollback, a previous version kept at fewer replicas) to be ready. Default 10 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 

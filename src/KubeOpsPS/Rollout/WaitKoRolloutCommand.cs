@@ -10,11 +10,9 @@ namespace KubeOpsPS.Rollout;
 [OutputType(typeof(RolloutResult))]
 public sealed class WaitKoRolloutCommand : KoRolloutCmdlet
 {
-    /// <summary>How long to wait. Default 10 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Fail unless the rollout is at this revision.</summary>
     [Parameter]
     public int? Revision { get; set; }
 
@@ -69,16 +67,13 @@ public sealed class GetKoRolloutHistoryCommand : KoRolloutCmdlet
 [OutputType(typeof(RolloutResult))]
 public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
 {
-    /// <summary>The revision to go back to; 0 (default) is the one before the current.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int ToRevision { get; set; }
 
-    /// <summary>Wait until the rolled-back version is rolled out.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>How long -Wait waits. Default 10 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 

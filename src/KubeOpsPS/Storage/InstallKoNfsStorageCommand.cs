@@ -14,54 +14,42 @@ namespace KubeOpsPS.Storage;
 [OutputType(typeof(ApplyResult), typeof(FileInfo))]
 public sealed class InstallKoNfsStorageCommand : KoInstallCmdlet
 {
-    /// <summary>The node directory the in-cluster NFS server exports (absolute; created when missing).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "InCluster")]
     public string HostPath { get; set; } = string.Empty;
 
-    /// <summary>The node the in-cluster NFS server runs on (its data is in -HostPath on that node).</summary>
     [Parameter(ParameterSetName = "InCluster")]
     public string? NodeName { get; set; }
 
-    /// <summary>An existing NFS server (host name or IP address): installs csi-driver-nfs.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "External")]
     public string Server { get; set; } = string.Empty;
 
-    /// <summary>The exported path on -Server under which volumes get their directories.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "External")]
     public string Share { get; set; } = string.Empty;
 
-    /// <summary>The directory of each volume under -Share; may use ${pvc.metadata.namespace}, ${pvc.metadata.name}, ${pv.metadata.name}. Default: the volume's name.</summary>
     [Parameter(ParameterSetName = "External")]
     public string? SubDir { get; set; }
 
-    /// <summary>What csi-driver-nfs does with a deleted volume's directory: Retain (default), Archive or Delete.</summary>
     [Parameter(ParameterSetName = "External")]
     [ValidateSet("Retain", "Archive", "Delete")]
     public string OnDelete { get; set; } = "Retain";
 
-    /// <summary>The namespace of the server or driver. Default kubeops-storage.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = NfsStorageBundle.DefaultNamespace;
 
-    /// <summary>The StorageClass's name. Default nfs.</summary>
     [Parameter]
     public string StorageClassName { get; set; } = "nfs";
 
-    /// <summary>Make the class the cluster's default.</summary>
     [Parameter]
     public SwitchParameter Default { get; set; }
 
-    /// <summary>Mount options for the volumes; default nfsvers=4.1.</summary>
     [Parameter]
     public string[]? MountOption { get; set; }
 
-    /// <summary>Retain or Delete. Default Retain in the cluster; Delete with -Server, where -OnDelete keeps the data.</summary>
     [Parameter]
     [ValidateSet("Retain", "Delete")]
     public string? ReclaimPolicy { get; set; }
 
-    /// <summary>Another image for the NFS server (in the cluster) or for the CSI plugin (-Server).</summary>
     [Parameter]
     public string? Image { get; set; }
 

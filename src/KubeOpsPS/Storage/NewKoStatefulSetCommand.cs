@@ -13,21 +13,15 @@ namespace KubeOpsPS.Storage;
 [OutputType(typeof(V1StatefulSet), typeof(V1Service))]
 public sealed class NewKoStatefulSetCommand : KoWorkloadCmdlet
 {
-    /// <summary>Per-pod claims: name=size:/mount/path, e.g. data=10Gi:/var/lib/mysql.</summary>
     [Parameter] public string[] VolumeClaimTemplate { get; set; } = [];
-    /// <summary>The storage class of the -VolumeClaimTemplate claims; omitted: the cluster's default class.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
-    /// <summary>The access mode of the -VolumeClaimTemplate claims. Default ReadWriteOnce.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(AccessModeCompleter))]
     public string AccessMode { get; set; } = "ReadWriteOnce";
-    /// <summary>The governing headless Service; default the StatefulSet's name.</summary>
     [Parameter] public string? ServiceName { get; set; }
-    /// <summary>Also write the headless Service (clusterIP None) that gives the pods stable DNS names.</summary>
     [Parameter] public SwitchParameter WithHeadlessService { get; set; }
-    /// <summary>OrderedReady (default: one pod at a time) or Parallel.</summary>
     [Parameter]
     [ValidateSet("OrderedReady", "Parallel")]
     public string PodManagementPolicy { get; set; } = "OrderedReady";

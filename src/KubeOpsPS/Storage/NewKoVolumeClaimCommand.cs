@@ -15,30 +15,24 @@ namespace KubeOpsPS.Storage;
 [OutputType(typeof(V1PersistentVolumeClaim))]
 public sealed class NewKoVolumeClaimCommand : KoClusterCmdlet
 {
-    /// <summary>The claim's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The size to request, a quantity such as 10Gi.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string Size { get; set; } = string.Empty;
 
-    /// <summary>ReadWriteOnce (default), ReadOnlyMany, ReadWriteMany or ReadWriteOncePod.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(AccessModeCompleter))]
     public string AccessMode { get; set; } = "ReadWriteOnce";
 
-    /// <summary>The storage class; omitted: the cluster's default class; '': none (bind a volume made by hand).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
-    /// <summary>The namespace; omitted: the namespace of the context it is applied to.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Extra labels for the claim.</summary>
     [Parameter]
     public Hashtable? Label { get; set; }
 

@@ -17,17 +17,14 @@ public sealed class RemoveKoVolumeClaimCommand : KoClusterCmdlet
 {
     private bool _yesToAll, _noToAll;
 
-    /// <summary>The claims to delete.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Deletes without asking even when the data is destroyed with the claim.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

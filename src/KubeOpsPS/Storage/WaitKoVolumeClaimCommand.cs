@@ -19,21 +19,17 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
 {
     private const int ProgressId = 4301;
 
-    /// <summary>The claims to wait for.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>The namespace; default the context's namespace.</summary>
     [Parameter(ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Claims, or the results of Publish-KoResource; anything that is not a claim is passed over.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
     public object? InputObject { get; set; }
 
-    /// <summary>How long to wait for each claim. Default 2 minutes.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 

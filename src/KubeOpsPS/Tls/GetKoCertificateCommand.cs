@@ -18,24 +18,19 @@ public sealed class GetKoCertificateCommand : KoClusterCmdlet
 {
     private static readonly KubeKind SecretKind = KubeTypes.Find("v1", "Secret")!;
 
-    /// <summary>A TLS secret's name; omitted, every TLS secret.</summary>
     [Parameter(Position = 0, ParameterSetName = "Cluster", ValueFromPipelineByPropertyName = true)]
     public string? Name { get; set; }
 
-    /// <summary>The namespace; omitted, the context's.</summary>
     [Parameter(ParameterSetName = "Cluster", ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Every namespace.</summary>
     [Parameter(ParameterSetName = "Cluster")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>Certificate files (PEM, DER or PFX without a password) instead of the cluster.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "File")]
     public string[] Path { get; set; } = [];
 
-    /// <summary>Only certificates that expire within this time: a TimeSpan or a duration such as 30d, 12h or 2w.</summary>
     [Parameter]
     public string? ExpiringWithin { get; set; }
 

@@ -12,20 +12,16 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(KoCertificate))]
 public sealed class ImportKoCertificateCommand : KoTlsCmdlet
 {
-    /// <summary>The certificate file: .pem/.crt, .der/.cer or .pfx/.p12.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The PFX password.</summary>
     [Parameter]
     public SecureString? Password { get; set; }
 
-    /// <summary>The private key: an object from New-KoPrivateKey or a PEM key file.</summary>
     [Parameter]
     public object? Key { get; set; }
 
-    /// <summary>The key file's passphrase, if it is encrypted.</summary>
     [Parameter]
     public SecureString? Passphrase { get; set; }
 

@@ -11,23 +11,18 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(KoCertificate))]
 public sealed class NewKoCertificateAuthorityCommand : KoTlsCmdlet
 {
-    /// <summary>The CA's name, e.g. 'Lab Root CA'.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string CommonName { get; set; } = string.Empty;
 
-    /// <summary>How long the CA is valid; default 3650 days.</summary>
     [Parameter]
     public int ValidDays { get; set; } = 3650;
 
-    /// <summary>The CA key: an object from New-KoPrivateKey or a PEM file; omitted, a new ECDSA P-384 key.</summary>
     [Parameter(ValueFromPipeline = true)]
     public object? Key { get; set; }
 
-    /// <summary>Write the CA certificate (PEM) to this file (the file clients trust).</summary>
     [Parameter]
     public string? Path { get; set; }
 
-    /// <summary>Write the CA's private key to this file (owner-only permissions).</summary>
     [Parameter]
     public string? KeyPath { get; set; }
 

@@ -12,35 +12,27 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(KoCertificate))]
 public sealed class NewKoCertificateCommand : KoTlsCmdlet
 {
-    /// <summary>The request: an object from New-KoCertificateRequest, or a PEM CSR file.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object Request { get; set; } = null!;
 
-    /// <summary>The CA that signs: an object from New-KoCertificateAuthority, or a CA certificate file with -IssuerKey.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Issuer")]
     public object Issuer { get; set; } = null!;
 
-    /// <summary>The CA's key file, when -Issuer is a file.</summary>
     [Parameter(ParameterSetName = "Issuer")]
     public object? IssuerKey { get; set; }
 
-    /// <summary>Sign with the request's own key (no CA).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "SelfSigned")]
     public SwitchParameter SelfSigned { get; set; }
 
-    /// <summary>The request's key, for -SelfSigned when the request was read from a file; also attached to the output for New-KoTlsSecret.</summary>
     [Parameter]
     public object? Key { get; set; }
 
-    /// <summary>The passphrase of an encrypted key file.</summary>
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
-    /// <summary>How long the certificate is valid; default 365 days (capped at the CA's own expiry).</summary>
     [Parameter]
     public int ValidDays { get; set; } = 365;
 
-    /// <summary>Write the certificate (PEM, with the CA chain) to this file.</summary>
     [Parameter]
     public string? Path { get; set; }
 

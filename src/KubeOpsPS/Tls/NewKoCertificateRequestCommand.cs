@@ -16,39 +16,30 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(KoCertificateRequest))]
 public sealed class NewKoCertificateRequestCommand : KoTlsCmdlet
 {
-    /// <summary>The key: an object from New-KoPrivateKey, or a PEM key file.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object Key { get; set; } = null!;
 
-    /// <summary>The key file's passphrase, if it is encrypted.</summary>
     [Parameter]
     public SecureString? Passphrase { get; set; }
 
-    /// <summary>The common name: a fully qualified domain name (also added as a DNS name).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string CommonName { get; set; } = string.Empty;
 
-    /// <summary>More DNS names the certificate must cover.</summary>
     [Parameter]
     public string[] DnsName { get; set; } = [];
 
-    /// <summary>IP addresses the certificate must cover.</summary>
     [Parameter]
     public string[] IpAddress { get; set; } = [];
 
-    /// <summary>Subject parts: a hashtable with C, ST, L, O, OU, or a string such as 'O=Example Ltd, C=DE'.</summary>
     [Parameter]
     public object? Subject { get; set; }
 
-    /// <summary>An existing openssl.conf whose [alt_names] DNS.n and IP.n entries are added.</summary>
     [Parameter]
     public string? OpenSslConfig { get; set; }
 
-    /// <summary>Accept a common name that is not a fully qualified domain name.</summary>
     [Parameter]
     public SwitchParameter AllowShortName { get; set; }
 
-    /// <summary>Write the request (PEM) to this file.</summary>
     [Parameter]
     public string? Path { get; set; }
 

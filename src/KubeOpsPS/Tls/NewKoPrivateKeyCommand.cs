@@ -12,30 +12,24 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(KoPrivateKey))]
 public sealed class NewKoPrivateKeyCommand : KoTlsCmdlet
 {
-    /// <summary>RSA (default) or ECDSA.</summary>
     [Parameter(Position = 0)]
     [ValidateSet("RSA", "ECDSA")]
     public string Algorithm { get; set; } = "RSA";
 
-    /// <summary>RSA key size: 2048 (default), 3072 or 4096.</summary>
     [Parameter]
     public int? KeySize { get; set; }
 
-    /// <summary>ECDSA curve: P256 (default) or P384.</summary>
     [Parameter]
     [ValidateSet("P256", "P384")]
     public string? Curve { get; set; }
 
-    /// <summary>Write the key to this file (owner-only permissions).</summary>
     [Parameter]
     public string? Path { get; set; }
 
-    /// <summary>Pkcs8 (default) or Pkcs1 (RSA PRIVATE KEY / EC PRIVATE KEY, for old tools).</summary>
     [Parameter]
     [ValidateSet("Pkcs8", "Pkcs1")]
     public string Format { get; set; } = "Pkcs8";
 
-    /// <summary>Encrypt the written file (PKCS#8, AES-256) with this passphrase.</summary>
     [Parameter]
     public SecureString? Passphrase { get; set; }
 

@@ -16,24 +16,19 @@ namespace KubeOpsPS.Tls;
 [OutputType(typeof(V1Secret))]
 public sealed class NewKoTlsSecretCommand : KoTlsCmdlet
 {
-    /// <summary>The secret's name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The namespace; omitted, the namespace of the context it is applied to.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>The certificate: an object (New-KoCertificate, Import-KoCertificate) or a PEM/DER/PFX file.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object Certificate { get; set; } = null!;
 
-    /// <summary>The private key: an object or a PEM file; omitted when the certificate object carries it.</summary>
     [Parameter]
     public object? Key { get; set; }
 
-    /// <summary>The key file's passphrase, if it is encrypted (the secret holds the key unencrypted, as controllers need).</summary>
     [Parameter]
     public SecureString? Passphrase { get; set; }
 

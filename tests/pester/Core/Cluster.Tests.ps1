@@ -57,14 +57,14 @@ Describe 'Connect-KoCluster' {
 
     It 'fails with one clear error, no stack trace, when the cluster is unreachable' {
         $bad = Join-Path $TestDrive 'unreachable.yaml'
-        (Get-Content $kc -Raw) -replace 'http://127\.0\.0\.1:\d+', 'http://127.0.0.1:9' | Set-Content $bad
+        (Get-Content $kc -Raw) -replace 'https?://127\.0\.0\.1:\d+', 'https://127.0.0.1:9' | Set-Content $bad
         $err = $null
         $sw = [Diagnostics.Stopwatch]::StartNew()
         try { Connect-KoCluster -KubeConfig $bad -ConnectTimeout 00:00:03 -ErrorAction Stop } catch { $err = $_ }
         $sw.Stop()
         $err | Should -Not -BeNullOrEmpty
         $err.FullyQualifiedErrorId | Should -Match '^ConnectionFailed'
-        $err.Exception.Message | Should -Match 'cannot reach the cluster at http://127.0.0.1:9'
+        $err.Exception.Message | Should -Match 'cannot reach the cluster at https://127.0.0.1:9'
         $err.Exception.Message | Should -Not -Match '   at '
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         Connect-KoCluster -KubeConfig $kc | Out-Null

@@ -1,7 +1,8 @@
 BeforeAll {
     Import-Module $env:KO_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
-    $script:cluster = Start-KoFakeCluster -ClockSpeed 1 -PodReadyDelayMs 1500
+    # Pods take 3 s to be ready, so the sampler below sees the switch in progress even on a busy machine.
+    $script:cluster = Start-KoFakeCluster -ClockSpeed 1 -PodReadyDelayMs 3000
     Connect-KoCluster -KubeConfig $cluster.KubeConfig | Out-Null
     "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: shop, namespace: default}`nspec:`n  replicas: 3`n  selector: {matchLabels: {app: shop}}`n  template:`n    metadata: {labels: {app: shop}}`n    spec: {containers: [{name: web, image: nginx:1.29}]}" | ConvertFrom-KoYaml | Publish-KoResource | Out-Null
     "apiVersion: v1`nkind: Service`nmetadata: {name: shop, namespace: default}`nspec:`n  selector: {app: shop}`n  ports: [{port: 80}]" | ConvertFrom-KoYaml | Publish-KoResource | Out-Null
@@ -30,11 +31,14 @@ Describe 'Switch-KoBlueGreen' {
                 Start-Sleep -Milliseconds 50
             }
         } -ArgumentList $env:KO_MODULE, $cluster.KubeConfig
+        # Switch only once the sampler is sampling (its first count is out), so the samples span the whole switch.
+        $deadline = (Get-Date).AddSeconds(60)
+        while ($job.Output.Count -eq 0 -and $job.State -eq 'Running' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
         $r = Switch-KoBlueGreen -ServiceName shop -Name shop -Image nginx:1.30 -Timeout 00:01:00
         $sampled = Receive-Job $job -Wait -AutoRemoveJob
         $r.Active | Should -Be 'shop-green'
         $r.Previous | Should -Be 'shop'
-        $sampled.Count | Should -BeGreaterThan 3
+        $sampled.Count | Should -BeGreaterOrEqual 3 -Because 'one sample before the switch, at least one while the new copy starts, one after'
         ($sampled | Measure-Object -Minimum).Minimum | Should -BeGreaterThan 0 -Because 'the Service must never select zero ready pods'
         (Get-KoResource Service -Name shop).Spec.Selector['kubeops.io/color'] | Should -Be 'green'
         Get-SelectedReadyPods | Should -Be 3
