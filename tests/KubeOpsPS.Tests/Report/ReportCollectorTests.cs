@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json.Nodes;
 using FakeApiServer;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Report;
@@ -104,67 +100,31 @@ public sealed class ReportCollectorTests : IDisposable
     [Fact]
     public async Task KindsTheUserMayNotListBecomeInfoFindingsAndTheReportGoesOn()
     {
-        using var server = new LimitedServer("secrets", "clusterroles");
-        var kubeconfig = Path.Combine(_dir, "limited");
-        await File.WriteAllTextAsync(kubeconfig, $$$"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: limited, cluster: {server: "{{{server.Url}}}"}}]
-            users: [{name: dev, user: {token: dev-token}}]
-            contexts: [{name: limited, context: {cluster: limited, user: dev}}]
-            current-context: limited
-            """);
-        using var gateway = new ClusterGateway(KubeConfigs.Connect(kubeconfig, null, null, null, "/nonexistent"));
+        await using var cluster = await StartAsync();
+        using var admin = FakeHttp.Client(cluster);
+        await ReportFixture.SeedAsync(admin, ReportFixture.Messy(DateTime.UtcNow));
+        // Group dev may view everything namespaced (the default "view" role: no Secrets), nothing cluster-scoped.
+        var bound = await admin.Post("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", FakeHttp.J("""
+            {"metadata":{"name":"dev-view"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},
+             "subjects":[{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"dev"}]}
+            """));
+        Assert.Equal(201, bound.Code);
+        using var gateway = new ClusterGateway(KubeConfigs.Connect(cluster.WriteKubeConfig(Path.Combine(_dir, "alice"), "alice", "dev"), null, null, null, "/nonexistent"));
         var snapshot = await ReportCollector.CollectAsync(gateway, null, CancellationToken.None);
-        Assert.Equal(["ClusterRole", "Secret"], snapshot.NotRead.Where(n => n.Reason == NotReadReason.Forbidden).Select(n => n.Kind).Order(StringComparer.Ordinal));
+        var forbidden = snapshot.NotRead.Where(n => n.Reason == NotReadReason.Forbidden).Select(n => n.Kind).ToList();
+        Assert.Contains("Secret", forbidden);
+        Assert.Contains("Node", forbidden);
+        Assert.DoesNotContain("Pod", forbidden);
         var findings = ReportChecks.Run(snapshot, new ReportOptions());
-        Assert.Contains(findings, f => f.Severity == ReportSeverity.Info && f.Message.StartsWith("Not checked: no permission to list secrets cluster-wide", StringComparison.Ordinal));
-        Assert.All(findings, f => Assert.Equal(ReportSeverity.Info, f.Severity));
+        Assert.Contains(findings, f => f.Severity == ReportSeverity.Info && f.Kind == "Secret" && f.Message.StartsWith("Not checked: no permission to list secrets cluster-wide", StringComparison.Ordinal));
+        // What alice may read is still checked.
+        Assert.Contains(findings, f => f.Check == "no-readiness-probe" && f.Name == "no-probe");
+        Assert.DoesNotContain(findings, f => f.Check.StartsWith("cert-", StringComparison.Ordinal));
     }
 
     private static string Key(object o)
     {
         var j = Engine.Yaml.KoYaml.ToJsonObject(o);
         return $"{j["kind"]}/{j["metadata"]?["namespace"]}/{j["metadata"]?["name"]}";
-    }
-
-    /// <summary>An API server for a user who may list everything but some kinds (403 Forbidden, as RBAC answers); all lists are empty.</summary>
-    private sealed class LimitedServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-
-        public LimitedServer(params string[] forbidden)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext ctx;
-                    try { ctx = await _listener.GetContextAsync(); }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-                    var path = ctx.Request.Url!.AbsolutePath;
-                    var plural = path.Split('/').Last();
-                    var (code, body) = path == "/version" ? (200, """{"major":"1","minor":"32","gitVersion":"v1.32.4"}""")
-                        : forbidden.Contains(plural) ? (403, $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"{{plural}} is forbidden: User \"dev\" cannot list resource \"{{plural}}\" at the cluster scope"}""")
-                        : (200, """{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[]}""");
-                    ctx.Response.StatusCode = code;
-                    ctx.Response.ContentType = "application/json";
-                    var bytes = Encoding.UTF8.GetBytes(body);
-                    await ctx.Response.OutputStream.WriteAsync(bytes);
-                    ctx.Response.Close();
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public void Dispose() => _listener.Close();
     }
 }

@@ -107,6 +107,19 @@ Describe 'Get-KoClusterReport' {
         ($rows[0].PSObject.Properties.Name -join ',') | Should -Be 'Severity,Category,Check,Kind,Namespace,Name,Message,Fix,Context'
     }
 
+    It 'turns what a limited user may not list into Info findings and checks the rest' {
+        $dev = New-KoFakeUser $messy -Name dana -Groups report-dev
+        @{ apiVersion = 'rbac.authorization.k8s.io/v1'; kind = 'ClusterRoleBinding'; metadata = @{ name = 'report-dev-view' }
+           roleRef = @{ apiGroup = 'rbac.authorization.k8s.io'; kind = 'ClusterRole'; name = 'view' }
+           subjects = @(@{ kind = 'Group'; apiGroup = 'rbac.authorization.k8s.io'; name = 'report-dev' }) } | Publish-KoResource -KubeConfig $kubeconfig -Context lab-messy | Out-Null
+        $f = @(Get-KoClusterReport -KubeConfig $dev.KubeConfig -ErrorVariable limitedErrors)
+        $limitedErrors | Should -BeNullOrEmpty
+        $secrets = $f | Where-Object { $_.Check -eq 'not-checked' -and $_.Kind -eq 'Secret' }
+        $secrets.Severity | Should -Be Info
+        $secrets.Message | Should -BeLike 'Not checked: no permission to list secrets cluster-wide*'
+        ($f | Where-Object Check -eq no-readiness-probe).Name | Should -Be no-probe
+    }
+
     It 'refuses bad input before anything is sent: <Case>' -ForEach @(
         @{ Case = 'an unknown check'; Params = @{ Check = 'cert-*', 'no-such-check' }; Id = 'UnknownCheck'; Text = "-Check 'no-such-check' names no check. Valid checks: retired-component, " }
         @{ Case = 'a target that is not a minor'; Params = @{ TargetVersion = '1.36.2' }; Id = 'InvalidArgument'; Text = "-TargetVersion '1.36.2' is not a Kubernetes minor version" }
