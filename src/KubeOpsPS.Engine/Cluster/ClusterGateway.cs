@@ -173,7 +173,7 @@ public sealed partial class ClusterGateway : IDisposable
 
     public static string ObjectPath(KubeKind kind, string? ns, string name) => $"{CollectionPath(kind, ns)}/{Uri.EscapeDataString(name)}";
 
-    private static string Describe(KubeKind kind, string? ns, string name) => kind.Namespaced ? $"{kind.Kind} {ns}/{name}" : $"{kind.Kind} {name}";
+    private static string Describe(KubeKind kind, string? ns, string name) => new ObjectRef(kind.Kind, kind.Namespaced ? ns : null, name).ToString();
 
     // ---------------------------------------------------------------- reads
 
