@@ -203,8 +203,20 @@ public sealed partial class ClusterGateway : IDisposable
     public async Task<(IReadOnlyList<object> Items, string ResourceVersion)> ListAsync(KubeKind kind, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken ct = default)
     {
         var items = new List<object>();
-        string? cont = null;
         string rv = string.Empty;
+        await foreach (var list in ListPagesAsync(kind, ns, labelSelector, fieldSelector, ct).ConfigureAwait(false))
+        {
+            foreach (var item in list["items"]?.AsArray() ?? [])
+                if (item is JsonObject o) items.Add(Typed(o, kind));
+            rv = list["metadata"]?["resourceVersion"]?.GetValue<string>() ?? rv;
+        }
+        return (items, rv);
+    }
+
+    /// <summary>The pages of a LIST (500 objects each), following continue tokens.</summary>
+    private async IAsyncEnumerable<JsonObject> ListPagesAsync(KubeKind kind, string? ns, string? labelSelector, string? fieldSelector, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? cont = null;
         do
         {
             var q = new List<string> { "limit=500" };
@@ -214,14 +226,11 @@ public sealed partial class ClusterGateway : IDisposable
             var what = kind.Namespaced && ns is not null ? $"Listing {kind.Plural} in {ns}" : $"Listing {kind.Plural}";
             var a = await SendAsync(HttpMethod.Get, CollectionPath(kind, ns) + "?" + string.Join('&', q), null, null, what, true, ct).ConfigureAwait(false);
             var list = JsonNode.Parse(a.Body)!.AsObject();
-            foreach (var item in list["items"]?.AsArray() ?? [])
-                if (item is JsonObject o) items.Add(Typed(o, kind));
+            yield return list;
             cont = list["metadata"]?["continue"]?.GetValue<string>();
-            rv = list["metadata"]?["resourceVersion"]?.GetValue<string>() ?? rv;
             if (string.IsNullOrEmpty(cont)) cont = null;
         }
         while (cont is not null);
-        return (items, rv);
     }
 
     /// <summary>List items carry no kind/apiVersion on a real server; fill them before typing.</summary>
@@ -283,28 +292,21 @@ public sealed partial class ClusterGateway : IDisposable
     {
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
         var versions = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? cont = null;
-        do
+        var pages = 0;
+        try
         {
-            var path = CollectionPath(kind, ns) + "?limit=500" + (cont is null ? string.Empty : "&continue=" + Uri.EscapeDataString(cont));
-            var what = kind.Namespaced ? $"Listing {kind.Plural} in {ns}" : $"Listing {kind.Plural}";
-            Answer a;
-            try
+            await foreach (var list in ListPagesAsync(kind, ns, null, null, ct).ConfigureAwait(false))
             {
-                a = await SendAsync(HttpMethod.Get, path, null, null, what, true, ct).ConfigureAwait(false);
+                pages++;
+                foreach (var item in list["items"]?.AsArray() ?? [])
+                    if (item?["metadata"] is JsonObject m && m["name"]?.GetValue<string>() is { } n)
+                        versions[n] = m["resourceVersion"]?.GetValue<string>() ?? string.Empty;
             }
-            catch (KoClusterException e) when (e.StatusCode == 404 && cont is null)
-            {
-                return versions;
-            }
-            var list = JsonNode.Parse(a.Body)!.AsObject();
-            foreach (var item in list["items"]?.AsArray() ?? [])
-                if (item?["metadata"] is JsonObject m && m["name"]?.GetValue<string>() is { } n)
-                    versions[n] = m["resourceVersion"]?.GetValue<string>() ?? string.Empty;
-            cont = list["metadata"]?["continue"]?.GetValue<string>();
-            if (string.IsNullOrEmpty(cont)) cont = null;
         }
-        while (cont is not null);
+        catch (KoClusterException e) when (e.StatusCode == 404 && pages == 0)
+        {
+            // The server does not serve the kind (yet): nothing of it exists.
+        }
         return versions;
     }
 
