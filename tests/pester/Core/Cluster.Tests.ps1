@@ -156,6 +156,7 @@ Describe 'Publish-KoResource' {
     }
 
     It 'sends no server or controller fields when asked to apply an object read from the cluster' {
+        Wait-KoRollout -Name from -Namespace passthru -Timeout 00:01:00 | Out-Null   # the controller has written its revision
         $d = Get-KoResource Deployment -Name from -Namespace passthru
         $d.Metadata.Annotations['deployment.kubernetes.io/revision'] | Should -Not -BeNullOrEmpty -Because 'the premise: the controller set it'
         $d.Spec.Replicas = 4
