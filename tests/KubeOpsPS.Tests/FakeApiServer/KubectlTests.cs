@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
@@ -21,30 +20,9 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private sealed record Run(int Exit, string Out, string Err);
+    private Task<KubectlRunner.Run> KubectlIn(string stdin, params string[] args) => new KubectlRunner(_config, _dir).In(stdin, args);
 
-    /// <summary>Runs kubectl with the fake's kubeconfig and a fresh discovery cache (D-6).</summary>
-    private async Task<Run> KubectlIn(string stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(_config);
-        psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(_dir, "cache-" + Guid.NewGuid().ToString("N")[..8]));
-        psi.Environment["HOME"] = _dir;
-        psi.Environment.Remove("KUBECONFIG");
-        using var p = Process.Start(psi)!;
-        await p.StandardInput.WriteAsync(stdin);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await p.WaitForExitAsync(cts.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
-    }
-
-    private Task<Run> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRunner.Run> Kubectl(params string[] args) => KubectlIn("", args);
 
     private static string DeployYaml(string ns, string name, string image, int replicas = 2, int? deadline = null) => $"""
         apiVersion: apps/v1
