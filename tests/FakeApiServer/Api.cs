@@ -89,12 +89,15 @@ public sealed partial class Api
             case "/openapi/v3":
                 await WriteAsync(ctx, 200, ResourceTypes.OpenApiRoot()).ConfigureAwait(false);
                 return;
+            case "/openapi/v2":
+                await OpenApi.Documents.WriteV2(ctx).ConfigureAwait(false);
+                return;
         }
         if (segs.Length >= 3 && segs[0] == "openapi" && segs[1] == "v3")
         {
             var gv = segs[2] == "api" ? "v1" : string.Join('/', segs.Skip(3));
             if (!ResourceTypes.All.Any(r => r.GroupVersion == gv)) throw NotFoundPath();
-            await WriteAsync(ctx, 200, ResourceTypes.OpenApiGroup(gv)).ConfigureAwait(false);
+            await WriteAsync(ctx, 200, OpenApi.Documents.V3(gv)).ConfigureAwait(false);
             return;
         }
         // /api/v1/... or /apis/{group}/{version}/...
