@@ -87,7 +87,7 @@ public sealed partial class Api
                 await WriteAsync(ctx, 200, ResourceTypes.GroupList()).ConfigureAwait(false);
                 return;
             case "/openapi/v3":
-                await WriteAsync(ctx, 200, ResourceTypes.OpenApiRoot()).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, OpenApi.Documents.Root()).ConfigureAwait(false);
                 return;
             case "/openapi/v2":
                 await OpenApi.Documents.WriteV2(ctx).ConfigureAwait(false);

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using FakeApiServer.Wire;
 using Microsoft.AspNetCore.Http;
@@ -22,12 +25,27 @@ internal static class Documents
     });
     private static readonly Lazy<byte[]> V2Bytes = new(() => EncodeDocument(V2Document.Value));
 
+    private static readonly ConcurrentDictionary<string, Lazy<JsonObject>> V3Documents = new(StringComparer.Ordinal);
+
     /// <summary>The v3 document of one group-version: its paths (as ResourceTypes lists them) and the schemas.</summary>
-    public static JsonObject V3(string groupVersion)
+    public static JsonObject V3(string groupVersion) => V3Documents.GetOrAdd(groupVersion, gv => new Lazy<JsonObject>(() =>
     {
-        var doc = ResourceTypes.OpenApiGroup(groupVersion);
-        doc["components"] = new JsonObject { ["schemas"] = ToObject(Schemas.For(ResourceTypes.All.Where(r => r.GroupVersion == groupVersion), "#/components/schemas/"), v2: false) };
+        var doc = ResourceTypes.OpenApiGroup(gv);
+        doc["components"] = new JsonObject { ["schemas"] = ToObject(Schemas.For(ResourceTypes.All.Where(r => r.GroupVersion == gv), "#/components/schemas/"), v2: false) };
         return doc;
+    })).Value;
+
+    /// <summary>The v3 index with each document's content hash, so that clients' caches follow what is served.</summary>
+    public static JsonObject Root()
+    {
+        var root = ResourceTypes.OpenApiRoot();
+        foreach (var (path, entry) in (JsonObject)root["paths"]!)
+        {
+            var gv = path == "api/v1" ? "v1" : path["apis/".Length..];
+            var hash = Convert.ToHexString(SHA512.HashData(Encoding.UTF8.GetBytes(V3(gv).ToJsonString())));
+            entry!["serverRelativeURL"] = $"/openapi/v3/{path}?hash={hash}";
+        }
+        return root;
     }
 
     public static async Task WriteV2(HttpContext ctx)
