@@ -133,6 +133,7 @@ public sealed partial class Api
             switch (method)
             {
                 case "GET" when q["watch"] is var w && (w == "true" || w == "1"):
+                    if (outcome.Table) Tables.TableConverter.IncludeObject(q);
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":

@@ -313,6 +313,23 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     }
 
     [Fact]
+    public async Task WatchesNegotiatedAsTableCarryOneRowTables()
+    {
+        var ns = await _h.Ns("w");
+        Assert.Equal(201, (await _h.Post($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("watched"))).Code);
+        var r = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1&includeObject=Object", accept: "application/json;as=Table;v=v1;g=meta.k8s.io, application/json");
+        Assert.Equal(200, r.Code);
+        var ev = JsonNode.Parse(r.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
+        Assert.Equal("ADDED", ev["type"]!.GetValue<string>());
+        Assert.Equal("Table", ev["object"]!["kind"]!.GetValue<string>());
+        Assert.Equal("Data", ev["object"]!["columnDefinitions"]![1]!["name"]!.GetValue<string>());
+        Assert.Equal("watched", ev["object"]!["rows"]![0]!["cells"]![0]!.GetValue<string>());
+        Assert.Equal("ConfigMap", ev["object"]!["rows"]![0]!["object"]!["kind"]!.GetValue<string>());
+        var bad = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1&includeObject=Everything", accept: "application/json;as=Table;v=v1;g=meta.k8s.io");
+        IsStatus(bad, 400, "BadRequest", "includeObject: Unsupported value");
+    }
+
+    [Fact]
     public async Task ProtobufWatchEventsAreLengthFramed()
     {
         var ns = await _h.Ns("w");
