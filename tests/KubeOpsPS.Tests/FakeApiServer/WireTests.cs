@@ -166,6 +166,16 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
         Assert.Contains("hello", Encoding.UTF8.GetString(pb.Body));
         var json = await SendBytes("GET", $"/api/v1/namespaces/{ns}/configmaps/pb", null, null, "application/json, " + Protobuf);
         Assert.Equal("application/json", json.ContentType);
+
+        // Errors answer in the negotiated encoding too: a protobuf Status (code 404 as a varint, field 6).
+        var missing = await SendBytes("GET", $"/api/v1/namespaces/{ns}/configmaps/missing", null, null, Protobuf + ", application/json");
+        Assert.Equal(404, missing.Code);
+        Assert.Equal(Protobuf, missing.ContentType);
+        var status = Encoding.UTF8.GetString(missing.Body);
+        Assert.Contains("Status", status);
+        Assert.Contains("configmaps \"missing\" not found", status);
+        byte[] code404 = [0x30, 0x94, 0x03];
+        Assert.True(missing.Body.AsSpan().IndexOf(code404) > 0, "code 404 as field 6");
     }
 
     [Fact]
