@@ -9,7 +9,7 @@ namespace KubeOpsPS.Rollout;
 /// <summary>What the rollout cmdlets share: the workload (by name or piped in) and following a rollout with progress.</summary>
 public abstract class KoRolloutCmdlet : KoClusterCmdlet
 {
-    private const int ProgressId = 4204;
+    protected const int ProgressId = 4204;
 
     /// <summary>The workload's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
@@ -47,23 +47,6 @@ public abstract class KoRolloutCmdlet : KoClusterCmdlet
     }
 
     /// <summary>Follows a rollout by watching, with a progress bar; returns the final state.</summary>
-    protected WaitState Follow(ClusterGateway gateway, KubeKind kind, string ns, string name, TimeSpan timeout, string activity)
-    {
-        var progress = new ProgressRecord(ProgressId, activity, $"{kind.Kind} {ns}/{name}");
-        try
-        {
-            var (_, state) = Run(ct => gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => Post(() =>
-            {
-                progress.StatusDescription = $"{kind.Kind} {ns}/{name}: {s.Status}";
-                WriteProgress(progress);
-                WriteDebug($"{DateTime.Now:HH:mm:ss.fff} {s.Status}");
-            }), ct));
-            return state;
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
-    }
+    protected WaitState Follow(RolloutRunner runner, KubeKind kind, string ns, string name, TimeSpan timeout, string activity) =>
+        WithProgress(ProgressId, activity, $"{kind.Kind} {ns}/{name}", report => Run(ct => runner.FollowAsync(kind, ns, name, timeout, s => report(s), ct)));
 }

@@ -20,9 +20,9 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private Task<KubectlRunner.Run> KubectlIn(string stdin, params string[] args) => new KubectlRunner(_config, _dir).In(stdin, args);
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
 
-    private Task<KubectlRunner.Run> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
 
     private static string DeployYaml(string ns, string name, string image, int replicas = 2, int? deadline = null) => $"""
         apiVersion: apps/v1
@@ -80,9 +80,7 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("deployment.apps/web serverside-applied", first.Out);
         var path = $"/apis/apps/v1/namespaces/{ns}/deployments/web";
-        await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && r.Node("status.updatedReplicas")?.GetValue<int>() == 2, "rollout");
-        await Task.Delay(200);
-        var before = await _h.Get(path);
+        var before = await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && RolledOut(r), "rollout");
         var writes = _f.Cluster.WritesFor("deployments", ns, "web");
         Assert.Equal(1, writes);
         var second = await KubectlIn(yaml, "apply", "--server-side", "-f", "-");

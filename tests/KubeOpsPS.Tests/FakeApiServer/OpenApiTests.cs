@@ -8,21 +8,25 @@ public sealed class OpenApiTests : IClassFixture<FakeClusterFixture>, IDisposabl
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
     private readonly string _dir = Directory.CreateTempSubdirectory("fake-openapi-").FullName;
-    private readonly KubectlRunner _kubectl;
+    private readonly string _config;
 
     public OpenApiTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _kubectl = new KubectlRunner(f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig")), _dir);
+        _config = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
     }
 
     public void Dispose() => Directory.Delete(_dir, true);
 
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
+
+    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
+
     [Fact]
     public async Task KubectlExplainReadsTheV3Schemas()
     {
-        var pods = await _kubectl.Args("explain", "pods");
+        var pods = await Kubectl("explain", "pods");
         Assert.True(pods.Exit == 0, pods.Err);
         Assert.Matches(@"KIND:\s+Pod\nVERSION:\s+v1", pods.Out);
         Assert.Contains("Pod is a collection of containers that can run on a host.", pods.Out);
@@ -30,15 +34,15 @@ public sealed class OpenApiTests : IClassFixture<FakeClusterFixture>, IDisposabl
         Assert.Matches(@"spec\t<PodSpec>", pods.Out);
         Assert.DoesNotContain("Partial implementation", pods.Out);
 
-        var template = await _kubectl.Args("explain", "deploy.spec.template");
+        var template = await Kubectl("explain", "deploy.spec.template");
         Assert.True(template.Exit == 0, template.Err);
         Assert.Matches(@"GROUP:\s+apps\nKIND:\s+Deployment", template.Out);
         Assert.Contains("FIELD: template <PodTemplateSpec>", template.Out);
-        var containers = await _kubectl.Args("explain", "pod.spec.containers");
+        var containers = await Kubectl("explain", "pod.spec.containers");
         Assert.Matches(@"name\t<string> -required-", containers.Out);
         Assert.Matches(@"ports\t<\[\]ContainerPort>", containers.Out);
         Assert.Matches(@"resources\t<ResourceRequirements>", containers.Out);
-        var ingress = await _kubectl.Args("explain", "ingress.spec.rules.http.paths.backend.service.port");
+        var ingress = await Kubectl("explain", "ingress.spec.rules.http.paths.backend.service.port");
         Assert.True(ingress.Exit == 0, ingress.Err);
         Assert.Matches(@"number\t<integer>", ingress.Out);
     }
@@ -90,12 +94,12 @@ public sealed class OpenApiTests : IClassFixture<FakeClusterFixture>, IDisposabl
               data:
                 a: b
             """;
-        var ok = await _kubectl.In(list, "apply", "-f", "-");
+        var ok = await KubectlIn(list, "apply", "-f", "-");
         Assert.True(ok.Exit == 0, ok.Err);
         Assert.Contains("configmap/listed created", ok.Out);
         Assert.Contains(_f.Cluster.Requests, e => e.Path == "/openapi/v2" && e.Status == 200);
 
-        var bad = await _kubectl.In(list.Replace("name: listed", "name: bogus", StringComparison.Ordinal) + "\n  bogus: 1\n", "apply", "-f", "-");
+        var bad = await KubectlIn(list.Replace("name: listed", "name: bogus", StringComparison.Ordinal) + "\n  bogus: 1\n", "apply", "-f", "-");
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("ValidationError(ConfigMap): unknown field \"bogus\" in io.k8s.api.core.v1.ConfigMap", bad.Err);
         Assert.Equal(404, (await _h.Get($"/api/v1/namespaces/{ns}/configmaps/bogus")).Code);

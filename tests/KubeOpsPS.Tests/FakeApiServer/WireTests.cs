@@ -12,20 +12,24 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
     private readonly string _dir = Directory.CreateTempSubdirectory("fake-wire-").FullName;
-    private readonly KubectlRunner _kubectl;
+    private readonly string _config;
 
     public WireTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _kubectl = new KubectlRunner(f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig")), _dir);
+        _config = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
     }
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private async Task<KubectlRunner.Run> Ok(params string[] args)
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
+
+    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
+
+    private async Task<KubectlRun> Ok(params string[] args)
     {
-        var r = await _kubectl.Args(args);
+        var r = await Kubectl(args);
         Assert.True(r.Exit == 0, $"kubectl {string.Join(' ', args)}: {r.Err}");
         return r;
     }

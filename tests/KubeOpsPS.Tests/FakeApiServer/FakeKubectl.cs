@@ -2,15 +2,17 @@ using System.Diagnostics;
 
 namespace KubeOpsPS.Tests.FakeApiServer;
 
-/// <summary>The real kubectl against a fake cluster: its kubeconfig, a fresh discovery cache per run (D-6), its own HOME.</summary>
-public sealed class KubectlRunner(string kubeconfig, string dir)
-{
-    public sealed record Run(int Exit, string Out, string Err);
+/// <summary>What one kubectl run printed.</summary>
+public sealed record KubectlRun(int Exit, string Out, string Err);
 
-    public async Task<Run> In(string stdin, params string[] args)
+/// <summary>The real kubectl (v1.32) as an independent client of the fake.</summary>
+public static class FakeKubectl
+{
+    /// <summary>Runs kubectl with a kubeconfig, a fresh discovery cache (D-6) and HOME in <paramref name="dir"/>.</summary>
+    public static async Task<KubectlRun> Run(string kubeconfig, string dir, string stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        // Global flags first, so that arguments after "--" stay the container command's.
+        // Global flags first, so that arguments after "--" stay the container command's (kubectl create job x -- echo hi).
         psi.ArgumentList.Add("--kubeconfig");
         psi.ArgumentList.Add(kubeconfig);
         psi.ArgumentList.Add("--cache-dir");
@@ -25,8 +27,6 @@ public sealed class KubectlRunner(string kubeconfig, string dir)
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await p.WaitForExitAsync(cts.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
+        return new KubectlRun(p.ExitCode, await stdout, await stderr);
     }
-
-    public Task<Run> Args(params string[] args) => In("", args);
 }
