@@ -327,6 +327,40 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     }
 
     [Fact]
+    public async Task CustomResourcesPrintTheirCrdsAdditionalPrinterColumns()
+    {
+        var ns = await _h.Ns("w");
+        var crd = J("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"httproutes.gateway.networking.k8s.io"},
+             "spec":{"group":"gateway.networking.k8s.io","scope":"Namespaced","names":{"plural":"httproutes","singular":"httproute","kind":"HTTPRoute","listKind":"HTTPRouteList"},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},
+               "additionalPrinterColumns":[
+                 {"name":"Hostnames","type":"string","jsonPath":".spec.hostnames"},
+                 {"name":"First","type":"string","jsonPath":".spec.hostnames[0]","priority":1},
+                 {"name":"Accepted","type":"string","jsonPath":".status.parents[*].conditions[?(@.type==\"Accepted\")].status"},
+                 {"name":"Rules","type":"integer","jsonPath":".spec.rulesCount"},
+                 {"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}]}]}}
+            """);
+        var created = await _h.Post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        Assert.True(created.Code is 201 or 409, created.Text);
+        var route = J("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"web"},"spec":{"hostnames":["a.example.com","b.example.com"],"rulesCount":2}}""");
+        Assert.Equal(201, (await _h.Post($"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", route)).Code);
+        var t = await _h.Send("GET", $"/apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes", accept: "application/json;as=Table;v=v1;g=meta.k8s.io");
+        Assert.Equal(["Name", "Hostnames", "First", "Accepted", "Rules", "Age"], t.Node("columnDefinitions")!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(1, t.Node("columnDefinitions.2.priority")!.GetValue<int>());
+        Assert.Equal("date", t.Str("columnDefinitions.5.type"));
+        Assert.Equal("""["a.example.com","b.example.com"]""", t.Str("rows.0.cells.1"));
+        Assert.Equal("a.example.com", t.Str("rows.0.cells.2"));
+        Assert.Null(t.Node("rows.0.cells.3"));
+        Assert.Equal(2, t.Node("rows.0.cells.4")!.GetValue<long>());
+        Assert.Matches(@"^\d+s$", t.Str("rows.0.cells.5"));
+
+        var get = await Ok("get", "httproutes", "-n", ns, "-o", "wide");
+        Assert.Matches(@"^NAME\s+HOSTNAMES\s+FIRST\s+ACCEPTED\s+RULES\s+AGE\n", get.Out);
+        Assert.Matches(@"(?m)^web\s+\[""a\.example\.com"",""b\.example\.com""\]\s+a\.example\.com\s+2\s+\d+s$", get.Out);
+    }
+
+    [Fact]
     public async Task WatchesNegotiatedAsTableCarryOneRowTables()
     {
         var ns = await _h.Ns("w");
