@@ -236,6 +236,12 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
         Assert.Contains("kind: ConfigMap", text);
         Assert.Contains("plain: \"true\"", text);
         Assert.Contains("text: hello world", text);
+        // Server-side apply configurations may be YAML too.
+        var applyYaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  n: \"1\"\n";
+        var applied = AsReply(await SendBytes("PATCH", $"/api/v1/namespaces/{ns}/configmaps/applied?fieldManager=yaml-tester", Encoding.UTF8.GetBytes(applyYaml), "application/apply-patch+yaml"));
+        Assert.Equal(201, applied.Code);
+        Assert.Equal("1", applied.Str("data.n"));
+        Assert.Equal("yaml-tester", applied.Str("metadata.managedFields.0.manager"));
         var bad = AsReply(await SendBytes("POST", $"/api/v1/namespaces/{ns}/configmaps", "a: [b"u8.ToArray(), "application/yaml"));
         IsStatus(bad, 400, "BadRequest", "error decoding the request body: yaml:");
     }
