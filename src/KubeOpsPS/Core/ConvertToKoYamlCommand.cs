@@ -19,6 +19,11 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     [Parameter]
     public string? OutputDirectory { get; set; }
 
+    /// <summary>Yaml (block style, the default) or KYaml (kubectl's -o kyaml dialect: flow style, every string double-quoted).</summary>
+    [Parameter]
+    [ValidateSet("Yaml", "KYaml")]
+    public string Format { get; set; } = "Yaml";
+
     /// <summary>Keeps status, managedFields, uid, resourceVersion and creationTimestamp.</summary>
     [Parameter]
     public SwitchParameter IncludeServerFields { get; set; }
@@ -32,7 +37,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     {
         if (OutputDirectory is null)
         {
-            if (_objects.Count > 0) WriteObject(KoYaml.Write(_objects, IncludeServerFields));
+            if (_objects.Count > 0) WriteObject(Render(_objects));
             return;
         }
         var dir = FileSystemPath(OutputDirectory);
@@ -52,7 +57,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             try
             {
                 Directory.CreateDirectory(dir);
-                File.WriteAllText(file, KoYaml.Write([obj], IncludeServerFields));
+                File.WriteAllText(file, Render([obj]));
                 WriteVerbose($"Wrote {file}");
                 WriteObject(new FileInfo(file));
             }
@@ -62,4 +67,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             }
         }
     }
+
+    private string Render(IEnumerable<object> objects) =>
+        Format == "KYaml" ? KoYaml.WriteKYaml(objects, IncludeServerFields) : KoYaml.Write(objects, IncludeServerFields);
 }
