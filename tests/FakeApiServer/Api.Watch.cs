@@ -50,12 +50,12 @@ public sealed partial class Api
         }
         if (channel is null)
         {
-            await WriteLineAsync(ctx, new JsonObject { ["type"] = "ERROR", ["object"] = new ApiError(410, "Expired", expired!).ToStatus() }).ConfigureAwait(false);
+            await WriteLineAsync(ctx, t, new JsonObject { ["type"] = "ERROR", ["object"] = new ApiError(410, "Expired", expired!).ToStatus() }).ConfigureAwait(false);
             return;
         }
         try
         {
-            foreach (var o in initial) await WriteLineAsync(ctx, new JsonObject { ["type"] = "ADDED", ["object"] = o }).ConfigureAwait(false);
+            foreach (var o in initial) await WriteLineAsync(ctx, t, new JsonObject { ["type"] = "ADDED", ["object"] = o }).ConfigureAwait(false);
             await ctx.Response.Body.FlushAsync(stop.Token).ConfigureAwait(false);
             var queue = new Queue<Change>(backlog);
             var lastBookmark = DateTime.UtcNow;
@@ -81,7 +81,7 @@ public sealed partial class Api
                     if (bookmarks && DateTime.UtcNow - lastBookmark >= _options.BookmarkInterval)
                     {
                         lastBookmark = DateTime.UtcNow;
-                        await WriteLineAsync(ctx, new JsonObject { ["type"] = "BOOKMARK", ["object"] = new JsonObject { ["kind"] = t.Kind, ["apiVersion"] = t.GroupVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) } } }).ConfigureAwait(false);
+                        await WriteLineAsync(ctx, t, new JsonObject { ["type"] = "BOOKMARK", ["object"] = new JsonObject { ["kind"] = t.Kind, ["apiVersion"] = t.GroupVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = _store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) } } }).ConfigureAwait(false);
                     }
                     continue;
                 }
@@ -95,7 +95,7 @@ public sealed partial class Api
                     _ => now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null,
                 };
                 if (type is null) continue;
-                await WriteLineAsync(ctx, new JsonObject { ["type"] = type, ["object"] = change.Object.DeepClone() }).ConfigureAwait(false);
+                await WriteLineAsync(ctx, t, new JsonObject { ["type"] = type, ["object"] = change.Object.DeepClone() }).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -110,9 +110,12 @@ public sealed partial class Api
         }
     }
 
-    private static async Task WriteLineAsync(HttpContext ctx, JsonObject ev)
+    private async Task WriteLineAsync(HttpContext ctx, ResourceType t, JsonObject ev)
     {
-        if (RequestView.Of(ctx) is { } view && ev["object"] is { } o) ev["object"] = view.OutBody(o.DeepClone());
+        if (RequestView.Of(ctx) is { } view && ev["object"] is { } viewed) ev["object"] = view.OutBody(viewed.DeepClone());
+        // Watches negotiated as Table carry each object as a one-row Table (kubectl get -w).
+        if (Wire.MediaTypes.OutcomeOf(ctx) is { Table: true } && ev["type"]?.GetValue<string>() is "ADDED" or "MODIFIED" or "DELETED" && ev["object"] is JsonObject o)
+            ev["object"] = Tables.TableConverter.ToTable(t, o, Tables.TableConverter.IncludeObject(ctx.Request.Query), _store, DateTime.UtcNow);
         await ctx.Response.Body.WriteAsync(Wire.MediaTypes.WatchEvent(ctx, ev, Compact)).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);
     }

@@ -97,14 +97,17 @@ public sealed partial class Api
                 await WriteAsync(ctx, 200, ResourceTypes.GroupList(Custom.Types)).ConfigureAwait(false);
                 return;
             case "/openapi/v3":
-                await WriteAsync(ctx, 200, ResourceTypes.OpenApiRoot()).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, OpenApi.Documents.Root()).ConfigureAwait(false);
+                return;
+            case "/openapi/v2":
+                await OpenApi.Documents.WriteV2(ctx).ConfigureAwait(false);
                 return;
         }
         if (segs.Length >= 3 && segs[0] == "openapi" && segs[1] == "v3")
         {
             var gv = segs[2] == "api" ? "v1" : string.Join('/', segs.Skip(3));
             if (!ResourceTypes.All.Any(r => r.GroupVersion == gv)) throw NotFoundPath();
-            await WriteAsync(ctx, 200, ResourceTypes.OpenApiGroup(gv)).ConfigureAwait(false);
+            await WriteAsync(ctx, 200, OpenApi.Documents.V3(gv)).ConfigureAwait(false);
             return;
         }
         // /api/v1/... or /apis/{group}/{version}/...
@@ -138,6 +141,7 @@ public sealed partial class Api
             switch (method)
             {
                 case "GET" when q["watch"] is var w && (w == "true" || w == "1"):
+                    if (outcome.Table) Tables.TableConverter.IncludeObject(q);
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":

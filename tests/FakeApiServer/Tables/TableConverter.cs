@@ -17,11 +17,16 @@ internal static partial class TableConverter
     {
         if (outcome.PartialMetadata) return PartialMetadata(body);
         if (!outcome.Table) return body;
+        return ToTable(t, body, IncludeObject(q), store, DateTime.UtcNow);
+    }
+
+    /// <summary>The includeObject option (Metadata when not given); 400 for another value.</summary>
+    public static string IncludeObject(IQueryCollection q)
+    {
         var include = q["includeObject"].ToString();
-        if (include.Length == 0) include = "Metadata";
-        if (include is not ("None" or "Metadata" or "Object"))
-            throw new ApiError(400, "BadRequest", $"TableOptions.meta.k8s.io \"\" is invalid: includeObject: Unsupported value: \"{include}\": supported values: \"Metadata\", \"None\", \"Object\"");
-        return ToTable(t, body, include, store, DateTime.UtcNow);
+        if (include.Length == 0) return "Metadata";
+        return include is "None" or "Metadata" or "Object" ? include
+            : throw new ApiError(400, "BadRequest", $"TableOptions.meta.k8s.io \"\" is invalid: includeObject: Unsupported value: \"{include}\": supported values: \"Metadata\", \"None\", \"Object\"");
     }
 
     private static bool IsList(JsonObject body) => body["items"] is JsonArray;
@@ -30,7 +35,7 @@ internal static partial class TableConverter
     {
         if (!IsList(body))
         {
-            yield return body;
+            yield return (JsonObject)body.DeepClone();
             yield break;
         }
         foreach (var item in ((JsonArray)body["items"]!).OfType<JsonObject>())

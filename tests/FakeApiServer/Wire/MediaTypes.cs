@@ -38,6 +38,9 @@ internal static class MediaTypes
         return outcome;
     }
 
+    /// <summary>What <see cref="Negotiate"/> chose for this request, if it ran.</summary>
+    public static Outcome? OutcomeOf(HttpContext ctx) => ctx.Items[OutcomeKey] as Outcome;
+
     private static Outcome? Choose(string accept, ResourceType t, bool isGet)
     {
         if (string.IsNullOrWhiteSpace(accept)) return new Outcome(WireEncoding.Json, null);
@@ -85,7 +88,7 @@ internal static class MediaTypes
     /// <summary>Writes a response body in the negotiated encoding (JSON when nothing was negotiated, as for discovery).</summary>
     public static async Task Write(HttpContext ctx, JsonNode body, JsonSerializerOptions json)
     {
-        var outcome = ctx.Items[OutcomeKey] as Outcome;
+        var outcome = OutcomeOf(ctx);
         if (outcome?.Encoding == WireEncoding.Protobuf && body is JsonObject o && Protobuf.CanEncode(o))
         {
             ctx.Response.ContentType = Protobuf.MediaType;
@@ -104,7 +107,7 @@ internal static class MediaTypes
 
     /// <summary>The Content-Type of a watch stream in the negotiated encoding.</summary>
     public static string WatchContentType(HttpContext ctx) =>
-        (ctx.Items[OutcomeKey] as Outcome)?.Encoding == WireEncoding.Protobuf ? Protobuf.MediaType + ";stream=watch" : "application/json";
+        OutcomeOf(ctx)?.Encoding == WireEncoding.Protobuf ? Protobuf.MediaType + ";stream=watch" : "application/json";
 
     /// <summary>
     /// One watch event as framed on the wire: a JSON line, or for protobuf a 4-byte big-endian length and a
@@ -112,7 +115,7 @@ internal static class MediaTypes
     /// </summary>
     public static byte[] WatchEvent(HttpContext ctx, JsonObject ev, JsonSerializerOptions json)
     {
-        if ((ctx.Items[OutcomeKey] as Outcome)?.Encoding != WireEncoding.Protobuf || ev["object"] is not JsonObject o || !Protobuf.CanEncode(o))
+        if (OutcomeOf(ctx)?.Encoding != WireEncoding.Protobuf || ev["object"] is not JsonObject o || !Protobuf.CanEncode(o))
             return Encoding.UTF8.GetBytes(ev.ToJsonString(json) + "\n");
         var body = Protobuf.EncodeWatchEvent(ev["type"]!.GetValue<string>(), o);
         var frame = new byte[4 + body.Length];

@@ -3,6 +3,12 @@ namespace FakeApiServer.Wire;
 /// <summary>One field of a protobuf message, from proto-fields.txt.</summary>
 internal sealed record ProtoField(int Number, string Json, string Type, bool Pointer, bool Inline, bool KeepZero)
 {
+    public bool Required { get; init; }
+    public string? PatchStrategy { get; init; }
+    public string? MergeKey { get; init; }
+    public string? ListType { get; init; }
+    public string[] ListKeys { get; init; } = [];
+
     /// <summary>The Go field name as gogo error messages print it (the JSON name with a capital).</summary>
     public string GoName => char.ToUpperInvariant(Json[0]) + Json[1..];
 }
@@ -63,8 +69,17 @@ internal static class ProtoSchema
             var parts = line.Split(' ');
             var json = parts[1];
             var flags = json[..json.TakeWhile(c => c is '?' or '^' or '!').Count()];
+            string? Fact(string key) => parts.Skip(3).FirstOrDefault(p => p.StartsWith(key, StringComparison.Ordinal))?[key.Length..];
+            var list = Fact("+lt=")?.Split(':', 2);
             fields.Add(new ProtoField(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), json[flags.Length..], parts[2],
-                flags.Contains('?'), flags.Contains('^'), flags.Contains('?') || flags.Contains('!')));
+                flags.Contains('?'), flags.Contains('^'), flags.Contains('?') || flags.Contains('!'))
+            {
+                Required = parts.Contains("+req"),
+                PatchStrategy = Fact("+ps="),
+                MergeKey = Fact("+mk="),
+                ListType = list?[0],
+                ListKeys = list is { Length: 2 } ? list[1].Split(',') : [],
+            });
         }
         Flush();
         return result;

@@ -338,9 +338,10 @@ internal static class Protobuf
         switch (type)
         {
             case "s": w.StringField(number, Text(v)); break;
-            case "i" or "l": w.VarintField(number, (ulong)v.GetValue<long>()); break;
+            // Values built in code (Status codes) are CLR ints, stored ones JSON numbers: read both through their text.
+            case "i" or "l": w.VarintField(number, (ulong)v.AsLong()); break;
             case "b": w.VarintField(number, v.GetValue<bool>() ? 1UL : 0UL); break;
-            case "d": w.Fixed64Field(number, BitConverter.DoubleToUInt64Bits(v.GetValue<double>())); break;
+            case "d": w.Fixed64Field(number, BitConverter.DoubleToUInt64Bits(double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture))); break;
             case "y": w.BytesField(number, Convert.FromBase64String(Text(v))); break;
             case "t" or "mt":
             {
@@ -358,7 +359,7 @@ internal static class Protobuf
                 if (v is JsonValue jv && jv.GetValueKind() == JsonValueKind.Number)
                 {
                     ios.VarintField(1, 0);
-                    ios.VarintField(2, (ulong)jv.GetValue<long>());
+                    ios.VarintField(2, (ulong)jv.AsLong());
                 }
                 else
                 {

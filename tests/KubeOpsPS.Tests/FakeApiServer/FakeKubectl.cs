@@ -12,11 +12,12 @@ public static class FakeKubectl
     public static async Task<KubectlRun> Run(string kubeconfig, string dir, string stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        // Global flags first, so that arguments after "--" stay the container command's (kubectl create job x -- echo hi).
         psi.ArgumentList.Add("--kubeconfig");
         psi.ArgumentList.Add(kubeconfig);
         psi.ArgumentList.Add("--cache-dir");
         psi.ArgumentList.Add(Path.Combine(dir, "cache-" + Guid.NewGuid().ToString("N")[..8]));
+        foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = dir;
         psi.Environment.Remove("KUBECONFIG");
         using var p = Process.Start(psi)!;
