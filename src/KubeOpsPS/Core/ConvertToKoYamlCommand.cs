@@ -15,7 +15,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
 
-    /// <summary>Writes one file per object (kind-namespace-name.yaml) into this folder instead of returning text.</summary>
+    /// <summary>Writes one file per object (NN-kind-namespace-name.yaml, NN the apply order) into this folder instead of returning text.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
 

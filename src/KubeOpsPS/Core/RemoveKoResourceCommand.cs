@@ -12,8 +12,9 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     private const int ProgressId = 4203;
     private bool _yesToAll, _noToAll;
 
-    /// <summary>Objects to delete, e.g. from Get-KoResource or ConvertFrom-KoYaml.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Object")]
+    /// <summary>Objects to delete, e.g. from Get-KoResource or ConvertFrom-KoYaml. Not positional, so
+    /// 'Remove-KoResource Deployment web' binds Kind and Name as Get-KoResource does.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
     public object[] InputObject { get; set; } = [];
 
     /// <summary>The kind of the objects to delete.</summary>
