@@ -15,7 +15,7 @@ param([string] $BinDirectory, [string] $Path, [object[]] $PwshCommand, [string] 
 $list = @'
 param($bin)
 $asm = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'KubernetesClient.dll'))
-$groups = '', 'apps', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'
+$groups = '', 'apps', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'scheduling.k8s.io'
 $asm.GetExportedTypes() | Where-Object { $_.GetProperty('Metadata') -and -not $_.GetProperty('Items') } | ForEach-Object {
     $attr = $_.GetCustomAttributes($false) | Where-Object { $_.GetType().Name -eq 'KubernetesEntityAttribute' }
     if ($attr -and ($attr.ApiVersion -eq 'v1' -or ($attr.Group -eq 'autoscaling' -and $attr.ApiVersion -eq 'v2')) -and $attr.Group -in $groups -and $attr.Kind -notmatch 'Review$|^Binding$|^Eviction$|^ComponentStatus$|^Scale$|^Status$|^TokenRequest$') { $_.FullName }

@@ -24,6 +24,7 @@ public sealed class InstallKoJenkinsCommand : KoInstallCmdlet
 
     /// <summary>The storage class of the JENKINS_HOME claim; omitted: the cluster's default class.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     /// <summary>The size of the JENKINS_HOME claim. Default 8Gi.</summary>

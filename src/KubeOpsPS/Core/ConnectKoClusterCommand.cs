@@ -62,7 +62,7 @@ public sealed class ConnectKoClusterCommand : KoCmdlet
 [OutputType(typeof(KubeContextInfo))]
 public sealed class GetKoContextCommand : KoCmdlet
 {
-    /// <summary>The kubeconfig file to read; default as Connect-KoCluster finds it.</summary>
+    /// <summary>The kubeconfig file to read; default the one this session connected with, else as Connect-KoCluster finds it.</summary>
     [Parameter(Position = 0)]
     public string? KubeConfig { get; set; }
 
@@ -77,7 +77,8 @@ public sealed class GetKoContextCommand : KoCmdlet
         {
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             var session = ClusterSession.Current?.Connection.Context;
-            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? null : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
+            // Without -KubeConfig: the file this session connected with, else the chain kubectl uses.
+            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? ClusterSession.KubeConfigFile : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
                 if (pattern.IsMatch(c.Name)) WriteObject(session is null || KubeConfig is not null ? c : c with { IsCurrent = c.Name == session });
         }
         catch (KoClusterException e)

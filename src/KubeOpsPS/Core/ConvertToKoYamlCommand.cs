@@ -4,8 +4,8 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;
 
-/// <summary>Writes Kubernetes objects as multi-document YAML, or one file per object with -OutputDirectory.</summary>
-[Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true)]
+/// <summary>Writes Kubernetes objects as multi-document YAML (or Kubernetes JSON with -AsJson), or one file per object with -OutputDirectory.</summary>
+[Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true, DefaultParameterSetName = "Text")]
 [OutputType(typeof(string), typeof(FileInfo))]
 public sealed class ConvertToKoYamlCommand : KoCmdlet
 {
@@ -16,8 +16,12 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     public object[] InputObject { get; set; } = [];
 
     /// <summary>Writes one file per object (NN-kind-namespace-name.yaml, NN the apply order) into this folder instead of returning text.</summary>
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = "Directory")]
     public string? OutputDirectory { get; set; }
+
+    /// <summary>Writes Kubernetes JSON (as kubectl -o json) instead of YAML: one object, or a List of several.</summary>
+    [Parameter(ParameterSetName = "Text")]
+    public SwitchParameter AsJson { get; set; }
 
     /// <summary>Keeps status, managedFields, uid, resourceVersion and creationTimestamp.</summary>
     [Parameter]
@@ -32,7 +36,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     {
         if (OutputDirectory is null)
         {
-            if (_objects.Count > 0) WriteObject(KoYaml.Write(_objects, IncludeServerFields));
+            if (_objects.Count > 0) WriteObject(AsJson ? KoYaml.WriteJson(_objects, IncludeServerFields) : KoYaml.Write(_objects, IncludeServerFields));
             return;
         }
         var dir = FileSystemPath(OutputDirectory);
@@ -54,7 +58,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(file, KoYaml.Write([obj], IncludeServerFields));
                 WriteVerbose($"Wrote {file}");
-                WriteObject(new FileInfo(file));
+                WriteFile(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

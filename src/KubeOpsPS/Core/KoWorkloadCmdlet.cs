@@ -20,6 +20,7 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
     /// <summary>Environment variables (name = value).</summary>
     [Parameter] public Hashtable? Env { get; set; }
     /// <summary>Secrets whose keys become environment variables.</summary>
+    [ArgumentCompleter(typeof(SecretCompleter))]
     [Parameter] public string[] EnvFromSecret { get; set; } = [];
     /// <summary>Extra labels for the workload and its pods.</summary>
     [Parameter] public Hashtable? Label { get; set; }

@@ -71,6 +71,7 @@ public sealed class InstallKoIngressControllerCommand : KoInstallCmdlet
 
     /// <summary>The IngressClass's name; default nginx.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(IngressClassCompleter))]
     public string IngressClassName { get; set; } = "nginx";
 
     /// <summary>Make the class the cluster's default (Ingresses without a class use it).</summary>

@@ -38,6 +38,7 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
 
     /// <summary>The Service that receives the requests.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? ServiceName { get; set; }
 
     /// <summary>The Service's port: a number or a port name.</summary>
@@ -50,6 +51,7 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
 
     /// <summary>A kubernetes.io/tls secret in the same namespace that serves HTTPS for the hosts.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(SecretCompleter))]
     public string? TlsSecretName { get; set; }
 
     /// <summary>Strip the path prefix before the request reaches the service (apps that only know '/').</summary>

@@ -25,6 +25,7 @@ public sealed class GetKoLogIndexCommand : KoClusterCmdlet
 
     /// <summary>The Elasticsearch Service. Default elasticsearch.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string ServiceName { get; set; } = LoggingBundle.ElasticsearchName;
 
     /// <summary>The Service's HTTP port. Default 9200.</summary>

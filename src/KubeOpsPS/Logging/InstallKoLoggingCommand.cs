@@ -28,6 +28,7 @@ public sealed class InstallKoLoggingCommand : KoInstallCmdlet
 
     /// <summary>The StorageClass of Elasticsearch's data claim; default: the cluster's default class.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     /// <summary>The size of Elasticsearch's data claim. Default 20Gi.</summary>

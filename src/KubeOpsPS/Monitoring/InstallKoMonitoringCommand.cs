@@ -25,6 +25,7 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
 
     /// <summary>The StorageClass of Prometheus' and Alertmanager's claims; omitted: the cluster's default class.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     /// <summary>How long Prometheus keeps samples, e.g. 15d (default) or 12w.</summary>

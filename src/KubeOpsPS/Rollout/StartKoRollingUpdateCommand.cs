@@ -55,6 +55,8 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
             ChangeCause = ChangeCause ?? $"Start-KoRollingUpdate -Image {Image}",
         };
         if (options.SingleImage is null && options.Images.Count == 0) Fail(Engine.Validation.Validate.Invalid("-Image", Image, "-Image must be an image reference or a hashtable of container name = image."));
+        // A malformed image is refused before anything is sent.
+        Build(() => options.Images.Select(i => Engine.Validation.Validate.Image(i.Value, $"-Image[{i.Key}]")).Append(options.SingleImage is null ? "" : Engine.Validation.Validate.Image(options.SingleImage, "-Image")).ToList());
         var gateway = Connect();
         var live = Run(ct => gateway.GetAsync(kind, ns, name, ct));
         if (live is null) Fail(new KoClusterException("NotFound", "ObjectNotFound", $"{kind.Kind} {ns}/{name} was not found.", $"{kind.Kind} {ns}/{name}", $"List them with Get-KoResource {kind.Kind} -Namespace {ns}."));

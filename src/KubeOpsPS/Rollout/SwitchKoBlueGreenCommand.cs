@@ -17,6 +17,7 @@ public sealed class SwitchKoBlueGreenCommand : KoClusterCmdlet
 {
     /// <summary>The Service whose selector switches between the versions.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     /// <summary>The live Deployment (the first time) or the base name of the pair (name-blue, name-green).</summary>

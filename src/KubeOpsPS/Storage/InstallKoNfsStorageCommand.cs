@@ -20,6 +20,7 @@ public sealed class InstallKoNfsStorageCommand : KoInstallCmdlet
 
     /// <summary>The node the in-cluster NFS server runs on (its data is in -HostPath on that node).</summary>
     [Parameter(ParameterSetName = "InCluster")]
+    [ArgumentCompleter(typeof(NodeCompleter))]
     public string? NodeName { get; set; }
 
     /// <summary>An existing NFS server (host name or IP address): installs csi-driver-nfs.</summary>

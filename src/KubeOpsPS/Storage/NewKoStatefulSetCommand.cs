@@ -24,6 +24,7 @@ public sealed class NewKoStatefulSetCommand : KoWorkloadCmdlet
     [ArgumentCompleter(typeof(AccessModeCompleter))]
     public string AccessMode { get; set; } = "ReadWriteOnce";
     /// <summary>The governing headless Service; default the StatefulSet's name.</summary>
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     [Parameter] public string? ServiceName { get; set; }
     /// <summary>Also write the headless Service (clusterIP None) that gives the pods stable DNS names.</summary>
     [Parameter] public SwitchParameter WithHeadlessService { get; set; }

@@ -109,3 +109,166 @@ Describe 'Default views' {
         ((Strip ($cm | Out-String)) -split "`n" | Where-Object { $_ -match '\bone\b' }) | Should -Match '\bone\s+1\s'
     }
 }
+
+Describe 'A field-manager conflict' {
+    BeforeAll {
+        @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'owned'; namespace = 'default' }; data = @{ mode = 'slow' } } | Publish-KoResource | Out-Null
+        Invoke-KoKubectl $kc patch configmap owned --type merge -p '{"data":{"mode":"fast"}}' --field-manager ops-team | Out-Null
+        function New-Owned { @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'owned'; namespace = 'default' }; data = @{ mode = 'medium' } } }
+    }
+    It 'offers -Force on Publish-KoResource, which has it' {
+        $err = $null
+        New-Owned | Publish-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Match '^ApplyConflict'
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*Re-run with -Force*'
+    }
+    It 'offers a command that exists from Compare-KoResource, which has no -Force' {
+        (Get-Command Compare-KoResource).Parameters.ContainsKey('Force') | Should -BeFalse
+        $err = $null
+        New-Owned | Compare-KoResource -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Match '^ApplyConflict'
+        $err[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*Re-run with -Force*'
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*Publish-KoResource -Force*'
+    }
+}
+
+Describe 'Get-Help' {
+    It 'prints SYNTAX as PowerShell''s own cmdlets do' {
+        $syntax = Strip (Get-Help Publish-KoResource | Out-String -Width 300)
+        $syntax | Should -Match '\[-Force\]'
+        $syntax | Should -Match '\[-WhatIf\]'
+        $syntax | Should -Match '\[-Confirm\]'
+        $syntax | Should -Not -Match 'SwitchParameter'
+        $deployment = Strip (Get-Help New-KoDeployment | Out-String -Width 300)
+        $deployment | Should -Not -Match 'Nullable'
+        $deployment | Should -Match '\[-MinReadySeconds <Int32>\]'
+    }
+    It 'lists related cmdlets and about_KubeOpsPS under RELATED LINKS, and the online page from the manifest' {
+        $links = (Get-Help Publish-KoResource).relatedLinks.navigationLink
+        $links.linkText | Should -Contain 'about_KubeOpsPS'
+        $links.linkText | Should -Contain 'Get-KoResource'
+        $project = (Import-PowerShellDataFile $env:KO_MODULE).PrivateData.PSData.ProjectUri
+        $links[0].linkText | Should -Be 'Online Version:'
+        $links[0].uri | Should -BeLike "$project*Publish-KoResource*"
+        (Strip (Get-Help Publish-KoResource -Full | Out-String -Width 300)) | Should -Match 'RELATED LINKS'
+    }
+}
+
+Describe 'After Connect-KoCluster -KubeConfig <file>' {
+    It 'Get-KoContext and -Context completion read that file, with no KUBECONFIG and no ~/.kube/config' {
+        $r = Invoke-KoChildPwsh @"
+Import-Module '$env:KO_MODULE'
+Connect-KoCluster -KubeConfig '$kc' | Out-Null
+`$c = Get-KoContext
+'CONTEXTS=' + ((`$c | ForEach-Object Name) -join ',') + ' CURRENT=' + ((`$c | Where-Object IsCurrent).Name)
+`$line = 'Connect-KoCluster -Context '
+'COMPLETED=' + ((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches.CompletionText -join ',')
+"@ -Environment @{ KUBECONFIG = ''; HOME = (Join-Path $TestDrive 'empty-home') }
+        $r.Output | Should -Match 'CONTEXTS=fake CURRENT=fake'
+        $r.Output | Should -Match 'COMPLETED=fake'
+    }
+}
+
+Describe 'Files the module writes' {
+    It 'come back as Get-Item returns them, from <Name>' -ForEach @(
+        @{ Name = 'ConvertTo-KoYaml -OutputDirectory'; Write = { param($d) New-KoDeployment -Name web -Image nginx:1.29 | ConvertTo-KoYaml -OutputDirectory $d } }
+        @{ Name = 'Install-KoLogging -OutputDirectory'; Write = { param($d) Install-KoLogging -OutputDirectory $d } }
+        @{ Name = 'New-KoSupervisorConfig'; Write = { param($d) $null = New-Item -ItemType Directory $d -Force; New-KoSupervisorConfig -Path (Join-Path $d 'supervisord.conf') -Program @(@{ Name = 'app1'; Command = '/usr/local/bin/app1' }) } }
+        @{ Name = 'New-KoStaticPod'; Write = { param($d) New-KoStaticPod -Name agent -Image busybox:1.37 -Command sleep, infinity -ManifestPath $d } }
+    ) {
+        $d = Join-Path $TestDrive ($Name -replace '\W', '')
+        $files = @(& $Write $d)
+        $files.Count | Should -BeGreaterThan 0
+        foreach ($f in $files) {
+            $f | Should -BeOfType [System.IO.FileInfo]
+            $f.PSParentPath | Should -Not -BeNullOrEmpty
+            $f.PSProvider.Name | Should -Be 'FileSystem'
+            $f.Length | Should -BeGreaterThan 0
+        }
+        $text = Strip ($files | Out-String -Width 200)
+        $text | Should -Match ([regex]::Escape("Directory: $((Get-Item $d).FullName)"))
+        $text | Should -Match '(?m)^-[-rwx]{5,}\s'
+    }
+}
+
+Describe 'ConvertTo-KoYaml -AsJson' {
+    It 'gives Kubernetes JSON, not the .NET shape ConvertTo-Json gives' {
+        $d = New-KoDeployment -Name jweb -Namespace default -Image nginx:1.29
+        $json = $d | ConvertTo-KoYaml -AsJson
+        $json | Should -Not -Match 'NamespaceProperty|ValueKind'
+        $o = $json | ConvertFrom-Json
+        $o.kind | Should -Be 'Deployment'
+        $o.metadata.namespace | Should -Be 'default'
+        $o.spec.template.spec.containers[0].image | Should -Be 'nginx:1.29'
+        $file = Join-Path $TestDrive 'jweb.json'
+        Set-Content $file $json
+        Invoke-KoKubectl $kc apply --dry-run=server -f $file | Should -Match 'deployment.apps/jweb'
+    }
+    It 'gives a v1 List for several objects, as kubectl -o json does' {
+        $o = @((New-KoDeployment -Name a -Image nginx:1.29), (New-KoDeployment -Name b -Image nginx:1.29)) | ConvertTo-KoYaml -AsJson | ConvertFrom-Json
+        $o.kind | Should -Be 'List'
+        $o.items.metadata.name | Should -Be 'a', 'b'
+    }
+}
+
+Describe 'Install-KoAppManager -Namespace apps' {
+    It 'warns before installing, naming the files and namespaces its Role cannot write, and suggests -ClusterWide' {
+        $src = New-Item -ItemType Directory (Join-Path $TestDrive 'scoped') -Force
+        Set-Content (Join-Path $src 'own.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: own, namespace: apps}`ndata: {a: b}"
+        Set-Content (Join-Path $src 'mon.yaml') "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: dash, namespace: monitoring}`ndata: {a: b}"
+        Set-Content (Join-Path $src 'role.yaml') "apiVersion: rbac.authorization.k8s.io/v1`nkind: ClusterRole`nmetadata: {name: reader}`nrules: []"
+        $w = $null
+        Install-KoAppManager -Path $src -Namespace apps -OutputDirectory (Join-Path $TestDrive 'scoped-out') -WarningVariable w -WarningAction SilentlyContinue | Out-Null
+        $w | Should -HaveCount 1
+        "$w" | Should -BeLike '*mon.yaml (ConfigMap/monitoring/dash, namespace monitoring)*'
+        "$w" | Should -BeLike '*role.yaml (ClusterRole/reader, cluster-scoped)*'
+        "$w" | Should -Not -BeLike '*own.yaml*'
+        "$w" | Should -BeLike '*-ClusterWide*'
+        Install-KoAppManager -Path $src -Namespace apps -ClusterWide -OutputDirectory (Join-Path $TestDrive 'wide-out') -WarningVariable w2 -WarningAction SilentlyContinue | Out-Null
+        $w2 | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Small things' {
+    It 'suggests the nearest kinds for a mistyped one' {
+        $err = $null
+        Get-KoResource Deploymnet -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -BeLike '*Did you mean Deployment*'
+    }
+    It 'refuses an invalid image reference before anything is sent' {
+        Clear-KoFakeRequests $cluster
+        { New-KoDeployment -Name bad -Image 'nginx::bad' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'nginx::bad' is not an image reference*"
+        { Start-KoRollingUpdate -Name web -Image 'nginx::bad' -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'nginx::bad' is not an image reference*"
+        @(Get-KoFakeRequests $cluster).Count | Should -Be 0
+        (New-KoDeployment -Name ok -Image 'registry.example.com:5000/team/app:1.0').Spec.Template.Spec.Containers[0].Image | Should -Be 'registry.example.com:5000/team/app:1.0'
+    }
+    It 'points a 503 from the service proxy at the service''s pods, not at the API server' {
+        $null = Install-KoMonitoring -Namespace mon-small
+        $err = $null
+        New-KoAlertRule -Name Small -Expr 'up == 0' | Add-KoAlertRule -Namespace mon-small -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*no ready pod serves Service mon-small/prometheus*'
+        $err[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*API server failed*'
+    }
+    It 'does not call an unpartitioned StatefulSet''s rollout partitioned' {
+        New-KoStatefulSet -Name plain -Image nginx:1.29 -Port 80 | Publish-KoResource | Out-Null
+        $r = Wait-KoRollout -Name plain -Kind StatefulSet -Timeout 00:01:00
+        "$($r.Status)" | Should -Not -Match 'partitioned'
+    }
+    It 'completes <Parameter> of <Command> from the cluster, never with file names' -ForEach @(
+        @{ Command = 'New-KoIngress -Name x -Host x.example.com -ServiceName '; Parameter = '-ServiceName'; Expect = 'complete-me' }
+        @{ Command = 'New-KoVolumeClaim -Name x -Size 1Gi -StorageClass '; Parameter = '-StorageClass'; Expect = $null }
+        @{ Command = 'Install-KoIngressController -IngressClassName '; Parameter = '-IngressClassName'; Expect = $null }
+        @{ Command = 'Install-KoNfsStorage -HostPath /srv -NodeName '; Parameter = '-NodeName'; Expect = 'node-1' }
+        @{ Command = 'New-KoDeployment -Name x -Image nginx:1.29 -EnvFromSecret '; Parameter = '-EnvFromSecret'; Expect = $null }
+    ) {
+        New-KoService -Name complete-me -Port 80 -Selector @{ app = 'complete-me' } | Publish-KoResource | Out-Null
+        Push-Location $TestDrive
+        try {
+            Set-Content (Join-Path $TestDrive 'decoy-file.txt') 'x'
+            $matches = (TabExpansion2 -inputScript $Command -cursorColumn $Command.Length).CompletionMatches
+            $matches.CompletionText | Should -Not -Contain 'decoy-file.txt'
+            $matches | Where-Object ResultType -eq 'ProviderItem' | Should -BeNullOrEmpty
+            if ($Expect) { $matches.CompletionText | Should -Contain $Expect }
+        } finally { Pop-Location }
+    }
+}

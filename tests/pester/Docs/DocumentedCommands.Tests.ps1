@@ -39,13 +39,13 @@ BeforeDiscovery {
         foreach ($o in $script:notAsWritten.Omit | Where-Object Document -eq $b.Document) {
             $b.Code = ($b.Code -split "`n" | Where-Object { $_.Trim() -notin @($o.Line) }) -join "`n"
         }
+        foreach ($a in $script:notAsWritten.After | Where-Object Document -eq $b.Document) {
+            $b.Code = ($b.Code -split "`n" | ForEach-Object { $_; if ($_.Trim() -eq $a.Line) { $a.Run } }) -join "`n"
+        }
     }
 
-    function Test-ClusterCmdlet($Command) {
-        for ($t = $Command.ImplementingType; $t; $t = $t.BaseType) { if ($t.Name -eq 'KoClusterCmdlet') { return $true } }
-        $false
-    }
-    $clusterCmdlets = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | Where-Object { Test-ClusterCmdlet $_ } | ForEach-Object Name)
+    # A cmdlet that reads a kubeconfig (it has -KubeConfig) needs the cluster; an example that uses none runs offline.
+    $clusterCmdlets = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('KubeConfig') } | ForEach-Object Name)
     $help = foreach ($c in Get-Command -Module KubeOpsPS -CommandType Cmdlet | Sort-Object Name) {
         $i = 0
         foreach ($e in (Get-Help $c.Name -Full).Examples.Example | Where-Object { $_ }) {
@@ -57,7 +57,7 @@ BeforeDiscovery {
     $script:guide = $guide
     $script:helpOnline = @($help | Where-Object { -not $_.Offline })
     $script:helpOffline = @($help | Where-Object Offline)
-    $script:omit = @($script:notAsWritten.Omit)
+    $script:omit = @($script:notAsWritten.Omit) + @($script:notAsWritten.After)
 }
 
 BeforeAll {
@@ -73,16 +73,16 @@ BeforeAll {
         Set-Content "$Path/dashboards/315.json" '{"id": 315, "uid": "k8s-315", "title": "Kubernetes cluster monitoring", "panels": [{"id": 1, "type": "graph", "title": "CPU", "datasource": "${DS_PROMETHEUS}", "targets": [{"expr": "sum(rate(container_cpu_usage_seconds_total{pod_name!=\"\"}[1m]))"}]}]}'
         Set-Content "$Path/web.rules.yml" "groups:`n- name: web`n  rules:`n  - alert: WebDown`n    expr: up{job=`"web`"} == 0`n    for: 5m`n"
         Set-Content "$Path/alertmanager.yml" "route:`n  receiver: ops`nreceivers:`n- name: ops`n"
-        Set-Content "$Path/openssl.conf" "[req]`ndistinguished_name = dn`nreq_extensions = ext`n[dn]`n[ext]`nsubjectAltName = DNS:kube-master.example.com`n"
-        & openssl req -x509 -newkey rsa:2048 -nodes -keyout "$Path/dash.key" -out "$Path/dash.crt" -days 30 -subj '/CN=dash.example.com' 2>$null
-        & openssl req -x509 -newkey rsa:2048 -nodes -keyout "$Path/app-key.pem" -out "$Path/app-cert.pem" -days 30 -subj '/CN=kube-master.example.com' 2>$null
+        Set-Content "$Path/openssl.conf" "[req]`ndistinguished_name = dn`nreq_extensions = ext`n[dn]`n[ext]`nsubjectAltName = @alt_names`n[alt_names]`nDNS.1 = kube-master.example.com`n"
+        & openssl req -x509 -newkey rsa:2048 -nodes -keyout "$Path/dash.key" -out "$Path/dash.crt" -days 30 -subj '/CN=dash.example.com' -addext 'basicConstraints=critical,CA:FALSE' -addext 'subjectAltName=DNS:dash.example.com' 2>$null
+        & openssl req -x509 -newkey rsa:2048 -nodes -keyout "$Path/app-key.pem" -out "$Path/app-cert.pem" -days 30 -subj '/CN=kube-master.example.com' -addext 'basicConstraints=critical,CA:FALSE' -addext 'subjectAltName=DNS:kube-master.example.com' 2>$null
     }
 
     # Runs the blocks in order in one fresh PowerShell session; returns one result per block (Title, Error).
     function Invoke-Blocks([object[]] $Blocks, [string] $KubeConfig, [string] $Folder, [switch] $FreshFolderEach) {
         $blocksFile = Join-Path $Folder '.blocks.json'
         $output = Join-Path $Folder '.results.json'
-        ConvertTo-Json @($Blocks | ForEach-Object { @{ Title = $_.Title; Code = $_.Code } }) -Depth 3 | Set-Content $blocksFile
+        ConvertTo-Json @($Blocks | ForEach-Object { @{ Title = $_.Title; Code = $_.Code; Document = $_.Document } }) -Depth 3 | Set-Content $blocksFile
         $runner = @'
 param($BlocksFile, $ResultsFile, $Module, [int] $FreshFolderEach)
 $ErrorActionPreference = 'Stop'
@@ -91,13 +91,18 @@ Import-Module $Module
 # Substitution (NotAsWritten.psd1): Get-Credential without a prompt.
 function Get-Credential { param([Parameter(Position = 0)] [string] $UserName) [pscredential]::new($UserName, (ConvertTo-SecureString 'documented-commands-test' -AsPlainText -Force)) }
 $home0 = (Get-Location).Path
+$document = $null
 $results = foreach ($b in Get-Content $BlocksFile -Raw | ConvertFrom-Json) {
+    # Each page starts connected as kubectl would be (a page that switches namespace does not move the next);
+    # what the pages did to the cluster stays, as for a reader going through them in order.
+    if ($b.Document -ne $document -and (Test-Path $env:KUBECONFIG)) { Connect-KoCluster | Out-Null }
+    $document = $b.Document
     if ($FreshFolderEach) {
         Set-Location $home0
         $dir = Join-Path $home0 ('ex-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
         $null = New-Item -ItemType Directory $dir
         Set-Location $dir
-        if ($env:KUBECONFIG) { Connect-KoCluster | Out-Null }
+        if (Test-Path $env:KUBECONFIG) { Connect-KoCluster | Out-Null }
     }
     $err = $null
     try { & ([scriptblock]::Create($b.Code)) | Out-String -Width 120 | Out-Null }
@@ -118,22 +123,25 @@ ConvertTo-Json @($results) -Depth 3 | Set-Content $ResultsFile
         Get-Content $output -Raw | ConvertFrom-Json
     }
 
-    $script:cluster = Start-KoFakeCluster -ClockSpeed 10
-    # The reader's kubeconfig has a context called prod (README, recipe 4): here it points at the fake cluster.
-    $kc = Get-Content $cluster.KubeConfig -Raw
-    $script:kubeconfig = Join-Path $cluster.Directory 'reader-kubeconfig.yaml'
-    Set-Content $kubeconfig ($kc -replace '(?m)^contexts:\s*$', "contexts:`n- name: prod`n  context:`n    cluster: fake`n    user: fake`n    namespace: default")
+    # A fresh fake cluster (a fast clock, so progress deadlines in the documents pass in seconds). The reader's
+    # kubeconfig has a context called prod (README, recipe 4): here it points at the fake cluster too.
+    function Start-ReaderCluster {
+        $c = Start-KoFakeCluster -ClockSpeed 10
+        $kc = Get-Content $c.KubeConfig -Raw
+        $file = Join-Path $c.Directory 'reader-kubeconfig.yaml'
+        Set-Content $file ($kc -replace '(?m)^contexts:\s*$', "contexts:`n- name: prod`n  context:`n    cluster: fake`n    user: fake`n    namespace: default")
+        $c | Add-Member -NotePropertyName ReaderKubeConfig -NotePropertyValue $file -PassThru
+    }
 
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "ko-docs-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $null = New-Item -ItemType Directory $work
 }
 AfterAll {
-    Stop-KoFakeCluster $script:cluster
     Remove-Item $script:work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'The not-as-written list' {
-    It 'names only lines that are in their documents: <Line>' -ForEach $script:omit {
+    It 'names only lines that are in their documents: <Document>: <Line>' -ForEach $script:omit {
         $file = if ($Document -eq 'README.md') { Join-Path $env:KO_REPO_ROOT 'README.md' } else { Join-Path $env:KO_REPO_ROOT "docs/recipes/$Document" }
         foreach ($l in $Line) { (Get-Content $file | ForEach-Object Trim) | Should -Contain $l }
         $Reason | Should -Not -BeNullOrEmpty
@@ -150,8 +158,10 @@ Describe '<Name>' -ForEach @(
         $folder = Join-Path $work ([guid]::NewGuid().ToString('N').Substring(0, 8))
         $null = New-Item -ItemType Directory $folder
         if (-not $Each) { New-ReaderFolder $folder }
-        $script:results = @(Invoke-Blocks $Blocks -KubeConfig $(if ($Cluster) { $kubeconfig }) -Folder $folder -FreshFolderEach:$Each)
+        $script:fake = if ($Cluster) { Start-ReaderCluster }
+        $script:results = @(Invoke-Blocks $Blocks -KubeConfig $(if ($Cluster) { $fake.ReaderKubeConfig }) -Folder $folder -FreshFolderEach:$Each)
     }
+    AfterAll { if ($script:fake) { Stop-KoFakeCluster $script:fake } }
     It '<Title>' -ForEach $Blocks {
         $r = $results | Where-Object Title -eq $Title
         $r | Should -Not -BeNullOrEmpty -Because 'every block has a result'

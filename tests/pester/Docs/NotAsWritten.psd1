@@ -14,6 +14,10 @@
         @{ Document = '07-monitoring.md'; Line = @('New-KoAlertRule -Name HighErrorRate -Expr ''sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) > 1'' -For 10m -Severity critical |', 'Add-KoAlertRule'); Reason = 'reloads Prometheus through the service proxy, and the fake cluster runs no Prometheus; Monitoring/Reload.Tests.ps1 runs the same command against a real promtool-checked Prometheus behind the fake proxy' }
         @{ Document = '07-monitoring.md'; Line = 'Update-KoMonitoringConfig -RuleFile ./web.rules.yml -AlertmanagerConfig ./alertmanager.yml'; Reason = 'reloads Prometheus and Alertmanager through the service proxy, and the fake cluster runs neither; Monitoring/Reload.Tests.ps1 covers it with real ones' }
     )
+    # Commands run after a line, standing in for a step the document leaves to a person or another system.
+    After = @(
+        @{ Document = '01b-tls.md'; Line = '# paste app.csr into the CA''s form (or submit it with your CA''s tooling), save the answer as app-cert.pem or app.pfx'; Run = '& openssl x509 -req -in ./app.csr -CA ./ca.crt -CAkey ./ca.key -CAcreateserial -copy_extensions copy -days 30 -out ./app-cert.pem 2>$null'; Reason = 'the CA answers the request outside PowerShell; openssl signs app.csr with the lab CA of the block before, so the next line imports a real answer' }
+    )
     # Commands that cannot run non-interactively, replaced in the test session (and only there).
     Substitute = @(
         @{ Command = 'Get-Credential'; Reason = 'asks for a password interactively; the test session defines Get-Credential <user> to return a credential for that user without asking' }
