@@ -94,6 +94,34 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         return target.Revision;
     }
 
+    /// <summary>The label selector of a workload's pods; null when the workload is gone.</summary>
+    public async Task<string?> PodSelectorAsync(KubeKind kind, string ns, string name, CancellationToken ct) =>
+        await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false) is { } live ? Selector(KoYaml.ToJsonObject(live)) : null;
+
+    /// <summary>Why the pods are not ready yet, from the pods alone (one list request, cheap enough beside a watch).</summary>
+    public async Task<string> PodReasonsAsync(string ns, string selector, CancellationToken ct)
+    {
+        var (pods, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Pod")!, ns, selector, null, ct).ConfigureAwait(false);
+        return string.Join("; ", pods.SelectMany(p => PodReasons(KoYaml.ToJsonObject(p, includeServerFields: true))).Distinct().Take(3));
+    }
+
+    // A pod's reasons, one line each: containers waiting (ImagePullBackOff, CrashLoopBackOff), Pending because it
+    // cannot be scheduled, or running but not ready (a failing readiness probe).
+    private static IEnumerable<string> PodReasons(JsonObject pod)
+    {
+        var podName = Str(pod["metadata"]?["name"]);
+        foreach (var c in pod["status"]?["conditions"] as JsonArray ?? [])
+            if (Str(c?["type"]) == "PodScheduled" && Str(c?["status"]) == "False")
+                yield return $"pod {podName}: Pending: {Str(c?["reason"])?.ToLowerInvariant() ?? "not scheduled"}{(Str(c?["message"]) is { } m ? $" ({m})" : string.Empty)}";
+        foreach (var cs in pod["status"]?["containerStatuses"] as JsonArray ?? [])
+        {
+            if (cs?["state"]?["waiting"] is JsonObject waiting && Str(waiting["reason"]) is { } reason && reason != "ContainerCreating")
+                yield return $"pod {podName}: {Str(cs["name"])} {reason}{(Str(waiting["message"]) is { } m ? $" ({m})" : string.Empty)}";
+            else if (cs?["state"]?["running"] is JsonObject && cs["ready"]?.GetValue<bool>() == false && pod["status"]?["phase"]?.GetValue<string>() == "Running")
+                yield return $"pod {podName}: {Str(cs["name"])} running but not ready (its readiness probe fails)";
+        }
+    }
+
     /// <summary>Why pods are not ready: their waiting reasons and the latest events about them, in one line each.</summary>
     public async Task<string> DiagnoseAsync(KubeKind kind, string ns, string name, CancellationToken ct)
     {
@@ -103,11 +131,7 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         var lines = new List<string>();
         var (pods, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Pod")!, ns, Selector(w), null, ct).ConfigureAwait(false);
         foreach (var pod in pods.Select(p => KoYaml.ToJsonObject(p, includeServerFields: true)))
-        {
-            foreach (var cs in pod["status"]?["containerStatuses"] as JsonArray ?? [])
-                if (cs?["state"]?["waiting"] is JsonObject waiting && Str(waiting["reason"]) is { } reason && reason != "ContainerCreating")
-                    lines.Add($"pod {Str(pod["metadata"]?["name"])}: {Str(cs["name"])} {reason}{(Str(waiting["message"]) is { } m ? $" ({m})" : string.Empty)}");
-        }
+            lines.AddRange(PodReasons(pod));
         var (events, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Event")!, ns, null, null, ct).ConfigureAwait(false);
         var podNames = pods.Select(p => KoYaml.ToJsonObject(p)["metadata"]?["name"]?.GetValue<string>()).ToHashSet();
         foreach (var ev in events.Select(e => KoYaml.ToJsonObject(e, includeServerFields: true))
