@@ -88,7 +88,13 @@ function Invoke-Build {
     $sw = [Diagnostics.Stopwatch]::StartNew()
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $bin = Join-Path $ModuleOut 'bin'
-    Invoke-Dotnet build (Join-Path $Root 'src/KubeOpsPS/KubeOpsPS.csproj') -c Release -o $bin --nologo -v q '-clp:ErrorsOnly'
+    # ReadyToRun: the cmdlets, the engine and the packages on the YAML path are precompiled for this platform, so a
+    # script's first conversion runs native code instead of waiting for the JIT (bench/00-foundation.ps1 measures
+    # it; docs/benchmarks.md gives the build time and size it costs). The IL stays in each assembly, so the same
+    # module runs on every other platform, JIT-compiled as before.
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $rid = '{0}-{1}' -f $os, [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    Invoke-Dotnet publish (Join-Path $Root 'src/KubeOpsPS/KubeOpsPS.csproj') -c Release -r $rid --self-contained false '-p:PublishReadyToRun=true' -o $bin --nologo -v q '-clp:ErrorsOnly'
     Invoke-Dotnet build (Join-Path $Root 'src/KubeOpsPS.Loader/KubeOpsPS.Loader.csproj') -c Release -o (Join-Path $Out 'loader') --nologo -v q '-clp:ErrorsOnly'
     Copy-Item (Join-Path $Out 'loader/KubeOpsPS.Loader.dll') $ModuleOut
     # Only what the module loads: no pdb/deps noise beside the assemblies it needs.

@@ -1,5 +1,5 @@
-# Foundation (issue 2): start-up cost for a script, and the YAML round trip on a 2,000-document corpus against
-# kubectl kustomize and PyYAML (libyaml), all measured in the same run.
+# Foundation (issues 2 and 23): start-up cost for a script against a bare start and an empty script module, and the
+# YAML round trip on a 2,000-document corpus against kubectl kustomize and PyYAML (libyaml), all in the same run.
 param([string] $ResultFile, [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
@@ -7,12 +7,21 @@ $pwsh = @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))
 $work = Join-Path ([IO.Path]::GetTempPath()) "ko-bench-yaml-$PID"
 New-Item -ItemType Directory $work -Force | Out-Null
 
+# One whole-process run: wall-clock ms and, through GNU time, CPU ms (user + system) and peak resident MiB. On a
+# shared machine the wall clock also counts time spent waiting for a core; the CPU time does not.
+$timeTool = if (Test-Path '/usr/bin/time') { '/usr/bin/time' }
+$timeFile = Join-Path $work 'time.txt'
 function Measure-Process([string[]] $Command) {
+    $argv = if ($timeTool) { @($timeTool, '-f', '%U %S %M', '-o', $timeFile) + $Command } else { $Command }
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    & $Command[0] @($Command | Select-Object -Skip 1) | Out-Null
+    & $argv[0] @($argv | Select-Object -Skip 1) | Out-Null
     if ($LASTEXITCODE -ne 0) { throw "$($Command -join ' ') failed" }
-    $sw.Elapsed.TotalMilliseconds
+    $wall = $sw.Elapsed.TotalMilliseconds
+    $cpu = $rss = [double]::NaN
+    if ($timeTool) { $u, $sy, $m = (Get-Content $timeFile | Select-Object -Last 1) -split ' '; $cpu = ([double]$u + [double]$sy) * 1000; $rss = [double]$m / 1KB }
+    [pscustomobject]@{ Wall = $wall; Cpu = $cpu; Rss = $rss }
 }
+function Get-Spread([double[]] $Values) { '{0:N0}–{1:N0}' -f ($Values | Measure-Object -Minimum).Minimum, ($Values | Measure-Object -Maximum).Maximum }
 
 try {
     # --- start-up: paired whole-process runs
@@ -25,12 +34,16 @@ try {
     $script = "Import-Module '$ModulePath'; @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'x' }; data = @{ a = 'b' } } | ConvertTo-KoYaml | Out-Null"
     $emptyScript = "Import-Module '$(Join-Path $empty 'EmptyModule.psd1')'; @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'x' }; data = @{ a = 'b' } } | ConvertTo-Nothing | Out-Null"
     Measure-Process ($pwsh + @('-NoProfile', '-Command', 'exit')) | Out-Null   # warm the disk cache
+    Measure-Process ($pwsh + @('-NoProfile', '-Command', $script)) | Out-Null
     for ($i = 0; $i -lt 9; $i++) {
         $bare += Measure-Process ($pwsh + @('-NoProfile', '-Command', 'exit'))
         $withModule += Measure-Process ($pwsh + @('-NoProfile', '-Command', $script))
         $withEmpty += Measure-Process ($pwsh + @('-NoProfile', '-Command', $emptyScript))
     }
-    $startBare = Get-KoMedian $bare; $startModule = Get-KoMedian $withModule; $startEmpty = Get-KoMedian $withEmpty
+    $startBare = Get-KoMedian $bare.Wall; $startModule = Get-KoMedian $withModule.Wall; $startEmpty = Get-KoMedian $withEmpty.Wall
+    $cpuBare = Get-KoMedian $bare.Cpu; $cpuModule = Get-KoMedian $withModule.Cpu; $cpuEmpty = Get-KoMedian $withEmpty.Cpu
+    # Per round (the three runs of a round are back to back, so they share the machine's load): module minus bare.
+    $added = for ($i = 0; $i -lt 9; $i++) { $withModule[$i].Wall - $bare[$i].Wall }
     # Where the added time goes, in one process after PowerShell's own first pipeline ('1 | Out-Null').
     $parts = "1 | Out-Null; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$i = `$sw.Elapsed.TotalMilliseconds; `$sw.Restart(); @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'x' } } | ConvertTo-KoYaml | Out-Null; `$c = `$sw.Elapsed.TotalMilliseconds; `$sw.Restart(); `"apiVersion: apps/v1``nkind: Deployment``nmetadata: {name: x}`" | ConvertFrom-KoYaml | Out-Null; '{0} {1} {2}' -f `$i, `$c, `$sw.Elapsed.TotalMilliseconds"
     $breakdown = foreach ($i in 1..5) { , [double[]]((& $pwsh[0] $pwsh[1] -NoProfile -Command $parts | Select-Object -Last 1) -split ' ') }
@@ -103,48 +116,61 @@ spec:
     $corpus = Join-Path $work 'corpus.yaml'
     Set-Content $corpus $docs.ToString()
     Set-Content (Join-Path $work 'kustomization.yaml') "resources:`n- corpus.yaml`n"
+    # The peer needs PyYAML built with libyaml (Debian: python3-yaml).
+    & python3 -c 'import yaml; yaml.CSafeLoader' 2>$null
+    if ($LASTEXITCODE -ne 0) {
+        if (Get-Command apt-get -ErrorAction SilentlyContinue) { & apt-get install -y -qq --no-install-recommends python3-yaml | Out-Null }
+        & python3 -c 'import yaml; yaml.CSafeLoader'
+        if ($LASTEXITCODE -ne 0) { throw 'PyYAML with libyaml is needed for the comparison: install python3-yaml.' }
+    }
     $py = Join-Path $work 'roundtrip.py'
     Set-Content $py "import sys, yaml`ndocs = list(yaml.load_all(open(sys.argv[1]), Loader=yaml.CSafeLoader))`nsys.stdout.write(yaml.dump_all([d for d in docs if d], Dumper=yaml.CSafeDumper))`n"
 
-    $kustomize = @(); $pyyaml = @(); $whole = @(); $wholeRss = @()
+    $kustomize = @(); $pyyaml = @(); $whole = @(); $bareRt = @()
     $roundTrip = "Import-Module '$ModulePath'; Get-Content -Raw '$corpus' | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null"
-    $timeTool = if (Test-Path '/usr/bin/time') { '/usr/bin/time' }
-    $rssFile = Join-Path $work 'rss.txt'
-    for ($i = 0; $i -lt 3; $i++) {
+    # Five rounds: kustomize, PyYAML, the whole-process round trip and a bare pwsh start, back to back.
+    for ($i = 0; $i -lt 5; $i++) {
         $kustomize += Measure-Process @('kubectl', 'kustomize', $work)
         $pyyaml += Measure-Process @('python3', $py, $corpus)
-        if ($timeTool) {
-            # GNU time adds ~1 ms; it gives the peak resident set of the whole pwsh process.
-            $whole += Measure-Process (@($timeTool, '-f', '%M', '-o', $rssFile) + $pwsh + @('-NoProfile', '-Command', $roundTrip))
-            $wholeRss += [double](Get-Content $rssFile | Select-Object -Last 1) / 1KB
-        } else {
-            $whole += Measure-Process ($pwsh + @('-NoProfile', '-Command', $roundTrip))
-        }
+        $whole += Measure-Process ($pwsh + @('-NoProfile', '-Command', $roundTrip))
+        $bareRt += Measure-Process ($pwsh + @('-NoProfile', '-Command', 'exit'))
     }
-    $inSession = "Import-Module '$ModulePath'; `$t = Get-Content -Raw '$corpus'; `$sw = [Diagnostics.Stopwatch]::StartNew(); `$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null; `$first = `$sw.Elapsed.TotalMilliseconds; `$w = foreach (`$i in 1..5) { `$sw.Restart(); `$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null; `$sw.Elapsed.TotalMilliseconds }; `$w = `$w | Sort-Object; `$back = @(`$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | ConvertFrom-KoYaml -ErrorAction Stop); '{0} {1} {2} {3} {4}' -f `$first, `$w[2], [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64, (`$t | ConvertFrom-KoYaml).Count, `$back.Count"
-    $session = (& $pwsh[0] $pwsh[1] -NoProfile -Command $inSession | Select-Object -Last 1) -split ' '
-    $k = Get-KoMedian $kustomize; $p = Get-KoMedian $pyyaml; $w = Get-KoMedian $whole
-    $first = [double]$session[0]; $warm = [double]$session[1]; $peak = [double]$session[2] / 1MB
-    if ([int]$session[4] -ne [int]$session[3]) { throw "The round trip lost documents: $($session[3]) in, $($session[4]) read back." }
+    # In session: three processes, each a first pass and then 7 warm passes; the spread is between the runs' medians.
+    $inSession = "Import-Module '$ModulePath'; `$t = Get-Content -Raw '$corpus'; `$sw = [Diagnostics.Stopwatch]::StartNew(); `$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null; `$first = `$sw.Elapsed.TotalMilliseconds; `$w = foreach (`$i in 1..7) { `$sw.Restart(); `$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | Out-Null; `$sw.Elapsed.TotalMilliseconds }; `$w = `$w | Sort-Object; `$back = @(`$t | ConvertFrom-KoYaml | ConvertTo-KoYaml | ConvertFrom-KoYaml -ErrorAction Stop); '{0} {1} {2} {3} {4} {5} {6}' -f `$first, `$w[3], [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64, (`$t | ConvertFrom-KoYaml).Count, `$back.Count, `$w[0], `$w[6]"
+    $sessions = foreach ($r in 1..3) { , ((& $pwsh[0] $pwsh[1] -NoProfile -Command $inSession | Select-Object -Last 1) -split ' ') }
+    $k = Get-KoMedian $kustomize.Wall; $p = Get-KoMedian $pyyaml.Wall; $w = Get-KoMedian $whole.Wall
+    $pCpu = Get-KoMedian $pyyaml.Cpu; $wCpu = Get-KoMedian $whole.Cpu; $bCpu = Get-KoMedian $bareRt.Cpu
+    $wholeVsPy = for ($i = 0; $i -lt 5; $i++) { $whole[$i].Wall / $pyyaml[$i].Wall }
+    $firsts = @($sessions | ForEach-Object { [double]$_[0] }); $warms = @($sessions | ForEach-Object { [double]$_[1] })
+    $first = Get-KoMedian $firsts; $warm = Get-KoMedian $warms
+    $warmMin = ($sessions | ForEach-Object { [double]$_[5] } | Measure-Object -Minimum).Minimum; $warmMax = ($sessions | ForEach-Object { [double]$_[6] } | Measure-Object -Maximum).Maximum
+    $peak = ($sessions | ForEach-Object { [double]$_[2] } | Measure-Object -Maximum).Maximum / 1MB
+    foreach ($s in $sessions) { if ([int]$s[4] -ne [int]$s[3]) { throw "The round trip lost documents: $($s[3]) in, $($s[4]) read back." } }
+    $docsN = [int]$sessions[0][3]
+    $load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3
 
     $lines = @(
-        '## Foundation (issue 2)'
+        '## Foundation (issues 2 and 23)'
         ''
-        ('- start-up for a script (`pwsh -NoProfile -Command` that imports the module and converts one object to YAML) vs a bare `pwsh -NoProfile`, medians of 9 paired whole-process runs: {0:N0} ms vs {1:N0} ms, **{2:N0} ms added** (target ≤ 400 ms)' -f $startModule, $startBare, ($startModule - $startBare))
-        ('- for scale: an empty script module imported and called the same way takes {0:N0} ms ({1:N0} ms over bare), so KubeOpsPS''s own share is **{2:N0} ms**' -f $startEmpty, ($startEmpty - $startBare), ($startModule - $startEmpty))
+        ('Load average when the YAML rows ended: {0} (2 cores). Wall-clock figures on a shared machine include waiting for a core; the CPU figures (user + system, GNU time) do not, so they are the steadier comparison.' -f ($load -join ' '))
+        ''
+        ('- start-up for a script (`pwsh -NoProfile -Command` that imports the module and converts one hashtable to YAML), 9 rounds of bare start, module and empty module back to back, medians: bare {0:N0} ms, with KubeOpsPS {1:N0} ms, with an empty script module {2:N0} ms; **KubeOpsPS adds {3:N0} ms** over bare (per round {4} ms; target ≤ 250 ms), the empty module adds {5:N0} ms, so KubeOpsPS''s own share is **{6:N0} ms**' -f $startBare, $startModule, $startEmpty, ($startModule - $startBare), (Get-Spread $added), ($startEmpty - $startBare), ($startModule - $startEmpty))
+        ('- the same in CPU time (medians): bare {0:N0} ms, KubeOpsPS {1:N0} ms (+{2:N0}), empty module {3:N0} ms (+{4:N0})' -f $cpuBare, $cpuModule, ($cpuModule - $cpuBare), $cpuEmpty, ($cpuEmpty - $cpuBare))
         ('- where it goes, medians of 5 in-process runs after PowerShell''s own first pipeline: Import-Module {0:N0} ms, first ConvertTo-KoYaml (a hashtable) {1:N0} ms, first ConvertFrom-KoYaml of a Deployment {2:N0} ms' -f $importMs, $firstToMs, $firstFromMs)
-        ('- YAML round trip of a {0}-document corpus (500 each Deployment, Service, ConfigMap, Ingress), typed objects, all {1} read back from the output; medians (kustomize, PyYAML and whole-process runs interleaved, 3 each; in-session warm = median of 5 passes):' -f $session[3], $session[4])
+        ('- YAML round trip of a {0}-document corpus (500 each Deployment, Service, ConfigMap, Ingress), typed objects, all read back from the output. Whole-process rows: 5 rounds of kustomize, PyYAML, KubeOpsPS and a bare pwsh start back to back; in session: 3 processes, each a first pass and 7 warm passes.' -f $docsN)
         ''
-        '| run | ms | vs kubectl kustomize |'
-        '|---|---|---|'
-        ('| kubectl kustomize (whole process) | {0:N0} | 1.0× |' -f $k)
-        ('| PyYAML with libyaml, load + dump (whole process) | {0:N0} | {1:N1}× faster |' -f $p, ($k / $p))
-        ('| KubeOpsPS whole process (pwsh start, import, round trip) | {0:N0} | **{1:N1}×** faster (target ≥ 2×) |' -f $w, ($k / $w))
-        ('| KubeOpsPS first pass in session | {0:N0} | **{1:N1}×** faster (target ≥ 2.5×) |' -f $first, ($k / $first))
-        ('| KubeOpsPS warm in session | {0:N0} | **{1:N1}×** faster (target ≥ 8×) |' -f $warm, ($k / $warm))
+        '| run | ms, median (min–max) | docs/s | CPU ms, median | vs kubectl kustomize |'
+        '|---|---|---|---|---|'
+        ('| kubectl kustomize (whole process) | {0:N0} ({1}) | {2:N0} | {3:N0} | 1.0× |' -f $k, (Get-Spread $kustomize.Wall), ($docsN * 1000 / $k), (Get-KoMedian $kustomize.Cpu))
+        ('| PyYAML with libyaml, load + dump (whole process) | {0:N0} ({1}) | {2:N0} | {3:N0} | {4:N1}× faster |' -f $p, (Get-Spread $pyyaml.Wall), ($docsN * 1000 / $p), $pCpu, ($k / $p))
+        ('| KubeOpsPS whole process (pwsh start, import, round trip) | {0:N0} ({1}) | {2:N0} | {3:N0} | **{4:N1}×** faster |' -f $w, (Get-Spread $whole.Wall), ($docsN * 1000 / $w), $wCpu, ($k / $w))
+        ('| bare `pwsh -NoProfile` start, same rounds | {0:N0} ({1}) | | {2:N0} | |' -f (Get-KoMedian $bareRt.Wall), (Get-Spread $bareRt.Wall), $bCpu)
+        ('| KubeOpsPS first pass in session (median of 3 runs) | {0:N0} ({1}) | {2:N0} | | **{3:N1}×** faster |' -f $first, (Get-Spread $firsts), ($docsN * 1000 / $first), ($k / $first))
+        ('| KubeOpsPS warm in session (median of the 3 runs'' medians) | {0:N0} (runs {1}; passes {2:N0}–{3:N0}) | {4:N0} | | **{5:N1}×** faster (target ≥ 12×) |' -f $warm, (Get-Spread $warms), $warmMin, $warmMax, ($docsN * 1000 / $warm), ($k / $warm))
         ''
-        ('- peak working set of the in-session run (first pass, 5 warm passes and the read-back check in one process): {0:N0} MiB (target ≤ 250 MiB)' -f $peak)
-        $(if ($wholeRss) { '- peak resident set of the whole-process round trip (GNU time): {0:N0} MiB' -f (Get-KoMedian $wholeRss) })
+        ('- KubeOpsPS whole process vs PyYAML: **{0:N2}×** PyYAML''s time (median of the rounds'' ratios {1}; target ≤ 1.5×); in CPU time {2:N2}×. A bare pwsh start alone is {3:N2}× PyYAML''s whole round trip in CPU time; over the bare start KubeOpsPS''s import and round trip take {4:N0} CPU ms' -f ($w / $p), (($wholeVsPy | ForEach-Object { '{0:N2}' -f $_ }) -join ', '), ($wCpu / $pCpu), ($bCpu / $pCpu), ($wCpu - $bCpu))
+        ('- warm in session, spread between the 3 runs'' medians: {0:N2}× (max/min; target < 2×)' -f (($warms | Measure-Object -Maximum).Maximum / ($warms | Measure-Object -Minimum).Minimum))
+        ('- peak working set of an in-session run (first pass, 7 warm passes and the read-back check in one process): {0:N0} MiB (target ≤ 250 MiB); peak resident set of the whole-process round trip (GNU time): {1:N0} MiB' -f $peak, (Get-KoMedian $whole.Rss))
         ''
     )
     Add-Content $ResultFile ($lines -join "`n")

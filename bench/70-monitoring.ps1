@@ -28,7 +28,7 @@ try {
         param($url, $dir)
         $rv = ''
         while ($true) {
-            $o = Invoke-RestMethod "$url/api/v1/namespaces/monitoring/configmaps/prometheus-config"
+            $o = Invoke-RestMethod "$url/api/v1/namespaces/monitoring/configmaps/prometheus-config" -Headers @{ Authorization = 'Bearer fake-token' }
             if ($o.metadata.resourceVersion -ne $rv) {
                 foreach ($p in $o.data.PSObject.Properties) { if ($p.Name -ne 'prometheus.yml') { Set-Content (Join-Path $dir $p.Name) $p.Value -NoNewline } }
                 $rv = $o.metadata.resourceVersion

@@ -70,7 +70,7 @@ try {
     Set-KoFakeFaults $cluster @{ down = $false }
     $sw = [Diagnostics.Stopwatch]::StartNew()
     while ($sw.Elapsed.TotalSeconds -lt 60) {
-        $found = try { Invoke-RestMethod "$($cluster.Url)/api/v1/namespaces/default/configmaps/during-outage" } catch { $null }
+        $found = try { Invoke-RestMethod "$($cluster.Url)/api/v1/namespaces/default/configmaps/during-outage" -Headers @{ Authorization = 'Bearer fake-token' } } catch { $null }
         if ($found) { break }
         Start-Sleep -Milliseconds 50
     }

@@ -329,6 +329,11 @@ public static partial class Admission
             case "Service":
                 if (name.Length > 63 || !Dns1035Label().IsMatch(name)) e.Invalid(field, name, "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
                 break;
+            case "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding":
+                // RBAC names are path segments ("system:basic-user" is valid).
+                if (name is "." or "..") e.Invalid(field, name, $"may not be '{name}'");
+                else if (name.Contains('/') || name.Contains('%')) e.Invalid(field, name, $"may not contain '{(name.Contains('/') ? '/' : '%')}'");
+                break;
             default:
                 if (name.Length > 253 || !Dns1123Subdomain().IsMatch(name)) e.Invalid(field, name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
                 break;

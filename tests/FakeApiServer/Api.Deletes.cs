@@ -13,7 +13,7 @@ public sealed partial class Api
         var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         JsonObject? opts = null;
         if ((ctx.Request.ContentLength ?? 0) > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
-            opts = await ReadBodyAsync(ctx).ConfigureAwait(false) as JsonObject;
+            opts = await Wire.MediaTypes.ReadOptionsAsync(ctx).ConfigureAwait(false) as JsonObject;
         var propagation = ctx.Request.Query["propagationPolicy"].FirstOrDefault() ?? opts?["propagationPolicy"]?.GetValue<string>() ?? "Background";
         var dryRun = DryRun(ctx, "DeleteOptions") || (opts?["dryRun"] as JsonArray)?.Any(v => v?.GetValue<string>() == "All") == true;
         if (opts?["preconditions"] is JsonObject pre)

@@ -22,7 +22,7 @@ public sealed partial class Api
         var rvText = q["resourceVersion"].ToString();
 
         ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentType = Wire.MediaTypes.WatchContentType(ctx);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
         stop.CancelAfter(timeout);
         var drop = _options.Faults.WatchDropAfter;
@@ -112,8 +112,7 @@ public sealed partial class Api
 
     private static async Task WriteLineAsync(HttpContext ctx, JsonObject ev)
     {
-        var bytes = Encoding.UTF8.GetBytes(ev.ToJsonString(Compact) + "\n");
-        await ctx.Response.Body.WriteAsync(bytes).ConfigureAwait(false);
+        await ctx.Response.Body.WriteAsync(Wire.MediaTypes.WatchEvent(ctx, ev, Compact)).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);
     }
 }

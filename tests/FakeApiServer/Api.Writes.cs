@@ -56,6 +56,7 @@ public sealed partial class Api
                     pvcSpec["storageClassName"] = defaultClass.Name;
             }
             ((JsonObject)result["metadata"]!).Remove("resourceVersion");
+            if (!wc.Internal && Auth.AccessControl.CurrentUser is { } author) new Auth.Rbac(_store).CheckWrite(author, t, ns, name, result, old);
             if (!wc.IsStatus)
             {
                 Admission.Default(t, result);

@@ -51,24 +51,19 @@ public sealed partial class Api
     internal static async Task WriteAsync(HttpContext ctx, int code, JsonNode body, int? retryAfter = null, List<string>? warnings = null)
     {
         ctx.Response.StatusCode = code;
-        ctx.Response.ContentType = "application/json";
         if (retryAfter is not null) ctx.Response.Headers["Retry-After"] = retryAfter.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var w in warnings ?? []) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
-        await ctx.Response.WriteAsync(body.ToJsonString(Compact)).ConfigureAwait(false);
+        await Wire.MediaTypes.Write(ctx, body, Compact).ConfigureAwait(false);
     }
 
-    private static async Task<JsonNode> ReadBodyAsync(HttpContext ctx)
+    /// <summary>A patch body (patch types are JSON; apply configurations JSON or YAML).</summary>
+    private static async Task<JsonNode> ReadPatchAsync(HttpContext ctx)
     {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
-        try
-        {
-            return JsonNode.Parse(text) ?? throw ApiError.BadRequest("the request body is empty");
-        }
-        catch (JsonException e)
-        {
-            throw ApiError.BadRequest($"error decoding the request body: {e.Message.Split(". Path", 2)[0]}");
-        }
+        using var ms = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(ms).ConfigureAwait(false);
+        var bytes = ms.ToArray();
+        var isYaml = (ctx.Request.ContentType ?? "").StartsWith("application/apply-patch+yaml", StringComparison.Ordinal) && !Encoding.UTF8.GetString(bytes).TrimStart().StartsWith('{');
+        return isYaml ? Wire.Yaml.Read(bytes) : Wire.MediaTypes.ParseJson(bytes);
     }
 
     private async Task RouteAsync(HttpContext ctx)
@@ -124,6 +119,7 @@ public sealed partial class Api
         }
         var type = ResourceTypes.Find(group, version, tail[0]) ?? throw NotFoundPath();
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
+        var outcome = Wire.MediaTypes.Negotiate(ctx, type);
         var name = tail.Length >= 2 ? tail[1] : null;
         var sub = tail.Length >= 3 ? tail[2] : null;
         if (tail.Length > 3 || (sub is not null && !ResourceTypes.HasSubresource(type, sub))) throw NotFoundPath();
@@ -137,7 +133,7 @@ public sealed partial class Api
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":
-                    await WriteAsync(ctx, 200, List(type, ns, q)).ConfigureAwait(false);
+                    await WriteAsync(ctx, 200, Tables.TableConverter.Present(outcome, type, List(type, ns, q), q, _store)).ConfigureAwait(false);
                     return;
                 case "POST":
                     await CreateAsync(ctx, type, ns).ConfigureAwait(false);
@@ -153,7 +149,7 @@ public sealed partial class Api
         {
             case "GET":
                 var got = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
-                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Store.Render(got)).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Tables.TableConverter.Present(outcome, type, Store.Render(got), q, _store)).ConfigureAwait(false);
                 return;
             case "PUT":
                 await ReplaceAsync(ctx, type, ns, name, sub).ConfigureAwait(false);
@@ -269,7 +265,7 @@ public sealed partial class Api
 
     private async Task CreateAsync(HttpContext ctx, ResourceType t, string? ns)
     {
-        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        if (await Wire.MediaTypes.ReadObjectAsync(ctx, t).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(t, body);
         var meta = body["metadata"] as JsonObject ?? new JsonObject();
         body["metadata"] = meta;
@@ -291,7 +287,7 @@ public sealed partial class Api
 
     private async Task ReplaceAsync(HttpContext ctx, ResourceType t, string? ns, string name, string? sub)
     {
-        if (await ReadBodyAsync(ctx).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
+        if (await Wire.MediaTypes.ReadObjectAsync(ctx, t).ConfigureAwait(false) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(t, body);
         var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
@@ -333,7 +329,7 @@ public sealed partial class Api
         if (sub == "scale" && !isApply)
         {
             var existingScale = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
-            var patchScale = await ReadBodyAsync(ctx).ConfigureAwait(false);
+            var patchScale = await ReadPatchAsync(ctx).ConfigureAwait(false);
             var scale = Scale(existingScale);
             var patchedScale = contentType == "application/json-patch+json" && patchScale is JsonArray opsScale ? Patches.Json(scale, opsScale) : Patches.Merge(scale, patchScale)!;
             var updated = (JsonObject)existingScale.Object.DeepClone();
@@ -342,7 +338,7 @@ public sealed partial class Api
             await WriteAsync(ctx, 200, Scale(_store.Get(t, ns, name)!)).ConfigureAwait(false);
             return;
         }
-        var patch = await ReadBodyAsync(ctx).ConfigureAwait(false);
+        var patch = await ReadPatchAsync(ctx).ConfigureAwait(false);
         var existing = _store.Get(t, ns, name);
         if (isApply)
         {

@@ -14,7 +14,10 @@ namespace FakeApiServer;
 /// <summary>Settings of a fake cluster.</summary>
 public sealed class FakeClusterOptions
 {
+    /// <summary>The plain HTTP port (0: a free one).</summary>
     public int Port { get; set; }
+    /// <summary>The HTTPS port kubeconfigs point at (0: a free one).</summary>
+    public int TlsPort { get; set; }
     /// <summary>Simulated-time multiplier for controllers (R-14): 60 makes a 600 s progress deadline pass in 10 s.</summary>
     public double ClockSpeed { get; set; } = 1;
     /// <summary>Simulated time until a pod becomes ready.</summary>
@@ -77,16 +80,25 @@ public sealed class FakeCluster : IAsyncDisposable
     private readonly Controllers _controllers;
     private readonly CancellationTokenSource _stop = new();
     private Task? _controllerLoop;
+    private Task? _aggregationLoop;
 
-    private FakeCluster(WebApplication app, Store store, FakeClusterOptions options, Controllers controllers)
+    private FakeCluster(WebApplication app, Store store, FakeClusterOptions options, Controllers controllers, Auth.ClusterCertificates certificates)
     {
         _app = app;
         Store = store;
         Options = options;
         _controllers = controllers;
+        Access = new Auth.AccessControl(store, options, certificates);
     }
 
+    /// <summary>Authentication and RBAC (tests/FakeApiServer/Auth): tokens for other users through <see cref="Auth.AccessControl.Authenticator"/>.</summary>
+    public Auth.AccessControl Access { get; }
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The same API over HTTPS (the cluster CA signs its certificate; client certificates authenticate here).
+    /// Kubeconfigs point here: kubectl sends credentials only over TLS.</summary>
+    public Uri TlsBaseUri { get; private set; } = new("https://127.0.0.1/");
 
     /// <summary>Cancelled when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
@@ -105,19 +117,33 @@ public sealed class FakeCluster : IAsyncDisposable
         options ??= new FakeClusterOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
+        var certificates = new Auth.ClusterCertificates();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, options.Port);
+            k.Listen(System.Net.IPAddress.Loopback, options.TlsPort, l => l.UseHttps(h =>
+            {
+                h.ServerCertificate = certificates.Server;
+                h.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                h.AllowAnyClientCertificate();
+            }));
+        });
         var app = builder.Build();
         var store = new Store(options.WatchHistory);
         FakeCluster? cluster = null;
         var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping);
         var controllers = new Controllers(store, api, options);
-        cluster = new FakeCluster(app, store, options, controllers);
+        cluster = new FakeCluster(app, store, options, controllers, certificates);
         app.Run(ctx => cluster.HandleAsync(ctx, api));
         await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        cluster.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        Uri At(string scheme) => new(addresses.First(a => a.StartsWith(scheme + "://", StringComparison.Ordinal)).Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        cluster.BaseUri = At("http");
+        cluster.TlsBaseUri = At("https");
         controllers.Seed();
+        cluster.Access.Seed(api);
         cluster._controllerLoop = controllers.RunAsync(cluster._stop.Token);
+        cluster._aggregationLoop = cluster.Access.RunAsync(api, options.ReconcileInterval, e => controllers.Errors.Enqueue("clusterrole aggregation: " + e.Message), cluster._stop.Token);
         return cluster;
     }
 
@@ -148,7 +174,7 @@ public sealed class FakeCluster : IAsyncDisposable
                     var body = ctx.Response.Body;
                     using var discard = new MemoryStream();
                     ctx.Response.Body = discard;
-                    try { await api.HandleAsync(ctx).ConfigureAwait(false); }
+                    try { await ServeAsync(ctx, api).ConfigureAwait(false); }
                     finally { ctx.Response.Body = body; }
                     ctx.Response.Headers.Clear();
                 }
@@ -156,13 +182,19 @@ public sealed class FakeCluster : IAsyncDisposable
                 await Api.WriteAsync(ctx, code, err.ToStatus(), err.RetryAfter).ConfigureAwait(false);
                 return;
             }
-            if (!await ServiceProxy.TryHandleAsync(ctx).ConfigureAwait(false)) await api.HandleAsync(ctx).ConfigureAwait(false);
+            await ServeAsync(ctx, api).ConfigureAwait(false);
         }
         finally
         {
             _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected));
         }
     }
+
+    /// <summary>Authentication and authorization first (401/403), then the service proxy or the REST surface.</summary>
+    private Task ServeAsync(HttpContext ctx, Api api) => Access.ServeAsync(ctx, async () =>
+    {
+        if (!await ServiceProxy.TryHandleAsync(ctx).ConfigureAwait(false)) await api.HandleAsync(ctx).ConfigureAwait(false);
+    });
 
     /// <summary>The Status a real server (or the proxy in front of it) sends for each injected code.</summary>
     private static ApiError InjectedError(int code)
@@ -193,6 +225,9 @@ public sealed class FakeCluster : IAsyncDisposable
                 var targets = await System.Text.Json.JsonSerializer.DeserializeAsync<Dictionary<string, string>>(ctx.Request.Body).ConfigureAwait(false) ?? [];
                 foreach (var (k, v) in targets) ServiceProxy.Targets[k] = new Uri(v.EndsWith('/') ? v : v + "/");
                 await Api.WriteAsync(ctx, 200, new JsonObject()).ConfigureAwait(false);
+                return;
+            case ("/fake/users", "POST"):
+                await Access.CreateUserAsync(ctx, this).ConfigureAwait(false);
                 return;
             case ("/fake/requests", "GET"):
                 var arr = new JsonArray();
@@ -255,21 +290,46 @@ public sealed class FakeCluster : IAsyncDisposable
         };
     }
 
-    /// <summary>Writes a kubeconfig (context "fake", namespace default, a token user) that both KubeOpsPS and kubectl use.</summary>
-    public string WriteKubeConfig(string path)
+    /// <summary>Writes a kubeconfig (context "fake", namespace default, the cluster admin's token) that both KubeOpsPS and kubectl use.</summary>
+    public string WriteKubeConfig(string path) => WriteKubeConfigFor(path, Auth.Authenticator.AdminToken);
+
+    /// <summary>Writes a kubeconfig for another user: a new token for <paramref name="user"/> in <paramref name="groups"/> (plus system:authenticated).</summary>
+    public string WriteKubeConfig(string path, string user, params string[] groups) => WriteKubeConfigFor(path, Access.Authenticator.TokenFor(user, groups));
+
+    /// <summary>Writes a kubeconfig that authenticates with <paramref name="token"/> (e.g. a ServiceAccount token).</summary>
+    public string WriteKubeConfigFor(string path, string token)
     {
-        var server = BaseUri.ToString().TrimEnd('/');
-        File.WriteAllText(path, $"""
+        File.WriteAllText(path, KubeConfigText(token));
+        return path;
+    }
+
+    /// <summary>Writes a kubeconfig that authenticates with a client certificate the cluster CA signs (CN = user, O = groups).</summary>
+    public string WriteKubeConfigWithCertificate(string path, string user, params string[] groups)
+    {
+        var (cert, key) = Access.Certificates.IssueClient(user, groups);
+        File.WriteAllText(path, KubeConfigWith($"client-certificate-data: {B64(cert)}\n    client-key-data: {B64(key)}"));
+        return path;
+    }
+
+    private static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
+
+    internal string KubeConfigText(string token) => KubeConfigWith($"token: {token}");
+
+    private string KubeConfigWith(string credential)
+    {
+        var server = TlsBaseUri.ToString().TrimEnd('/');
+        return $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: fake
               cluster:
                 server: {server}
+                certificate-authority-data: {B64(Access.Certificates.CaPem)}
             users:
             - name: fake
               user:
-                token: fake-token
+                {credential}
             contexts:
             - name: fake
               context:
@@ -279,14 +339,14 @@ public sealed class FakeCluster : IAsyncDisposable
             current-context: fake
             preferences: {"{}"}
 
-            """);
-        return path;
+            """;
     }
 
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
         if (_controllerLoop is not null) { try { await _controllerLoop.ConfigureAwait(false); } catch (OperationCanceledException) { } }
+        if (_aggregationLoop is not null) await _aggregationLoop.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();

@@ -53,7 +53,17 @@ public static class ResourceTypes
         R("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true, ["gtw"], null, true),
         R("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false, ["gc"], null, true),
         R("gateway.networking.k8s.io", "v1", "listenersets", "ListenerSet", true, ["lset"], null, true),
+        // Create-only APIs served by Auth/AccessApis.cs.
+        R("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
+        R("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
+        R("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", false),
+        R("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", true),
+        R("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview", false),
+        R("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", false),
     ];
+
+    /// <summary>The access reviews and TokenReview: POST only, nothing stored.</summary>
+    public static bool IsCreateOnly(ResourceType r) => r.Group is "authorization.k8s.io" or "authentication.k8s.io";
 
     /// <summary>The subresources served: status for workloads and a few core kinds, scale for the scalable workloads, finalize for namespaces.</summary>
     public static bool HasSubresource(ResourceType r, string sub) => sub switch
@@ -95,7 +105,8 @@ public static class ResourceTypes
         var resources = new JsonArray();
         foreach (var r in All.Where(r => r.GroupVersion == groupVersion))
         {
-            var verbs = r.Namespaced || r.Kind != "Namespace"
+            var verbs = IsCreateOnly(r) ? new JsonArray("create")
+                : r.Namespaced || r.Kind != "Namespace"
                 ? new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
                 : new JsonArray("create", "delete", "get", "list", "patch", "update", "watch");
             var entry = new JsonObject { ["name"] = r.Plural, ["singularName"] = r.Singular, ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = verbs };
@@ -104,6 +115,8 @@ public static class ResourceTypes
             resources.Add(entry);
             if (HasSubresource(r, "status"))
                 resources.Add(new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
+            if (r.Kind == "ServiceAccount")
+                resources.Add(new JsonObject { ["name"] = "serviceaccounts/token", ["singularName"] = "", ["namespaced"] = true, ["group"] = "authentication.k8s.io", ["version"] = "v1", ["kind"] = "TokenRequest", ["verbs"] = new JsonArray("create") });
             if (HasSubresource(r, "scale"))
                 resources.Add(new JsonObject { ["name"] = r.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") });
         }

@@ -23,6 +23,19 @@ function Start-KoFakeCluster {
     [pscustomobject]@{ KubeConfig = $kubeconfig; Url = $url; Process = $proc; Directory = $dir }
 }
 
+function New-KoFakeUser {
+    <#
+    .SYNOPSIS
+        Asks the fake for a token of another user (POST /fake/users) and writes a kubeconfig for it; returns
+        User, Groups, Token and KubeConfig. The fake's RBAC decides what that user may do.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Name, [string[]] $Groups = @())
+    $answer = Invoke-RestMethod -Method Post -Uri "$($Cluster.Url)/fake/users" -ContentType 'application/json' -Body (@{ name = $Name; groups = @($Groups) } | ConvertTo-Json)
+    $path = Join-Path $Cluster.Directory "kubeconfig-$($Name -replace '[^A-Za-z0-9-]', '-')-$([Guid]::NewGuid().ToString('N').Substring(0, 6)).yaml"
+    Set-Content -Path $path -Value $answer.kubeconfig -NoNewline
+    [pscustomobject]@{ User = $answer.user; Groups = $answer.groups; Token = $answer.token; KubeConfig = $path }
+}
+
 function Stop-KoFakeCluster {
     param([Parameter(Mandatory)] $Cluster)
     if ($Cluster.Process -and -not $Cluster.Process.HasExited) { $Cluster.Process | Stop-Process -Force; $Cluster.Process.WaitForExit(5000) | Out-Null }

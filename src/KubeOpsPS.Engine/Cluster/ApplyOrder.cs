@@ -13,7 +13,7 @@ public static class ApplyOrder
         "PersistentVolume" or "PersistentVolumeClaim" => 4,
         "Service" or "Endpoints" or "EndpointSlice" => 5,
         "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet" or "Job" or "CronJob" or "Pod" or "PodDisruptionBudget" or "HorizontalPodAutoscaler" => 6,
-        "Ingress" or "Gateway" or "HTTPRoute" or "GRPCRoute" => 7,
+        "Ingress" or "Gateway" or "ListenerSet" or "HTTPRoute" or "GRPCRoute" or "SecurityPolicy" or "AuthenticationFilter" => 7,
         _ => 8,
     };
 }

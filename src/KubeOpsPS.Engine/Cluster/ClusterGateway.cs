@@ -268,10 +268,15 @@ public sealed partial class ClusterGateway : IDisposable
         }
     }
 
-    /// <summary>Checks an object locally and resolves its kind, namespace and name (nothing is sent for a bad object).</summary>
+    /// <summary>
+    /// Checks an object locally and resolves its kind, namespace and name (nothing is sent for a bad object). The JSON
+    /// carries no status, server metadata (managedFields, resourceVersion, uid, creationTimestamp, generation) or
+    /// controller-owned annotations, so an apply never claims fields the server or a controller sets.
+    /// </summary>
     public async Task<(KubeKind Kind, JsonObject Json, string? Namespace, string Name)> PrepareAsync(object obj, CancellationToken ct)
     {
         var json = KoYaml.ToJsonObject(obj);
+        KoYaml.RemoveControllerAnnotations(json);
         var apiVersion = json["apiVersion"]?.GetValue<string>();
         var kindName = json["kind"]?.GetValue<string>();
         var meta = json["metadata"] as JsonObject;

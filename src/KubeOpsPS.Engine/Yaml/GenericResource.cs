@@ -30,13 +30,17 @@ public sealed class GenericResource : IKubernetesObject<V1ObjectMeta>
     [JsonIgnore]
     public JsonObject Body { get; }
 
-    /// <summary>The object as a JSON tree, with the lifted properties written back.</summary>
+    /// <summary>
+    /// The object as a JSON tree, with the lifted properties written back. Metadata the object did not have and
+    /// was not given stays absent (a <c>kind: ConfigMapList</c> has none of its own).
+    /// </summary>
     public JsonObject ToJson()
     {
         var copy = (JsonObject)Body.DeepClone();
         copy["apiVersion"] = ApiVersion;
         copy["kind"] = Kind;
-        copy["metadata"] = JsonSerializer.SerializeToNode(Metadata, KoJson.Options);
+        var metadata = JsonSerializer.SerializeToNode(Metadata, KoJson.Options) as JsonObject;
+        if (Body.ContainsKey("metadata") || metadata is { Count: > 0 }) copy["metadata"] = metadata;
         return copy;
     }
 

@@ -20,6 +20,29 @@ public static class KoYaml
     /// <summary>Server-populated metadata fields that <see cref="ToJsonObject"/> leaves out unless asked.</summary>
     public static readonly string[] ServerMetadataFields = ["managedFields", "uid", "resourceVersion", "creationTimestamp", "generation", "selfLink"];
 
+    /// <summary>
+    /// Annotations that controllers and other clients set and own (a Deployment's revision, a claim's binding, kubectl's
+    /// client-side apply record): never sent by an apply, so the module's field manager never takes them over.
+    /// </summary>
+    public static readonly string[] ControllerAnnotationPrefixes =
+    [
+        "deployment.kubernetes.io/", "pv.kubernetes.io/", "volume.kubernetes.io/", "volume.beta.kubernetes.io/",
+        "endpoints.kubernetes.io/", "control-plane.alpha.kubernetes.io/", "kubectl.kubernetes.io/last-applied-configuration",
+    ];
+
+    /// <summary>Removes the controller-owned annotations (<see cref="ControllerAnnotationPrefixes"/>) from an object's JSON.</summary>
+    public static void RemoveControllerAnnotations(JsonObject json)
+    {
+        if (json["metadata"]?["annotations"] is not JsonObject annotations) return;
+        foreach (var key in annotations.Select(p => p.Key).Where(k => ControllerAnnotationPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+            annotations.Remove(key);
+        if (annotations.Count == 0) ((JsonObject)json["metadata"]!).Remove("annotations");
+    }
+
+    /// <summary>Whether an object was read from a cluster (it carries the resourceVersion the server gave it).</summary>
+    public static bool FromCluster(object value) =>
+        !string.IsNullOrEmpty(ToJsonObject(value, includeServerFields: true)["metadata"]?["resourceVersion"]?.GetValue<string>());
+
     /// <summary>Reads every document in a stream. Bad documents come back with an error; the others still come out.</summary>
     public static IEnumerable<ManifestDocument> Read(string text, string source)
     {
@@ -44,18 +67,17 @@ public static class KoYaml
 
     private static List<object> ToObjects(byte[] json, YamlReader.Chunk chunk, string source, int line)
     {
-        var node = JsonNode.Parse(json);
-        if (node is null) return [];
-        if (node is not JsonObject obj)
+        // The kind decides the model; a typed kind is deserialised straight from the bytes, without a JSON tree.
+        var (shape, apiVersion, kind) = Identify(json);
+        if (shape == JsonTokenType.Null) return [];
+        if (shape != JsonTokenType.StartObject)
             throw new KoYamlException(source, line, "a Kubernetes manifest must be a mapping with apiVersion, kind and metadata, not a list or a single value");
-        var apiVersion = obj["apiVersion"] is JsonValue av && av.TryGetValue<string>(out var a) ? a : null;
-        var kind = obj["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : null;
         if (string.IsNullOrEmpty(apiVersion))
             throw new KoYamlException(source, line, "the document has no 'apiVersion' (e.g. 'apiVersion: apps/v1')");
         if (string.IsNullOrEmpty(kind))
             throw new KoYamlException(source, line, "the document has no 'kind' (e.g. 'kind: Deployment')");
 
-        if (apiVersion == "v1" && kind == "List" && obj["items"] is JsonArray items)
+        if (apiVersion == "v1" && kind == "List" && JsonNode.Parse(json) is JsonObject { } list && list["items"] is JsonArray items)
         {
             var result = new List<object>(items.Count);
             foreach (var item in items)
@@ -65,13 +87,36 @@ public static class KoYaml
             }
             return result;
         }
-        return [ToObject(json, obj, apiVersion, kind, chunk, source, line)];
+        return [ToObject(json, apiVersion, kind, chunk, source, line)];
     }
 
-    private static object ToObject(byte[] json, JsonObject obj, string apiVersion, string kind, YamlReader.Chunk chunk, string source, int line)
+    /// <summary>The document's top-level shape and, for a mapping, its apiVersion and kind when they are strings.</summary>
+    private static (JsonTokenType Shape, string? ApiVersion, string? Kind) Identify(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read()) return (JsonTokenType.Null, null, null);
+        var shape = reader.TokenType;
+        string? apiVersion = null, kind = null;
+        if (shape != JsonTokenType.StartObject) return (shape, null, null);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isApiVersion = reader.ValueTextEquals("apiVersion"u8);
+            var isKind = !isApiVersion && reader.ValueTextEquals("kind"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String && (isApiVersion || isKind))
+            {
+                if (isApiVersion) apiVersion = reader.GetString();
+                else kind = reader.GetString();
+            }
+            else reader.Skip();
+        }
+        return (shape, apiVersion, kind);
+    }
+
+    private static object ToObject(byte[] json, string apiVersion, string kind, YamlReader.Chunk chunk, string source, int line)
     {
         var known = KubeTypes.Find(apiVersion, kind);
-        if (known?.ModelType is null) return new GenericResource(obj);
+        if (known?.ModelType is null) return new GenericResource((JsonObject)JsonNode.Parse(json)!);
         try
         {
             return JsonSerializer.Deserialize(json, known.ModelType, KoJson.Strict)!;
@@ -122,14 +167,20 @@ public static class KoYaml
             if (node["apiVersion"] is null) node["apiVersion"] = k.ApiVersion;
             if (node["kind"] is null) node["kind"] = k.Kind;
         }
-        if (!includeServerFields)
-        {
-            node.Remove("status");
-            if (node["metadata"] is JsonObject meta)
-                foreach (var f in ServerMetadataFields) meta.Remove(f);
-        }
+        if (!includeServerFields) RemoveServerFields(node);
         return node;
     }
+
+    private static void RemoveServerFields(JsonObject node)
+    {
+        node.Remove("status");
+        if (node["metadata"] is JsonObject meta)
+            foreach (var f in ServerMetadataFields) meta.Remove(f);
+    }
+
+    /// <summary>Whether an object has been stored by a server (it has a uid or a resourceVersion), as opposed to a manifest's text.</summary>
+    private static bool HasServerState(JsonObject node) =>
+        node["metadata"] is JsonObject meta && (meta["uid"] is not null || meta["resourceVersion"] is not null);
 
     /// <summary>Writes one plain YAML document from a JSON tree (a program's config file, not a Kubernetes object): keys in their order, 'name' first in each mapping.</summary>
     public static string WriteConfig(JsonObject config)
@@ -139,13 +190,17 @@ public static class KoYaml
         var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, config);
+        YamlWriter.WriteMapping(emitter, config, manifest: false);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
         return sb.ToString();
     }
 
-    /// <summary>Writes objects as one multi-document YAML stream ('---' between documents).</summary>
+    /// <summary>
+    /// Writes objects as one multi-document YAML stream ('---' between documents). Unless
+    /// <paramref name="includeServerFields"/>, status and server metadata are left out of objects a server has stored;
+    /// a manifest that was never stored keeps all it was written with (<c>status: {loadBalancer: {}}</c> included).
+    /// </summary>
     public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
     {
         var sb = new StringBuilder();
@@ -181,7 +236,7 @@ public static class KoYaml
         var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, document);
+        YamlWriter.WriteMapping(emitter, document, manifest: false);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
         return sb.ToString();
@@ -193,9 +248,10 @@ public static class KoYaml
 
     private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
     {
-        var root = ToJsonObject(o, includeServerFields, verbatim: true);
+        var root = ToJsonObject(o, includeServerFields: true, verbatim: true);
+        if (!includeServerFields && HasServerState(root)) RemoveServerFields(root);
         emitter.Emit(new DocumentStart(null, null, isImplicit: first));
-        YamlWriter.WriteMapping(emitter, root, top: true);
+        YamlWriter.WriteMapping(emitter, root, manifest: true, top: true);
         emitter.Emit(new DocumentEnd(isImplicit: true));
     }
 }

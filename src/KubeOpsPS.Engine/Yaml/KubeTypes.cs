@@ -43,8 +43,16 @@ public static class KubeTypes
         foreach (var type in typeof(V1Pod).Assembly.GetExportedTypes())
             if (FromType(type) is { } k) map[Key(k.ApiVersion, k.Kind)] = k;
         // Gateway API is not in KubernetesClient: known to us as generic objects with the right scope.
-        foreach (var (kind, plural) in new[] { ("HTTPRoute", "httproutes"), ("Gateway", "gateways"), ("GRPCRoute", "grpcroutes"), ("ReferenceGrant", "referencegrants") })
+        // The standard channel's namespaced kinds, all served as v1 in Gateway API v1.6 (ListenerSet since v1.5).
+        foreach (var (kind, plural) in new[]
+        {
+            ("HTTPRoute", "httproutes"), ("Gateway", "gateways"), ("GRPCRoute", "grpcroutes"), ("ReferenceGrant", "referencegrants"), ("ListenerSet", "listenersets"),
+            ("TLSRoute", "tlsroutes"), ("TCPRoute", "tcproutes"), ("UDPRoute", "udproutes"), ("BackendTLSPolicy", "backendtlspolicies"),
+        })
             map[Key("gateway.networking.k8s.io/v1", kind)] = new KubeKind("gateway.networking.k8s.io/v1", kind, plural, true, null);
+        // The implementations' resources Convert-KoIngress writes for basic auth.
+        map[Key("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")] = new KubeKind("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy", "securitypolicies", true, null);
+        map[Key("gateway.nginx.org/v1alpha1", "AuthenticationFilter")] = new KubeKind("gateway.nginx.org/v1alpha1", "AuthenticationFilter", "authenticationfilters", true, null);
         map[Key("gateway.networking.k8s.io/v1", "GatewayClass")] = new KubeKind("gateway.networking.k8s.io/v1", "GatewayClass", "gatewayclasses", false, null);
         return map;
     }

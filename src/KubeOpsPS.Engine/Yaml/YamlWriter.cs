@@ -9,7 +9,8 @@ namespace KubeOpsPS.Engine.Yaml;
 /// <summary>
 /// Writes JSON trees as block-style YAML the way people write manifests: apiVersion, kind and metadata first,
 /// 'name' first in every mapping, strings quoted only where a plain scalar would read back as something else,
-/// multi-line strings as literal blocks, nulls and empty lists left out.
+/// multi-line strings as literal blocks, nulls left out. Empty lists are kept in manifests (under server-side apply
+/// <c>secrets: []</c> says the applier owns the field and wants it empty) and left out of tools' config files.
 /// </summary>
 public static partial class YamlWriter
 {
@@ -33,33 +34,32 @@ public static partial class YamlWriter
             if (p.Key != "name" && !(p.Key == "namespace" && p.Value is JsonValue)) yield return p;
     }
 
-    private static bool Omit(JsonNode? v) => v is null || v is JsonArray { Count: 0 };
-
-    internal static void WriteMapping(IEmitter e, JsonObject obj, bool top = false)
+    /// <summary>Writes a mapping; <paramref name="manifest"/> keeps empty lists, otherwise (a config file) they are left out.</summary>
+    internal static void WriteMapping(IEmitter e, JsonObject obj, bool manifest, bool top = false)
     {
         e.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block));
         foreach (var (key, value) in Ordered(obj, top))
         {
-            if (Omit(value)) continue;
+            if (value is null || (!manifest && value is JsonArray { Count: 0 })) continue;
             e.Emit(StringScalar(key));
-            WriteNode(e, value!);
+            WriteNode(e, value, manifest);
         }
         e.Emit(new MappingEnd());
     }
 
-    private static void WriteNode(IEmitter e, JsonNode node)
+    private static void WriteNode(IEmitter e, JsonNode node, bool manifest)
     {
         switch (node)
         {
             case JsonObject o:
-                WriteMapping(e, o);
+                WriteMapping(e, o, manifest);
                 break;
             case JsonArray a:
                 e.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block));
                 foreach (var item in a)
                 {
                     if (item is null) e.Emit(new Scalar(AnchorName.Empty, TagName.Empty, "null", ScalarStyle.Plain, true, false));
-                    else WriteNode(e, item);
+                    else WriteNode(e, item, manifest);
                 }
                 e.Emit(new SequenceEnd());
                 break;

@@ -91,6 +91,46 @@ public abstract class KoCmdlet : PSCmdlet
     }
 
     /// <summary>
+    /// Runs an engine operation (<see cref="Run{T}"/>); its failure (an engine exception with a stable id, or bad
+    /// input) stops the cmdlet with one ErrorRecord. Per-item work that should go on after a failure catches instead.
+    /// </summary>
+    protected T Call<T>(Func<CancellationToken, Task<T>> work, object? target = null)
+    {
+        try
+        {
+            return Run(work);
+        }
+        catch (Exception e) when (e is IKoError or KoValidationException)
+        {
+            Fail(e, target);
+            throw; // unreachable: ThrowTerminatingError throws
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress record it updates through the reporter it is given (from any
+    /// thread); the record is always completed, however the work ends.
+    /// </summary>
+    protected T WithProgress<T>(int id, string activity, string status, Func<ProgressReport, T> work)
+    {
+        var record = new ProgressRecord(id, activity, status);
+        try
+        {
+            return work((text, percent) => Post(() =>
+            {
+                record.StatusDescription = text;
+                if (percent >= 0) record.PercentComplete = percent;
+                WriteProgress(record);
+            }));
+        }
+        finally
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+    }
+
+    /// <summary>
     /// The Kubernetes objects among pipeline values (typed models, hashtables, PSCustomObjects); anything else is
     /// reported as one NotAKubernetesObject error per value and skipped.
     /// </summary>
@@ -115,6 +155,9 @@ public abstract class KoCmdlet : PSCmdlet
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded) to a file-system path.</summary>
     protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 }
+
+/// <summary>A progress update: the status line and, when known, the percentage done.</summary>
+public delegate void ProgressReport(string status, int percent = -1);
 
 /// <summary>The one place where engine exceptions become ErrorRecords.</summary>
 public static class ErrorRecords

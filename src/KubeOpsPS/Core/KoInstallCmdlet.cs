@@ -28,6 +28,30 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether the install's Secret <paramref name="name"/> already exists, so its passwords are kept. False with
+    /// -OutputDirectory or -WhatIf (nothing is written to a cluster, so nothing is looked up). Only a 404 means absent:
+    /// any other failure stops the cmdlet before anything is written, with the server's reason.
+    /// </summary>
+    protected bool SecretExists(string ns, string name)
+    {
+        if (OutputDirectory is not null || Previewing) return false;
+        var gateway = Connect();
+        try
+        {
+            return Run(ct => gateway.ExistingSecretAsync(ns, name, ct)) is not null;
+        }
+        catch (KoClusterException e)
+        {
+            Fail(e);
+            throw; // unreachable: Fail throws
+        }
+    }
+
+    private bool Previewing => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+        ? LanguagePrimitives.IsTrue(w)
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
     /// <summary>Applies or writes a bundle; returns the apply results (none with -OutputDirectory or -WhatIf).</summary>
     protected void ApplyBundle(IReadOnlyList<object> bundle, string activity)
     {

@@ -4,9 +4,9 @@ using KubeOpsPS.Engine.Cluster;
 namespace KubeOpsPS.Core;
 
 /// <summary>The closing summary of a Publish-KoResource run, as kubectl apply prints it.</summary>
-public sealed record ApplySummary(int Created, int Configured, int Unchanged, int Failed)
+public sealed record ApplySummary(int Created, int Configured, int Unchanged, int Failed, int Skipped = 0)
 {
-    public override string ToString() => $"{Created} created, {Configured} configured, {Unchanged} unchanged, {Failed} failed";
+    public override string ToString() => $"{Created} created, {Configured} configured, {Unchanged} unchanged, {Failed} failed{(Skipped > 0 ? $", {Skipped} skipped (read from the cluster)" : string.Empty)}";
 }
 
 /// <summary>Applies whatever is piped to it with server-side apply, in dependency order.</summary>
@@ -33,6 +33,10 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
     [Parameter]
     public SwitchParameter CreateNamespace { get; set; }
 
+    /// <summary>Apply objects read from the cluster too (Get-KoResource, passed on by New-KoService and the like); without it they pass through unapplied.</summary>
+    [Parameter]
+    public SwitchParameter Reapply { get; set; }
+
     /// <summary>Return the server's copy of each object instead of the result records.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -51,6 +55,7 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
     {
         if (_objects.Count == 0) return;
         var selected = new List<object>();
+        var skipped = new List<ApplyResult>();
         foreach (var o in _objects)
         {
             string target;
@@ -63,9 +68,21 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
                 WriteFailure(e, o);
                 continue;
             }
+            if (!Reapply && Engine.Yaml.KoYaml.FromCluster(o))
+            {
+                WriteVerbose($"{target} was read from the cluster: passed through, not applied again (-Reapply applies it).");
+                var json = Engine.Yaml.KoYaml.ToJsonObject(o);
+                skipped.Add(new ApplyResult(json["kind"]!.GetValue<string>(), json["metadata"]?["namespace"]?.GetValue<string>(), json["metadata"]!["name"]!.GetValue<string>(), ApplyOutcome.Skipped, o));
+                continue;
+            }
             if (ShouldProcess(target, DryRun ? "apply (server dry run)" : "apply")) selected.Add(o);
         }
-        if (selected.Count == 0) return;
+        if (selected.Count == 0)
+        {
+            foreach (var r in skipped) WriteObject(PassThru ? r.Object : r);
+            if (skipped.Count > 0 && !PassThru) WriteObject(new ApplySummary(0, 0, 0, 0, skipped.Count));
+            return;
+        }
         var gateway = Connect();
         var progress = new ProgressRecord(ProgressId, "Publish-KoResource", "Applying") { PercentComplete = 0 };
         try
@@ -76,7 +93,7 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
                 progress.PercentComplete = done * 100 / Math.Max(1, total);
                 WriteProgress(progress);
             }), ct));
-            foreach (var r in results)
+            foreach (var r in skipped.Concat(results))
             {
                 if (r.Error is not null) WriteFailure(r.Error, r.Namespace is null ? $"{r.Kind} {r.Name}" : $"{r.Kind} {r.Namespace}/{r.Name}");
                 else if (PassThru) WriteObject(r.Object);
@@ -84,7 +101,7 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
             }
             var summary = new ApplySummary(
                 results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
-                results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed));
+                results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed), skipped.Count);
             WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
             if (!PassThru) WriteObject(summary);
         }

@@ -33,6 +33,10 @@ public sealed class ConvertKoIngressCommand : KoCmdlet
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string GatewayNamespace { get; set; } = HttpRouteBuilder.DefaultGatewayNamespace;
 
+    /// <summary>The Gateway implementation, for what Gateway API has no field for: basic auth becomes an Envoy Gateway SecurityPolicy or an NGINX Gateway Fabric AuthenticationFilter. Default None (a warning instead).</summary>
+    [Parameter]
+    public GatewayImplementation Implementation { get; set; } = GatewayImplementation.None;
+
     protected override void ProcessRecord()
     {
         foreach (var obj in KubernetesObjects([InputObject]))
@@ -51,7 +55,7 @@ public sealed class ConvertKoIngressCommand : KoCmdlet
             IngressConversion conversion;
             try
             {
-                conversion = HttpRouteBuilder.FromIngress(ingress, GatewayName, GatewayNamespace);
+                conversion = HttpRouteBuilder.FromIngress(ingress, GatewayName, GatewayNamespace, Implementation);
             }
             catch (KoValidationException e)
             {
@@ -60,6 +64,7 @@ public sealed class ConvertKoIngressCommand : KoCmdlet
             }
             foreach (var annotation in conversion.Untranslated)
                 WriteWarning($"{conversion.Source}: {annotation} has no Gateway API equivalent; configure it with your Gateway implementation's policy resources.");
+            foreach (var note in conversion.Notes) WriteWarning($"{conversion.Source}: {note}");
             foreach (var o in conversion.Objects) WriteObject(o);
         }
     }

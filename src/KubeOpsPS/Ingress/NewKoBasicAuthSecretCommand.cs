@@ -109,7 +109,9 @@ public sealed class NewKoBasicAuthSecretCommand : KoClusterCmdlet
         }
         catch (KoClusterException e)
         {
-            WriteVerbose($"Could not read the default IngressClass: {e.Message}");
+            // Offline (no answer) the documented default applies quietly; a server that answered with an error is worth a warning.
+            if (e.StatusCode == 0) WriteVerbose($"Could not read the default IngressClass, so its controller is unknown ({e.Message}); writing the NginxInc format. Give -Controller to choose.");
+            else WriteWarning($"Could not read the default IngressClass, so its controller is unknown ({e.Message}); writing the NginxInc format. Give -Controller to choose.");
             return IngressController.NginxInc;
         }
     }

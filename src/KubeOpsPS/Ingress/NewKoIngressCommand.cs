@@ -78,7 +78,9 @@ public sealed class NewKoIngressCommand : KoRouteCmdlet
         }
         catch (KoClusterException e)
         {
-            WriteVerbose($"Could not read the IngressClass: {e.Message}");
+            // Offline (no answer) the documented default applies quietly; a server that answered with an error is worth a warning.
+            if (e.StatusCode == 0) WriteVerbose($"Could not read the IngressClass, so its controller is unknown ({e.Message}); writing NginxInc annotations. Give -Controller to choose.");
+            else WriteWarning($"Could not read the IngressClass, so its controller is unknown ({e.Message}); writing NginxInc annotations. Give -Controller to choose.");
             return IngressController.NginxInc;
         }
     }

@@ -81,6 +81,9 @@ public sealed class NewKoServiceCommand : KoCmdlet
             Name = name!, Namespace = ns, Type = Type, Selector = selector, ExternalIPs = ExternalIP, Labels = PSObjects.Strings(Label),
             Ports = ports.Select((p, i) => new ServicePortOptions(p, i < TargetPort.Length ? PSObjects.Unwrap(TargetPort[i]) : null, i < NodePort.Length ? NodePort[i] : null)).ToList(),
         };
-        WriteObject(Build(() => ServiceBuilder.Build(options)));
+        var service = Build(() => ServiceBuilder.Build(options));
+        if (ExternalIP.Length > 0)
+            WriteWarning("Service externalIPs are deprecated since Kubernetes 1.36 (the API server warns) and off by default from 1.40. Prefer -Type LoadBalancer with a bare-metal load balancer (MetalLB, kube-vip, Cilium LB IPAM) or a Gateway; see recipe 1.");
+        WriteObject(service);
     }
 }

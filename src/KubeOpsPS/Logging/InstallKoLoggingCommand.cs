@@ -77,33 +77,9 @@ public sealed class InstallKoLoggingCommand : KoInstallCmdlet
 
         if (CorsAllowOrigin == "*")
             WriteWarning("-CorsAllowOrigin '*' lets scripts on any web site call Elasticsearch from a user's browser. Name the origin that needs it (e.g. https://grafana.example.com); Grafana's Elasticsearch data source queries from its server and needs no CORS.");
-        options = options with { Credentials = ExistingSecret() ? null : new LoggingCredentials(Passwords.New(), Passwords.New(), Passwords.New()) };
+        options = options with { Credentials = SecretExists(Namespace, LoggingBundle.SecretName) ? null : new LoggingCredentials(Passwords.New(), Passwords.New(), Passwords.New()) };
         if (options.Credentials is null)
             WriteVerbose($"Secret {Namespace}/{LoggingBundle.SecretName} exists: its passwords are kept (Elasticsearch stores the elastic password at first start).");
         ApplyBundle(Build(() => LoggingBundle.Build(options)), "Install-KoLogging");
-    }
-
-    /// <summary>True when the cluster already has the credentials Secret (never with -OutputDirectory, or without a cluster).</summary>
-    private bool ExistingSecret()
-    {
-        if (OutputDirectory is not null) return false;
-        ClusterGateway gateway;
-        try
-        {
-            gateway = Gateway;
-        }
-        catch (KoClusterException)
-        {
-            return false; // no connection (e.g. -WhatIf without a kubeconfig): ApplyBundle reports it when it matters
-        }
-        try
-        {
-            return Run(ct => gateway.GetAsync(KubeTypes.Resolve("Secret")!, Namespace, LoggingBundle.SecretName, ct)) is not null;
-        }
-        catch (KoClusterException e)
-        {
-            WriteVerbose($"Could not read Secret {Namespace}/{LoggingBundle.SecretName}: {e.Message}");
-            return false;
-        }
     }
 }

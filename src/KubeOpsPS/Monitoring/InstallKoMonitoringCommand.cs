@@ -57,6 +57,10 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
     [Parameter]
     public bool SmtpRequireTls { get; set; } = true;
 
+    /// <summary>Speak TLS to the relay from the first byte (SMTPS) on a port other than 465; port 465 gets it without the switch.</summary>
+    [Parameter]
+    public SwitchParameter SmtpImplicitTls { get; set; }
+
     /// <summary>Scrape the kubelets directly without verifying their certificates (self-signed kubelet certificates). Off by default.</summary>
     [Parameter]
     public SwitchParameter InsecureSkipVerify { get; set; }
@@ -95,42 +99,30 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
         var options = new MonitoringOptions
         {
             Namespace = Namespace, StorageClass = StorageClass, Retention = Retention, StorageSize = StorageSize,
-            SmtpServer = SmtpServer, From = From, To = To, SmtpRequireTls = SmtpRequireTls,
+            SmtpServer = SmtpServer, From = From, To = To, SmtpRequireTls = SmtpRequireTls, SmtpImplicitTls = SmtpImplicitTls,
             SmtpCredential = SmtpCredential is null ? null : new UserPassword(SmtpCredential.UserName, SmtpCredential.GetNetworkCredential().Password),
             KubeletScrape = InsecureSkipVerify ? KubeletScrape.DirectInsecure : ca is not null ? KubeletScrape.DirectWithCa : KubeletScrape.ApiServerProxy,
             KubeletCaCertificate = ca,
-            GrafanaAdmin = GrafanaAdmin(),
             Ingress = Ingress is null ? null : Build(() => IngressExposure.FromMap(Ingress)),
             Rules = Rule, DefaultRules = !NoDefaultRules,
         };
+        Build(() => MonitoringBundle.Build(options)); // everything is checked before the Secret is looked up
+        options = options with { GrafanaAdmin = GrafanaAdmin() };
         var bundle = Build(() => MonitoringBundle.Build(options));
         MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfigs.Alertmanager(options)));
         if (InsecureSkipVerify)
             WriteWarning("Prometheus will scrape the kubelets without verifying their certificates. Prefer -CaFile, or the default (through the API server, verified with the cluster CA).");
-        if (SmtpServer is not null && !SmtpRequireTls && SmtpCredential is not null && !SmtpServer.EndsWith(":465", StringComparison.Ordinal))
-            WriteWarning("With -SmtpRequireTls $false, Alertmanager will not send the SMTP password over a connection without TLS: use port 465 (implicit TLS) or a relay that needs no login.");
+        if (SmtpServer is not null && !SmtpRequireTls && SmtpCredential is not null && !options.ImplicitTls)
+            WriteWarning("With -SmtpRequireTls $false, Alertmanager will not send the SMTP password over a connection without TLS: use port 465 or -SmtpImplicitTls (TLS from the first byte), or a relay that needs no login.");
         ApplyBundle(bundle, "Install-KoMonitoring");
     }
 
     private UserPassword? GrafanaAdmin()
     {
         if (GrafanaCredential is not null) return new UserPassword(GrafanaCredential.UserName, GrafanaCredential.GetNetworkCredential().Password);
-        if (OutputDirectory is null && SecretExists()) return null; // keep the password Grafana already has
+        if (SecretExists(Namespace, MonitoringBundle.GrafanaAdminSecret)) return null; // keep the password Grafana already has
         var password = Engine.Crypto.Passwords.New();
         WriteVerbose($"Generated Grafana's admin password; read it with: kubectl -n {Namespace} get secret {MonitoringBundle.GrafanaAdminSecret} -o jsonpath='{{.data.admin-password}}' | base64 -d");
         return new UserPassword("admin", password);
-    }
-
-    private bool SecretExists()
-    {
-        try
-        {
-            var gateway = Gateway;
-            return Run(ct => gateway.GetAsync(KubeTypes.Find("v1", "Secret")!, Namespace, MonitoringBundle.GrafanaAdminSecret, ct)) is not null;
-        }
-        catch (KoClusterException)
-        {
-            return false; // not connected (e.g. -WhatIf without a kubeconfig): a new password is made
-        }
     }
 }

@@ -57,55 +57,19 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
         if (options.SingleImage is null && options.Images.Count == 0) Fail(Engine.Validation.Validate.Invalid("-Image", Image, "-Image must be an image reference or a hashtable of container name = image."));
         // A malformed image is refused before anything is sent.
         Build(() => options.Images.Select(i => Engine.Validation.Validate.Image(i.Value, $"-Image[{i.Key}]")).Append(options.SingleImage is null ? "" : Engine.Validation.Validate.Image(options.SingleImage, "-Image")).ToList());
-        var gateway = Connect();
-        var live = Run(ct => gateway.GetAsync(kind, ns, name, ct));
-        if (live is null) Fail(new KoClusterException("NotFound", "ObjectNotFound", $"{kind.Kind} {ns}/{name} was not found.", $"{kind.Kind} {ns}/{name}", $"List them with Get-KoResource {kind.Kind} -Namespace {ns}."));
-        var change = Build(() => RolloutChanges.Build(live!, options));
+        var runner = new RolloutRunner(Connect());
+        var change = Call(ct => runner.PlanUpdateAsync(kind, ns, name, options, ct), $"{kind.Kind} {ns}/{name}");
         if (!ShouldProcess($"{kind.Kind} {ns}/{name}", $"rolling update to {Image}")) return;
-        var runner = new RolloutRunner(gateway);
-        var started = DateTime.UtcNow;
         try
         {
-            Run(ct => gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), ct));
-            WaitState state;
-            string why;
-            try
-            {
-                state = Follow(gateway, kind, ns, name, Timeout, "Start-KoRollingUpdate");
-                why = state.Status;
-            }
-            catch (KoClusterException e) when (e.ErrorId == "WaitTimeout")
-            {
-                state = new WaitState(false, e.Message, Failed: true);
-                why = e.Message;
-            }
-            var revision = Run(ct => runner.HistoryAsync(kind, ns, name, ct)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
-            if (state.Done)
-            {
-                WriteObject(new RolloutResult(kind.Kind, ns, name, revision, "RolledOut", state.Status, DateTime.UtcNow - started));
-                return;
-            }
-            var diagnosis = Run(ct => runner.DiagnoseAsync(kind, ns, name, ct));
-            var message = $"The rollout of {kind.Kind} {ns}/{name} to {Image} failed: {why}.{(diagnosis.Length > 0 ? " " + diagnosis + "." : string.Empty)}";
-            if (NoRollback)
-            {
-                WriteError(Failure(message + " It was left as it is (-NoRollback).", kind, ns, name, "Fix the image or configuration and run Start-KoRollingUpdate again, or roll back with Undo-KoRollout."));
-                return;
-            }
-            var restored = Run(ct => runner.UndoAsync(kind, ns, name, 0, ct));
-            var after = Follow(gateway, kind, ns, name, Timeout, "Rolling back");
-            WriteObject(new RolloutResult(kind.Kind, ns, name, restored ?? revision, "RolledBack", after.Status, DateTime.UtcNow - started));
-            WriteError(Failure(message + $" It was rolled back to revision {restored}: {after.Status}.", kind, ns, name, "Fix the image or configuration, then run Start-KoRollingUpdate again."));
+            var outcome = WithProgress(ProgressId, "Start-KoRollingUpdate", $"{kind.Kind} {ns}/{name}", report =>
+                Run(ct => runner.UpdateAsync(kind, ns, name, change, $"{Image}", Timeout, !NoRollback, s => report(s), w => Post(() => WriteWarning(w)), ct)));
+            if (outcome.Result is not null) WriteObject(outcome.Result);
+            if (outcome.Failure is not null) WriteFailure(outcome.Failure);
         }
         catch (KoClusterException e)
         {
-            WriteFailure(e, $"{kind.Kind} {ns}/{name}");
+            WriteFailure(e, $"{kind.Kind} {ns}/{name}"); // the next workload in the pipeline still gets its update
         }
     }
-
-    private static ErrorRecord Failure(string message, KubeOpsPS.Engine.Yaml.KubeKind kind, string ns, string name, string action) =>
-        new(new InvalidOperationException(message), "RolloutFailed", ErrorCategory.InvalidResult, $"{kind.Kind} {ns}/{name}")
-        {
-            ErrorDetails = new ErrorDetails(message) { RecommendedAction = action },
-        };
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
 
@@ -20,21 +21,18 @@ public sealed class WaitKoRolloutCommand : KoRolloutCmdlet
     protected override void ProcessRecord()
     {
         var (kind, ns, name) = Target();
-        var gateway = Connect();
+        var runner = new RolloutRunner(Connect());
         var started = DateTime.UtcNow;
         try
         {
-            var runner = new RolloutRunner(gateway);
             var current = Run(ct => runner.HistoryAsync(kind, ns, name, ct)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
             if (Revision is { } want && want != current)
-                Fail(new KoClusterException("RevisionMismatch", "InvalidResult", $"{kind.Kind} {ns}/{name} is at revision {current}, not {want}.", $"{kind.Kind} {ns}/{name}"));
-            var state = Follow(gateway, kind, ns, name, Timeout, "Wait-KoRollout");
+                Fail(new KoOperationException("RevisionMismatch", "InvalidResult", $"{kind.Kind} {ns}/{name} is at revision {current}, not {want}.", $"{kind.Kind} {ns}/{name}"));
+            var state = Follow(runner, kind, ns, name, Timeout, "Wait-KoRollout");
             if (state.Failed)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException($"{kind.Kind} {ns}/{name}: {state.Status}."), "RolloutFailed", ErrorCategory.InvalidResult, $"{kind.Kind} {ns}/{name}")
-                {
-                    ErrorDetails = new ErrorDetails($"{kind.Kind} {ns}/{name}: {state.Status}.") { RecommendedAction = "Roll back with Undo-KoRollout, or fix the pods (Get-KoResource Pod, Get-KoResource Event)." },
-                });
+                WriteFailure(new KoOperationException("RolloutFailed", "InvalidResult", $"{kind.Kind} {ns}/{name}: {state.Status}.", $"{kind.Kind} {ns}/{name}",
+                    "Roll back with Undo-KoRollout, or fix the pods (Get-KoResource Pod, Get-KoResource Event)."));
                 return;
             }
             WriteObject(new RolloutResult(kind.Kind, ns, name, current, "RolledOut", state.Status, DateTime.UtcNow - started));
@@ -88,17 +86,17 @@ public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
     {
         var (kind, ns, name) = Target();
         if (!ShouldProcess($"{kind.Kind} {ns}/{name}", ToRevision == 0 ? "roll back to the previous revision" : $"roll back to revision {ToRevision}")) return;
-        var gateway = Connect();
+        var runner = new RolloutRunner(Connect());
         var started = DateTime.UtcNow;
         try
         {
-            var restored = Run(ct => new RolloutRunner(gateway).UndoAsync(kind, ns, name, ToRevision, ct));
+            var restored = Run(ct => runner.UndoAsync(kind, ns, name, ToRevision, ct, "Undo-KoRollout", w => Post(() => WriteWarning(w))));
             if (restored is null)
             {
                 WriteWarning($"{kind.Kind} {ns}/{name} already runs that revision; skipped rollback.");
                 return;
             }
-            var status = Wait ? Follow(gateway, kind, ns, name, Timeout, "Undo-KoRollout").Status : "rollback started";
+            var status = Wait ? Follow(runner, kind, ns, name, Timeout, "Undo-KoRollout").Status : "rollback started";
             WriteObject(new RolloutResult(kind.Kind, ns, name, restored.Value, "RolledBack", status, DateTime.UtcNow - started));
         }
         catch (KoClusterException e)

@@ -93,6 +93,29 @@ public sealed class AppManagerUnitTests : IDisposable
         Assert.Throws<KoValidationException>(() => StaticPods.Build("agent", "kube-system", "busybox", [70000], null, false));
         Assert.Throws<KoValidationException>(() => StaticPods.Check(new V1Pod { Metadata = new V1ObjectMeta { Name = "empty" }, Spec = new V1PodSpec { Containers = [] } }));
     }
+
+    [Fact]
+    public void AStaticPodThatReferencesApiObjectsIsRefusedWithTheKubeletsReason()
+    {
+        V1Pod Pod(Action<V1PodSpec> change)
+        {
+            var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [], ["sleep", "infinity"], hostNetwork: false);
+            change(pod.Spec);
+            return pod;
+        }
+        var refused = new[]
+        {
+            Pod(s => s.ServiceAccountName = "agent"),
+            Pod(s => s.Volumes = [new V1Volume { Name = "cfg", ConfigMap = new V1ConfigMapVolumeSource { Name = "cfg" } }]),
+            Pod(s => s.Containers[0].Env = [new V1EnvVar { Name = "P", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = "s", Key = "k" } } }]),
+        };
+        foreach (var pod in refused)
+        {
+            var e = Assert.Throws<KoValidationException>(() => StaticPods.Check(pod));
+            Assert.Contains("without the API server", e.Message, StringComparison.Ordinal);
+            Assert.Contains("since Kubernetes 1.37 it refuses", e.Message, StringComparison.Ordinal);
+        }
+    }
 }
 
 public class AppManagerSafetyTests

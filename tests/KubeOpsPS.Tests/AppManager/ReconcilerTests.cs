@@ -122,10 +122,12 @@ public sealed class ReconcilerTests : IAsyncLifetime
     [Fact]
     public async Task WatchesTheFolderAndCatchesUpAfterTheClusterComesBack()
     {
+        // The folder is watched before the first pass: once the first pass has applied seed.yaml, a new file is noticed.
+        Write("seed.yaml", Cm("seed", "1"));
         var r = New();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = Task.Run(() => r.RunAsync(cts.Token));
-        await Task.Delay(300);
+        Assert.True(await Eventually(async () => await Live("seed") is not null), "the first pass ran");
         Write("live.yaml", Cm("watched", "1"));
         Assert.True(await Eventually(async () => await Live("watched") is not null), "the new file was applied");
         _fake.Faults.Down = true;

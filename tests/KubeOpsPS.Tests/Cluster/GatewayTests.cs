@@ -109,12 +109,12 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task AnUnreachableServerFailsWithOneClearError()
     {
         var path = Path.GetTempFileName();
-        File.WriteAllText(path, File.ReadAllText(_kubeconfig).Replace(_fake.BaseUri.ToString().TrimEnd('/'), "http://127.0.0.1:9", StringComparison.Ordinal));
+        File.WriteAllText(path, File.ReadAllText(_kubeconfig).Replace(_fake.TlsBaseUri.ToString().TrimEnd('/'), "https://127.0.0.1:9", StringComparison.Ordinal));
         using var g = new ClusterGateway(KubeConfigs.Connect(path, null, null, null, "/nonexistent", TimeSpan.FromSeconds(2)), new GatewayOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(10) });
         var e = await Assert.ThrowsAsync<KoClusterException>(() => g.GetVersionAsync(CancellationToken.None));
         File.Delete(path);
         Assert.Equal("ConnectionFailed", e.ErrorId);
-        Assert.Contains("cannot reach the cluster at http://127.0.0.1:9", e.Message);
+        Assert.Contains("cannot reach the cluster at https://127.0.0.1:9", e.Message);
         Assert.NotNull(e.RecommendedAction);
     }
 

@@ -9,9 +9,10 @@ namespace KubeOpsPS.Tests.Core;
 /// <summary>
 /// ConvertFrom → ConvertTo on a corpus of realistic manifests (tests/KubeOpsPS.Tests/Corpus) is lossless: the JSON
 /// tree of every document read back from the written YAML equals the JSON tree of the input document.
-/// The one rule: writing leaves out nulls and empty lists (<c>creationTimestamp: null</c>, <c>args: []</c>), which
-/// Kubernetes treats as absent, so they are removed from the expected tree before comparing. Empty mappings
-/// (<c>emptyDir: {}</c>, <c>resources: {}</c>) mean something and must survive. Comments are not data and are not kept.
+/// The one rule: writing leaves out nulls (<c>creationTimestamp: null</c>), which Kubernetes treats as absent, so they
+/// are removed from the expected tree before comparing. Empty lists (<c>secrets: []</c>: under server-side apply a
+/// statement that the applier owns the field) and empty mappings (<c>emptyDir: {}</c>) must survive. Comments are not
+/// data and are not kept.
 /// </summary>
 public class CorpusRoundTripTests
 {
@@ -29,7 +30,7 @@ public class CorpusRoundTripTests
         YamlReader.Split(yaml).Where(c => !YamlReader.IsBlank(c.Text))
             .Select(c => JsonNode.Parse(YamlReader.ToJson(c, source))).ToList();
 
-    /// <summary>Removes nulls and empty lists from mappings, recursively: what writing leaves out.</summary>
+    /// <summary>Removes nulls from mappings, recursively: what writing leaves out.</summary>
     internal static JsonNode? WithoutAbsentValues(JsonNode? node)
     {
         switch (node)
@@ -37,7 +38,7 @@ public class CorpusRoundTripTests
             case JsonObject o:
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
-                    if (o[key] is null || o[key] is JsonArray { Count: 0 }) o.Remove(key);
+                    if (o[key] is null) o.Remove(key);
                     else WithoutAbsentValues(o[key]);
                 }
                 break;
@@ -110,7 +111,7 @@ public class CorpusRoundTripTests
     }
 
     [Fact]
-    public void EmptyMappingsSurviveAndNullsAndEmptyListsAreLeftOut()
+    public void EmptyListsAndMappingsSurviveAndNullsAreLeftOut()
     {
         var text = File.ReadAllText(Path.Combine(CorpusDirectory, "from-cluster.yaml"));
         var output = KoYaml.Write(KoYaml.Read(text, "from-cluster.yaml").Select(d => d.Object!));
@@ -118,10 +119,39 @@ public class CorpusRoundTripTests
         Assert.Contains("securityContext: {}", output);
         Assert.DoesNotContain("null", output);
 
-        var deployment = KoYaml.Write(KoYaml.Read(File.ReadAllText(Path.Combine(CorpusDirectory, "deployment.yaml")), "d").Select(d => d.Object!));
-        Assert.Contains("emptyDir: {}", deployment);
-        var withEmptyList = KoYaml.Write([new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", Finalizers = [] } }]);
-        Assert.DoesNotContain("finalizers", withEmptyList);
+        var empty = KoYaml.Write(KoYaml.Read(File.ReadAllText(Path.Combine(CorpusDirectory, "empty-values.yaml")), "e").Select(d => d.Object!));
+        foreach (var kept in new[] { "\nsecrets: []\n", "\nimagePullSecrets: []\n", "  finalizers: []\n", "          env: []\n", "          args: []\n",
+                                     "      volumes: []\n", "  enableFeatures: []\n", "  podMonitorSelector: {}\n" })
+            Assert.Contains(kept, empty);
+        // An empty list set in code is as explicit as one in a file.
+        var built = KoYaml.Write([new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", Finalizers = [] } }]);
+        Assert.Contains("  finalizers: []\n", built);
+    }
+
+    [Fact]
+    public void AManifestsOwnStatusIsKeptButAServersIsLeftOutUnlessAskedFor()
+    {
+        // `kubectl create --dry-run=client -o yaml` writes 'status: {loadBalancer: {}}'; that is the manifest's text, not server state.
+        var text = File.ReadAllText(Path.Combine(CorpusDirectory, "empty-values.yaml"));
+        var service = KoYaml.Read(text, "empty-values.yaml").Select(d => d.Object).OfType<V1Service>().Single();
+        Assert.Contains("status:\n  loadBalancer: {}\n", KoYaml.Write([service]));
+        // What is sent to a cluster never carries status.
+        Assert.False(KoYaml.ToJsonObject(service).ContainsKey("status"));
+    }
+
+    [Fact]
+    public void ListKindsGetNoMetadataTheyDidNotHaveAndTheirItemsKeepTheirEmptyLists()
+    {
+        var text = File.ReadAllText(Path.Combine(CorpusDirectory, "empty-values.yaml"));
+        var list = KoYaml.Read(text, "empty-values.yaml").Select(d => d.Object).OfType<GenericResource>().Single(g => g.Kind == "ConfigMapList");
+        var written = KoYaml.Write([list]);
+        Assert.DoesNotContain("metadata: {}", written);
+        Assert.StartsWith("apiVersion: v1\nkind: ConfigMapList\nitems:\n", written);
+
+        // A v1 List is read as its items; each keeps what it was written with.
+        const string v1List = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a}\n  secrets: []\n";
+        var items = KoYaml.Read(v1List, "l").Select(d => d.Object!).ToList();
+        Assert.Equal("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\nsecrets: []\n", KoYaml.Write(items));
     }
 
     [Fact]

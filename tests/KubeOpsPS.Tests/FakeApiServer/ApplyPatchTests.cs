@@ -53,8 +53,7 @@ public sealed class ApplyPatchTests(FakeClusterFixture f) : IClassFixture<FakeCl
         Assert.NotNull(fv1["f:metadata"]!["f:labels"]!["f:app"]);
         Assert.Null(fv1["f:metadata"]!["f:name"]);
         Assert.Null(fv1["f:status"]);
-        await Task.Delay(300); // let the controller settle status (replicas 0)
-        var before = await _h.Get(p);
+        var before = await Eventually(() => _h.Get(p), RolledOut, "the controller's last status write");
         var writes = f.Cluster.WritesFor("deployments", ns, "web");
         var again = await _h.Apply(p, d, "kubeops");
         Assert.Equal(200, again.Code);

@@ -237,9 +237,10 @@ public sealed class ControllerTests(FakeClusterFixture f) : IClassFixture<FakeCl
             if (cls is not null) pvc["spec"]!["storageClassName"] = cls;
             return await _h.Post($"/api/v1/namespaces/{ns}/persistentvolumeclaims", pvc);
         }
+        // The claim nobody can provision comes first: once the later ones are bound, the controller has passed over it.
+        await Claim("nowhere", "no-such-class");
         var keep = await Claim("keep", "keep");
         var dflt = await Claim("dflt", null);
-        await Claim("nowhere", "no-such-class");
         var k = await Eventually(() => _h.Get($"/api/v1/namespaces/{ns}/persistentvolumeclaims/keep"), r => r.Str("status.phase") == "Bound", "keep bound");
         var pvName = $"pvc-{keep.Str("metadata.uid")}";
         Assert.Equal(pvName, k.Str("spec.volumeName"));
@@ -252,8 +253,10 @@ public sealed class ControllerTests(FakeClusterFixture f) : IClassFixture<FakeCl
         Assert.Equal("standard", d.Str("spec.storageClassName"));
         var dpv = $"pvc-{dflt.Str("metadata.uid")}";
         Assert.Equal("Delete", (await _h.Get($"/api/v1/persistentvolumes/{dpv}")).Str("spec.persistentVolumeReclaimPolicy"));
-        await Task.Delay(200);
-        Assert.Equal("Pending", (await _h.Get($"/api/v1/namespaces/{ns}/persistentvolumeclaims/nowhere")).Str("status.phase"));
+        var nowhere = await _h.Get($"/api/v1/namespaces/{ns}/persistentvolumeclaims/nowhere");
+        Assert.Equal("Pending", nowhere.Str("status.phase"));
+        Assert.Null(nowhere.Str("spec.volumeName"));
+        Assert.DoesNotContain($"pvc-{nowhere.Str("metadata.uid")}", (await _h.Get("/api/v1/persistentvolumes")).Node("items")!.AsArray().Select(v => v?["metadata"]?["name"]?.GetValue<string>()));
 
         var deletedClaim = await _h.Delete($"/api/v1/namespaces/{ns}/persistentvolumeclaims/keep");
         Assert.Equal("PersistentVolumeClaim", deletedClaim.Str("kind"));

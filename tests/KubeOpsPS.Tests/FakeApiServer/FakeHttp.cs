@@ -58,7 +58,13 @@ public static class FakeHttp
 {
     private static int _ns;
 
-    public static HttpClient Client(FakeCluster c) => new() { BaseAddress = c.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>A client of the fake as the cluster admin (the default kubeconfig's token), or with another bearer token.</summary>
+    public static HttpClient Client(FakeCluster c, string? token = global::FakeApiServer.Auth.Authenticator.AdminToken)
+    {
+        var http = new HttpClient { BaseAddress = c.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
 
     public static async Task<Reply> Send(this HttpClient http, string method, string path, object? body = null, string contentType = "application/json", string? accept = null, string? userAgent = null)
     {
@@ -128,6 +134,14 @@ public static class FakeHttp
         Assert.Fail($"timed out waiting for {what}; last: {(last is Reply r ? r.Text : last?.ToString())}");
         return last;
     }
+
+    /// <summary>
+    /// Whether a Deployment's reply shows a finished rollout the controller has written its last status for: the
+    /// current generation observed and Progressing=NewReplicaSetAvailable.
+    /// </summary>
+    public static bool RolledOut(Reply r) =>
+        r.Node("status.observedGeneration")?.GetValue<long>() is { } seen && seen == r.Node("metadata.generation")?.GetValue<long>()
+        && (r.Node("status.conditions") as JsonArray ?? []).Any(c => c?["type"]?.GetValue<string>() == "Progressing" && c["reason"]?.GetValue<string>() == "NewReplicaSetAvailable");
 
     public static void IsStatus(Reply r, int code, string reason, string? messageContains = null)
     {

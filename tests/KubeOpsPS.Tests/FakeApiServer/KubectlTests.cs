@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
@@ -21,30 +20,9 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private sealed record Run(int Exit, string Out, string Err);
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
 
-    /// <summary>Runs kubectl with the fake's kubeconfig and a fresh discovery cache (D-6).</summary>
-    private async Task<Run> KubectlIn(string stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.ArgumentList.Add("--kubeconfig");
-        psi.ArgumentList.Add(_config);
-        psi.ArgumentList.Add("--cache-dir");
-        psi.ArgumentList.Add(Path.Combine(_dir, "cache-" + Guid.NewGuid().ToString("N")[..8]));
-        psi.Environment["HOME"] = _dir;
-        psi.Environment.Remove("KUBECONFIG");
-        using var p = Process.Start(psi)!;
-        await p.StandardInput.WriteAsync(stdin);
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await p.WaitForExitAsync(cts.Token);
-        return new Run(p.ExitCode, await stdout, await stderr);
-    }
-
-    private Task<Run> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
 
     private static string DeployYaml(string ns, string name, string image, int replicas = 2, int? deadline = null) => $"""
         apiVersion: apps/v1
@@ -102,9 +80,7 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
         Assert.True(first.Exit == 0, first.Err);
         Assert.Contains("deployment.apps/web serverside-applied", first.Out);
         var path = $"/apis/apps/v1/namespaces/{ns}/deployments/web";
-        await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && r.Node("status.updatedReplicas")?.GetValue<int>() == 2, "rollout");
-        await Task.Delay(200);
-        var before = await _h.Get(path);
+        var before = await Eventually(() => _h.Get(path), r => r.Node("status.availableReplicas")?.GetValue<int>() == 2 && RolledOut(r), "rollout");
         var writes = _f.Cluster.WritesFor("deployments", ns, "web");
         Assert.Equal(1, writes);
         var second = await KubectlIn(yaml, "apply", "--server-side", "-f", "-");

@@ -46,7 +46,7 @@ public sealed class KubernetesClientTests : IClassFixture<FakeClusterFixture>, I
     public async Task KubeconfigNamesTheFakeContext()
     {
         var text = await File.ReadAllTextAsync(Path.Combine(_dir, "config"));
-        Assert.Contains($"server: http://127.0.0.1:{_f.Cluster.Port}", text);
+        Assert.Contains($"server: https://127.0.0.1:{_f.Cluster.TlsBaseUri.Port}", text);
         Assert.Contains("token: fake-token", text);
         var cfg = KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(_dir, "config"));
         Assert.Equal("fake", cfg.CurrentContext);

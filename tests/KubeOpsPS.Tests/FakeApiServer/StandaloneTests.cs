@@ -30,9 +30,13 @@ public sealed class StandaloneTests : IDisposable
             Assert.Matches(@"^Listening on http://127\.0\.0\.1:\d+$", line);
             var url = line!["Listening on ".Length..];
             var text = await File.ReadAllTextAsync(kubeconfig);
-            Assert.Contains($"server: {url}", text);
+            Assert.Matches(@"server: https://127\.0\.0\.1:\d+\n\s+certificate-authority-data: ", text);
             Assert.Contains("current-context: fake", text);
+            Assert.Contains("token: fake-token", text);
             using var h = new HttpClient { BaseAddress = new Uri(url) };
+            // Control endpoints need no credentials; the API does (anonymous auth is off).
+            Assert.Equal(401, (await h.Get("/version")).Code);
+            h.DefaultRequestHeaders.Authorization = new("Bearer", "fake-token");
             Assert.Equal("32", (await h.Get("/version")).Str("minor"));
             Assert.Equal(200, (await h.Send("PUT", "/fake/faults", J("""{"latencyMs":1}"""))).Code);
             Assert.Equal(1, (await h.Get("/fake/faults")).Node("latencyMs")!.GetValue<int>());

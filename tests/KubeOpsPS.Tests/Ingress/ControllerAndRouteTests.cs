@@ -146,8 +146,117 @@ public class HttpRouteBuilderTests
         Assert.Equal("/kibana", (string?)rule["matches"]![0]!["path"]!["value"]);
         Assert.Equal("URLRewrite", (string?)rule["filters"]![0]!["type"]);
         Assert.Equal([
-            "nginx.ingress.kubernetes.io/auth-realm", "nginx.ingress.kubernetes.io/auth-secret", "nginx.ingress.kubernetes.io/auth-secret-type",
-            "nginx.ingress.kubernetes.io/auth-type", "nginx.ingress.kubernetes.io/proxy-body-size"], conversion.Untranslated);
+            "nginx.ingress.kubernetes.io/proxy-body-size",
+            "basic auth (nginx.ingress.kubernetes.io/auth-type, nginx.ingress.kubernetes.io/auth-secret, nginx.ingress.kubernetes.io/auth-secret-type, nginx.ingress.kubernetes.io/auth-realm; "
+            + "-Implementation EnvoyGateway or NginxGatewayFabric converts it to that implementation's resource)"], conversion.Untranslated);
+        Assert.Empty(conversion.Notes);
+    }
+
+    private static V1Ingress KibanaWithAuth(IngressController controller) => IngressBuilder.Build(new IngressOptions
+    {
+        Name = "kibana", Namespace = "logging", Controller = controller, StripPathPrefix = true, BasicAuthSecret = "kibana-auth", TlsSecretName = "tls",
+        Rules = [new IngressRuleOptions { Host = "logs.example.com", Path = "/kibana", ServiceName = "kibana", ServicePort = 5601 }],
+    });
+
+    [Fact]
+    public void BasicAuthBecomesAnEnvoyGatewaySecurityPolicyOnTheRoute()
+    {
+        var conversion = HttpRouteBuilder.FromIngress(KibanaWithAuth(IngressController.IngressNginx), implementation: GatewayImplementation.EnvoyGateway);
+        Assert.Equal(["ListenerSet", "HTTPRoute", "SecurityPolicy"], conversion.Objects.Select(o => o.Kind));
+        var policy = conversion.Objects[2];
+        Assert.Equal("gateway.envoyproxy.io/v1alpha1", policy.ApiVersion);
+        Assert.Equal("logging", policy.Metadata.NamespaceProperty);
+        var target = policy.Body["spec"]!["targetRefs"]![0]!;
+        Assert.Equal(("gateway.networking.k8s.io", "HTTPRoute", "kibana"), ((string?)target["group"], (string?)target["kind"], (string?)target["name"]));
+        Assert.Equal("kibana-auth", (string?)policy.Body["spec"]!["basicAuth"]!["users"]!["name"]);
+        Assert.Empty(conversion.Untranslated);
+        Assert.Contains(".htpasswd", Assert.Single(conversion.Notes), StringComparison.Ordinal);
+        Assert.Contains("{SHA}", conversion.Notes[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(IngressController.IngressNginx, false)]
+    [InlineData(IngressController.NginxInc, true)]
+    public void BasicAuthBecomesAnNginxGatewayFabricAuthenticationFilterEveryRuleReferences(IngressController controller, bool keyNote)
+    {
+        var conversion = HttpRouteBuilder.FromIngress(KibanaWithAuth(controller), implementation: GatewayImplementation.NginxGatewayFabric);
+        Assert.Equal(["ListenerSet", "HTTPRoute", "AuthenticationFilter"], conversion.Objects.Select(o => o.Kind));
+        var filter = conversion.Objects[2];
+        Assert.Equal("gateway.nginx.org/v1alpha1", filter.ApiVersion);
+        Assert.Equal("Basic", (string?)filter.Body["spec"]!["type"]);
+        Assert.Equal("kibana-auth", (string?)filter.Body["spec"]!["basic"]!["secretRef"]!["name"]);
+        Assert.False(string.IsNullOrEmpty((string?)filter.Body["spec"]!["basic"]!["realm"])); // required by the CRD
+        foreach (var rule in conversion.Objects[1].Body["spec"]!["rules"]!.AsArray())
+        {
+            var filters = rule!["filters"]!.AsArray();
+            var ext = filters.Single(f => (string?)f!["type"] == "ExtensionRef")!["extensionRef"]!;
+            Assert.Equal(("gateway.nginx.org", "AuthenticationFilter", filter.Metadata.Name), ((string?)ext["group"], (string?)ext["kind"], (string?)ext["name"]));
+            Assert.Contains(filters, f => (string?)f!["type"] == "URLRewrite");
+        }
+        Assert.Empty(conversion.Untranslated);
+        Assert.Equal(keyNote, conversion.Notes.Single().Contains("copy it to 'auth'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/kibana(/|$)(.*)", "/$2", "/kibana", "ReplacePrefixMatch", "/")]
+    [InlineData("/api(/|$)(.*)", "/v2/$2", "/api", "ReplacePrefixMatch", "/v2")]
+    [InlineData("/app/(.*)", "/$1", "/app", "ReplacePrefixMatch", "/")]
+    [InlineData("/old", "/new/index.html", "/old", "ReplaceFullPath", "/new/index.html")]
+    [InlineData("/api(/|$)(.*)", "/v2$2", null, null, null)] // '/v2' glued to the rest: no prefix replacement says that
+    [InlineData("/(api|web)/(.*)", "/$2", null, null, null)] // an alternation is not a literal prefix
+    [InlineData("/a(/|$)(.*)", "/$2/$1", null, null, null)]
+    public void RewriteTargetWithCaptureGroupsBecomesAUrlRewriteWhereOneCanSayIt(string path, string target, string? match, string? type, string? value)
+    {
+        var ingress = new V1Ingress
+        {
+            ApiVersion = "networking.k8s.io/v1", Kind = "Ingress",
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "web", Annotations = new Dictionary<string, string> { ["nginx.ingress.kubernetes.io/rewrite-target"] = target, ["nginx.ingress.kubernetes.io/use-regex"] = "true" } },
+            Spec = new V1IngressSpec { Rules = [new V1IngressRule { Host = "a.example.com", Http = new V1HTTPIngressRuleValue { Paths = [new V1HTTPIngressPath { Path = path, PathType = "ImplementationSpecific", Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "app", Port = new V1ServiceBackendPort { Number = 80 } } } }] } }] },
+        };
+        if (match is null)
+        {
+            var e = Assert.Throws<KoValidationException>(() => HttpRouteBuilder.FromIngress(ingress));
+            Assert.Contains($"rewrite-target '{target}' for path '{path}' has no URLRewrite equivalent", e.Message, StringComparison.Ordinal);
+            return;
+        }
+        var conversion = HttpRouteBuilder.FromIngress(ingress);
+        Assert.Empty(conversion.Untranslated);
+        var rule = conversion.Objects.Single().Body["spec"]!["rules"]![0]!;
+        Assert.Equal(("PathPrefix", match), ((string?)rule["matches"]![0]!["path"]!["type"], (string?)rule["matches"]![0]!["path"]!["value"]));
+        var rewrite = rule["filters"]!.AsArray().Single()!["urlRewrite"]!["path"]!;
+        Assert.Equal(type, (string?)rewrite["type"]);
+        Assert.Equal(value, (string?)rewrite[type == "ReplaceFullPath" ? "replaceFullPath" : "replacePrefixMatch"]);
+    }
+
+    // What Gateway API v1.6.1 serves (config/crd/standard, checked 2026-12-02): the group/version of each kind the
+    // module writes, and the spec fields of ListenerSet and its listeners.
+    private static readonly Dictionary<string, string> Served = new()
+    {
+        ["HTTPRoute"] = "gateway.networking.k8s.io/v1", ["ListenerSet"] = "gateway.networking.k8s.io/v1",
+        ["SecurityPolicy"] = "gateway.envoyproxy.io/v1alpha1", ["AuthenticationFilter"] = "gateway.nginx.org/v1alpha1",
+    };
+
+    [Theory]
+    [InlineData(GatewayImplementation.None)]
+    [InlineData(GatewayImplementation.EnvoyGateway)]
+    [InlineData(GatewayImplementation.NginxGatewayFabric)]
+    public void EveryGatewayObjectUsesTheGroupVersionAndFieldsV16Serves(GatewayImplementation implementation)
+    {
+        var objects = HttpRouteBuilder.FromIngress(KibanaWithAuth(IngressController.IngressNginx), implementation: implementation).Objects;
+        foreach (var o in objects)
+        {
+            Assert.Equal(Served[o.Kind], o.ApiVersion);
+            Assert.DoesNotContain("x-k8s.io", o.ApiVersion, StringComparison.Ordinal);
+        }
+        var ls = objects.Single(o => o.Kind == "ListenerSet").Body["spec"]!.AsObject();
+        Assert.Equal(["listeners", "parentRef"], ls.Select(p => p.Key).Order());
+        Assert.Equal(("gateway.networking.k8s.io", "Gateway"), ((string?)ls["parentRef"]!["group"], (string?)ls["parentRef"]!["kind"]));
+        foreach (var l in ls["listeners"]!.AsArray())
+            Assert.Subset(new HashSet<string> { "name", "hostname", "port", "protocol", "tls", "allowedRoutes" }, l!.AsObject().Select(p => p.Key).ToHashSet());
+        var route = objects.Single(o => o.Kind == "HTTPRoute").Body["spec"]!;
+        Assert.Equal(("gateway.networking.k8s.io", "ListenerSet"), ((string?)route["parentRefs"]![0]!["group"], (string?)route["parentRefs"]![0]!["kind"]));
+        foreach (var f in route["rules"]!.AsArray().SelectMany(r => r!["filters"]?.AsArray() ?? []))
+            Assert.Contains((string?)f!["type"], new[] { "URLRewrite", "ExtensionRef", "RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "RequestMirror", "CORS" });
     }
 
     [Fact]

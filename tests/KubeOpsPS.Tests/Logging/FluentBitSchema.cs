@@ -67,6 +67,11 @@ public static partial class FluentBitSchema
             ["kube_meta_namespace_cache_ttl"] = T.Str, ["namespace_labels"] = T.Bool, ["namespace_annotations"] = T.Bool,
             ["namespace_metadata_only"] = T.Bool, ["owner_references"] = T.Bool,
         },
+        ["filter:modify"] = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["set"] = T.Str, ["add"] = T.Str, ["remove"] = T.Str, ["remove_wildcard"] = T.Str, ["remove_regex"] = T.Str, ["rename"] = T.Str,
+            ["hard_rename"] = T.Str, ["copy"] = T.Str, ["hard_copy"] = T.Str, ["move_to_start"] = T.Str, ["move_to_end"] = T.Str, ["condition"] = T.Str,
+        },
         ["output:es"] = new(StringComparer.OrdinalIgnoreCase)
         {
             ["host"] = T.Str, ["port"] = T.Int, ["path"] = T.Str, ["compress"] = T.Str, ["buffer_size"] = T.Size, ["pipeline"] = T.Str,

@@ -70,7 +70,7 @@ public class LoggingBundleTests
         var pod = set.Spec.Template.Spec;
         var es = Assert.Single(pod.Containers);
         Assert.Equal(Images.Elasticsearch.Reference, es.Image);
-        Assert.Equal("docker.elastic.co/elasticsearch/elasticsearch:9.4.1", es.Image);
+        Assert.Equal("docker.elastic.co/elasticsearch/elasticsearch:9.5.5", es.Image);
         Assert.Equal("-Xms1536m -Xmx1536m", es.Env.Single(e => e.Name == "ES_JAVA_OPTS").Value);
         Assert.Equal("4Gi", es.Resources.Limits["memory"].ToString());
         Assert.Equal("4Gi", es.Resources.Requests["memory"].ToString());
@@ -156,7 +156,7 @@ public class LoggingBundleTests
         var bundle = Bundle(new LoggingOptions { KibanaPath = "/logs/kibana" });
         var kibana = One<V1Deployment>(bundle, "kibana");
         var c = Assert.Single(kibana.Spec.Template.Spec.Containers);
-        Assert.Equal("docker.elastic.co/kibana/kibana:9.4.1", c.Image);
+        Assert.Equal("docker.elastic.co/kibana/kibana:9.5.5", c.Image);
         var env = c.Env.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value);
         Assert.Equal("http://elasticsearch.kubeops-logging.svc:9200", env["ELASTICSEARCH_HOSTS"]);
         Assert.Equal("kibana_system", env["ELASTICSEARCH_USERNAME"]);

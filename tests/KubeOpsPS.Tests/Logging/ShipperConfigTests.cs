@@ -19,7 +19,7 @@ public class ShipperConfigTests
     {
         var (text, _, _) = Shipper(LogShipper.FluentBit);
         var config = FluentBitSchema.Check(text);
-        Assert.Equal(["input", "filter", "output"], config.Plugins.Select(p => p.Kind));
+        Assert.Equal(["input", "filter", "filter", "output"], config.Plugins.Select(p => p.Kind));
     }
 
     [Fact]
@@ -58,6 +58,51 @@ public class ShipperConfigTests
         Assert.Equal("true", es.Keys["logstash_format"]);
         Assert.Equal(ElasticsearchConfig.IndexPrefix, es.Keys["logstash_prefix"]);
         Assert.Equal("no_limits", es.Keys["retry_limit"]);
+    }
+
+    [Fact]
+    public void FluentBitLoadsTheParsersAPodAnnotationCanNameFromTheImageNotFromTheConfigMap()
+    {
+        var (text, ds, _) = Shipper(LogShipper.FluentBit);
+        var config = FluentBitSchema.Check(text);
+        Assert.Equal("true", config.Single("filter", "kubernetes").Keys["k8s-logging.parser"]);
+        Assert.Equal(ShipperConfig.ImageParsersFile, config.Service["parsers_file"]);
+        // The ConfigMap's mount must not hide the image's parsers file.
+        var mount = ds.Spec.Template.Spec.Containers[0].VolumeMounts.Single(m => m.Name == "config").MountPath;
+        Assert.False(ShipperConfig.ImageParsersFile.StartsWith(mount + "/", StringComparison.Ordinal), mount);
+    }
+
+    [Fact]
+    public void BothShippersShipTheLinesAlreadyInAFileTheyFirstSee()
+    {
+        var tail = FluentBitSchema.Check(Shipper(LogShipper.FluentBit).Config).Single("input", "tail");
+        Assert.Equal("true", tail.Keys["read_from_head"]);
+        Assert.True(tail.Keys.ContainsKey("db")); // positions kept: a restart does not read from the head again
+        var source = FluentdConfig.Check(Shipper(LogShipper.Fluentd).Config).Single(d => d.Name == "source");
+        Assert.Equal("true", source.Params["read_from_head"]);
+        Assert.True(source.Params.ContainsKey("pos_file"));
+    }
+
+    [Fact]
+    public void FluentBitDropsTheCriBookkeepingFieldsBeforeMergingTheApplicationsOwn()
+    {
+        var config = FluentBitSchema.Check(Shipper(LogShipper.FluentBit).Config);
+        var filters = config.Plugins.Where(p => p.Kind == "filter").ToList();
+        Assert.Equal(["modify", "kubernetes"], filters.Select(f => f.Name));
+        var modify = filters[0];
+        Assert.Equal("kube.*", modify.Keys["match"]);
+        var remove = new System.Text.RegularExpressions.Regex(modify.Keys["remove_regex"]);
+        Assert.All(new[] { "_p", "time" }, k => Assert.Matches(remove, k));
+        Assert.All(new[] { "log", "stream", "@timestamp", "timestamp", "time_local", "kubernetes" }, k => Assert.DoesNotMatch(remove, k));
+        Assert.Equal("true", config.Single("output", "es").Keys["replace_dots"]);
+    }
+
+    [Fact]
+    public void OnlyFluentdIsGivenTheNodeNameItsMetadataWatchUses()
+    {
+        Assert.DoesNotContain(Shipper(LogShipper.FluentBit).Ds.Spec.Template.Spec.Containers[0].Env, e => e.Name == "K8S_NODE_NAME");
+        var env = Shipper(LogShipper.Fluentd).Ds.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "K8S_NODE_NAME");
+        Assert.Equal("spec.nodeName", env.ValueFrom.FieldRef.FieldPath);
     }
 
     [Theory]

@@ -34,6 +34,7 @@ public class MonitoringBundleTests
         var c = set.Spec.Template.Spec.Containers.Single();
         Assert.Equal(Images.Prometheus.Reference, c.Image);
         Assert.Contains("--web.enable-lifecycle", c.Args);
+        Assert.Contains("--config.auto-reload", c.Args);
         Assert.Contains("--storage.tsdb.retention.time=30d", c.Args);
         Assert.Contains("--config.file=/etc/prometheus/config/prometheus.yml", c.Args);
         Assert.Contains("--web.external-url=https://mon.example.com/prometheus/", c.Args);
@@ -173,6 +174,36 @@ public class MonitoringBundleTests
         Assert.True(check.Passed, check.Output);
         Assert.Contains(email ? "2 receivers" : "1 receivers", check.Output, StringComparison.Ordinal);
         if (email) Assert.Contains("smtp_require_tls: false", yaml, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("smtp.example.com:465", false, true)]
+    [InlineData("smtp.example.com:2465", true, true)]
+    [InlineData("smtp.example.com:587", false, false)]
+    public void ImplicitTlsIsWrittenForPort465OrWhenAskedAndAmtoolStillChecksTheRest(string server, bool ask, bool implicitTls)
+    {
+        var yaml = MonitoringConfigs.Alertmanager(Full() with { SmtpServer = server, SmtpImplicitTls = ask });
+        var global = (JsonObject)KoYaml.ReadDocument(yaml, "alertmanager.yml")!["global"]!;
+        Assert.Equal(implicitTls, global.ContainsKey("smtp_force_implicit_tls"));
+        if (implicitTls) Assert.True(global["smtp_force_implicit_tls"]!.GetValue<bool>());
+        Assert.True(global["smtp_require_tls"]!.GetValue<bool>());
+        Assert.DoesNotContain("match:", yaml, StringComparison.Ordinal); // no deprecated match/match_re/source_match/target_match
+        Assert.DoesNotContain("match_re", yaml, StringComparison.Ordinal);
+
+        var check = PromTool.CheckAlertmanager(yaml);
+        Assert.True(check.Available, "amtool is not installed (apt-get install prometheus-alertmanager)");
+        Assert.True(check.Passed, check.Output);
+        Assert.Contains("2 receivers", check.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnAmtoolRejectionForAnotherReasonStillFailsWithImplicitTls()
+    {
+        var yaml = MonitoringConfigs.Alertmanager(Full() with { SmtpServer = "smtp.example.com:465" }).Replace("receiver: email", "receiver: nowhere", StringComparison.Ordinal);
+        var check = PromTool.CheckAlertmanager(yaml);
+        Assert.True(check.Available, "amtool is not installed (apt-get install prometheus-alertmanager)");
+        Assert.False(check.Passed, check.Output);
+        Assert.Contains("nowhere", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -145,6 +145,30 @@ Describe 'Publish-KoResource' {
         (Get-KoResource Namespace -Name nowhere).Name | Should -Be 'nowhere'
     }
 
+    It 'passes objects read from the cluster through without applying them again' {
+        New-TestDeployment -Name from -Namespace passthru | Publish-KoResource -CreateNamespace | Out-Null
+        $writes = { (Invoke-RestMethod "$($cluster.Url)/fake/writes?plural=deployments&namespace=passthru&name=from").writes }
+        $before = & $writes
+        $r = Get-KoResource Deployment -Name from -Namespace passthru | New-KoService -Port 80 | Publish-KoResource
+        ($r | Where-Object Kind -eq 'Deployment').Outcome | Should -Be 'Skipped'
+        ($r | Where-Object Kind -eq 'Service').Outcome | Should -Be 'Created'
+        & $writes | Should -Be $before
+    }
+
+    It 'sends no server or controller fields when asked to apply an object read from the cluster' {
+        $d = Get-KoResource Deployment -Name from -Namespace passthru
+        $d.Metadata.Annotations['deployment.kubernetes.io/revision'] | Should -Not -BeNullOrEmpty -Because 'the premise: the controller set it'
+        $d.Spec.Replicas = 4
+        ($d | Publish-KoResource -Reapply | Where-Object Kind -eq 'Deployment').Outcome | Should -Be 'Configured'
+        $live = Invoke-KoKubectl $kc get deployment from -n passthru -o json --show-managed-fields | ConvertFrom-Json
+        $live.spec.replicas | Should -Be 4
+        $owned = ($live.metadata.managedFields | Where-Object { $_.manager -eq 'kubeops' -and $_.operation -eq 'Apply' }).fieldsV1 | ConvertTo-Json -Depth 50 -Compress
+        $owned | Should -Match 'f:replicas'
+        foreach ($field in 'f:status', 'f:resourceVersion', 'f:uid', 'f:creationTimestamp', 'f:generation', 'f:managedFields', 'f:deployment.kubernetes.io/revision') {
+            $owned | Should -Not -Match ([regex]::Escape($field)) -Because "$field belongs to the server or a controller"
+        }
+    }
+
     It 'validates on the server with -DryRun and stores nothing' {
         New-TestDeployment -Name dry -Namespace shop | Publish-KoResource -DryRun | Out-Null
         Get-KoResource Deployment -Name dry -Namespace shop -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

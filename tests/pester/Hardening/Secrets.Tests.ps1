@@ -6,9 +6,10 @@ BeforeAll {
     $script:cluster = Start-KoFakeCluster
     $script:secret = 'S3cret-Value-9f7c1e'
     $script:secretB64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($secret))
-    $script:token = 'tok-7d2f0e-do-not-print'
-    $script:kc = Join-Path $TestDrive 'token.yaml'
-    (Get-Content $cluster.KubeConfig -Raw) -replace 'token: fake-token', "token: $token" | Set-Content $kc
+    # A cluster-admin token of its own (the fake refuses tokens it did not issue), to scan every stream for.
+    $admin = New-KoFakeUser $cluster -Name 'hygiene-admin' -Groups 'system:masters'
+    $script:token = $admin.Token
+    $script:kc = $admin.KubeConfig
     $script:checks = 0; $script:leaks = 0
     function Assert-NoSecret([string] $Text, [string[]] $Values) {
         foreach ($v in $Values) {
@@ -88,12 +89,13 @@ Describe 'Secret hygiene' {
         chmod +x $plugin
         $exec = Join-Path $TestDrive 'exec.yaml'
         $server = (Get-Content $cluster.KubeConfig | Select-String 'server: (\S+)').Matches[0].Groups[1].Value
+        $ca = (Get-Content $cluster.KubeConfig | Select-String 'certificate-authority-data: (\S+)').Matches[0].Groups[1].Value
         Set-Content $exec @"
 apiVersion: v1
 kind: Config
 clusters:
 - name: fake
-  cluster: {server: '$server'}
+  cluster: {server: '$server', certificate-authority-data: '$ca'}
 users:
 - name: exec-user
   user:
@@ -121,7 +123,14 @@ current-context: exec
         $port = Get-Random -Minimum 20000 -Maximum 30000
         $server = Start-Process openssl -ArgumentList 's_server', '-accept', "127.0.0.1:$port", '-cert', (Join-Path $dir 'srv.crt'), '-key', (Join-Path $dir 'srv.key'), '-www', '-quiet' -PassThru -RedirectStandardOutput (Join-Path $dir 's.log') -RedirectStandardError (Join-Path $dir 's.err')
         try {
-            Start-Sleep -Milliseconds 700
+            # Wait until the server accepts connections (the state the test needs), not for a fixed time.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            $listening = $false
+            while (-not $listening -and [DateTime]::UtcNow -lt $deadline -and -not $server.HasExited) {
+                $probe = [System.Net.Sockets.TcpClient]::new()
+                try { $probe.Connect('127.0.0.1', $port); $listening = $true } catch { Start-Sleep -Milliseconds 50 } finally { $probe.Dispose() }
+            }
+            $listening | Should -BeTrue -Because 'openssl s_server must be up before the client is refused by it'
             $ca = [Convert]::ToBase64String([IO.File]::ReadAllBytes((Join-Path $dir 'other-ca.crt')))
             $tlsKc = Join-Path $dir 'tls.yaml'
             Set-Content $tlsKc "apiVersion: v1`nkind: Config`nclusters:`n- name: t`n  cluster: {server: 'https://127.0.0.1:$port', certificate-authority-data: $ca}`nusers:`n- name: u`n  user: {token: $token}`ncontexts:`n- name: t`n  context: {cluster: t, user: u}`ncurrent-context: t`n"

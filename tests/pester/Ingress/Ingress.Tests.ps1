@@ -47,8 +47,12 @@ Describe 'New-KoIngress' {
 
 Describe 'New-KoService' {
     It 'puts a NodePort Service with externalIPs in front of a piped Deployment (the seed''s exposure)' {
-        $out = New-KoDeployment web -Image nginx:1.29 -Port 8080 | New-KoService -Type NodePort -Port 80 -TargetPort 8080 -NodePort 30080 -ExternalIP 192.168.1.10
+        $out = New-KoDeployment web -Image nginx:1.29 -Port 8080 | New-KoService -Type NodePort -Port 80 -TargetPort 8080 -NodePort 30080 -ExternalIP 192.168.1.10 -WarningVariable warned -WarningAction SilentlyContinue
         $out.Kind | Should -Be @('Deployment', 'Service')
+        $warned | Should -HaveCount 1
+        "$warned" | Should -Match 'deprecated since Kubernetes 1\.36.*off by default from 1\.40.*LoadBalancer'
+        New-KoService web -Selector @{ app = 'web' } -Port 80 -WarningVariable none -WarningAction SilentlyContinue | Out-Null
+        $none | Should -BeNullOrEmpty
         $out[1].Spec.Selector['app.kubernetes.io/name'] | Should -Be 'web'
         $out[1].Spec.ExternalIPs | Should -Be @('192.168.1.10')
         $out[1].Spec.Ports[0].NodePort | Should -Be 30080
@@ -68,8 +72,19 @@ Describe 'New-KoHttpRoute and Convert-KoIngress' {
         $auth = New-KoIngress d -Host a.example.com -ServiceName web -ServicePort 80 -BasicAuthSecret auth
         $routes = $auth | Convert-KoIngress -To HttpRoute -WarningVariable w -WarningAction SilentlyContinue
         $routes.Kind | Should -Be 'HTTPRoute'
-        $w | Should -HaveCount 2
-        "$w" | Should -Match 'nginx.org/basic-auth-secret has no Gateway API equivalent'
+        $w | Should -HaveCount 1
+        "$w" | Should -Match 'basic auth \(nginx.org/basic-auth-secret, nginx.org/basic-auth-realm; -Implementation EnvoyGateway or NginxGatewayFabric'
+    }
+
+    It 'converts basic auth to the chosen implementation''s own resource' {
+        $auth = New-KoIngress d -Namespace web -Host a.example.com -ServiceName web -ServicePort 80 -BasicAuthSecret auth -Controller IngressNginx
+        $out = $auth | Convert-KoIngress -To HttpRoute -Implementation EnvoyGateway -WarningVariable w -WarningAction SilentlyContinue
+        $out.Kind | Should -Be @('HTTPRoute', 'SecurityPolicy')
+        $out[1].ApiVersion | Should -Be 'gateway.envoyproxy.io/v1alpha1'
+        "$w" | Should -Match '\.htpasswd'
+        $nginx = $auth | Convert-KoIngress -To HttpRoute -Implementation NginxGatewayFabric -WarningAction SilentlyContinue
+        $nginx.Kind | Should -Be @('HTTPRoute', 'AuthenticationFilter')
+        ($nginx[0] | ConvertTo-KoYaml) | Should -Match 'kind: AuthenticationFilter'
     }
 }
 
@@ -115,6 +130,15 @@ Describe 'Install-KoIngressController' {
             $json.metadata.annotations.'nginx.org/basic-auth-secret' | Should -Be 'dash-auth'
             $json.spec.tls[0].secretName | Should -Be 'dash-tls'
             Invoke-KoKubectl $kc -n kube-system get secret dash-auth -o 'jsonpath={.type}' | Should -Be 'nginx.org/htpasswd'
+        }
+
+        It 'warns when the IngressClass cannot be read, instead of guessing its controller silently' {
+            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @(403) }
+            try { $ing = New-KoIngress guess -Host guess.example.com -ServiceName web -ServicePort 80 -WarningVariable w -WarningAction SilentlyContinue }
+            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            "$w" | Should -Match 'Could not read the IngressClass'
+            "$w" | Should -Match '-Controller'
+            $ing.Kind | Should -Be 'Ingress'
         }
 
         It 'publishes an HTTPRoute that kubectl reads back' {

@@ -125,6 +125,21 @@ Describe 'Install-KoLogging' {
             $out | Should -Not -Match $password
         }
 
+        It 'stops before anything is written when the credentials Secret cannot be read (<Code>): only a 404 means absent' -ForEach @(
+            @{ Code = 403; Reason = 'Forbidden' }
+            @{ Code = 500; Reason = 'ServerError' }
+        ) {
+            Clear-KoFakeRequests $cluster
+            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @($Code) }
+            $caught = $null
+            try { Install-KoLogging -Namespace kubeops-logging -KubeConfig $kc -ErrorAction SilentlyContinue | Out-Null } catch { $caught = $_ }
+            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            $caught | Should -Not -BeNullOrEmpty -Because 'an unreadable Secret is not an absent one'
+            $caught.FullyQualifiedErrorId | Should -BeLike "$Reason,*"
+            $caught.Exception.Message | Should -BeLike 'Secret kubeops-logging/elasticsearch-credentials:*'
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.path -notmatch '/secrets/elasticsearch-credentials$' }).Count | Should -Be 0 -Because 'nothing else is read or written'
+        }
+
         It 'applies nothing with -WhatIf' {
             Clear-KoFakeRequests $cluster
             Install-KoLogging -Namespace logs-ghost -KubeConfig $kc -WhatIf

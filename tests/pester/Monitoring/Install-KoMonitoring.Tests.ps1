@@ -136,6 +136,18 @@ Describe 'Install-KoMonitoring' {
             $r.Name | Should -Not -Contain 'grafana-admin'
         }
 
+        It 'stops before anything is written when the Grafana Secret cannot be read: only a 404 means absent' {
+            Clear-KoFakeRequests $cluster
+            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @(403) }
+            $caught = $null
+            try { Install-KoMonitoring -KubeConfig $kc -ErrorAction SilentlyContinue | Out-Null } catch { $caught = $_ }
+            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            $caught | Should -Not -BeNullOrEmpty -Because 'an unreadable Secret is not an absent one'
+            $caught.FullyQualifiedErrorId | Should -BeLike 'Forbidden,*'
+            $caught.Exception.Message | Should -BeLike 'Secret monitoring/grafana-admin:*'
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.path -notmatch '/secrets/grafana-admin$' }).Count | Should -Be 0 -Because 'nothing else is read or written'
+        }
+
         It 'applies nothing with -WhatIf' {
             Clear-KoFakeRequests $cluster
             Install-KoMonitoring -Namespace other-mon -KubeConfig $kc -WhatIf

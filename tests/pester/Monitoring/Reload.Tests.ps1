@@ -33,7 +33,7 @@ BeforeAll {
         while ($true) {
             if (-not (Test-Path $pause)) {
                 foreach ($cm in 'prometheus-config', 'alertmanager-config') {
-                    $o = Invoke-RestMethod "$url/api/v1/namespaces/monitoring/configmaps/$cm"
+                    $o = Invoke-RestMethod "$url/api/v1/namespaces/monitoring/configmaps/$cm" -Headers @{ Authorization = 'Bearer fake-token' }
                     $rv = $o.metadata.resourceVersion
                     if ($seen[$cm] -ne $rv) {
                         if ($seen.ContainsKey($cm)) { Start-Sleep -Seconds 2 } # the kubelet's sync delay

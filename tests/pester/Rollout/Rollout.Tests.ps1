@@ -36,6 +36,15 @@ Describe 'Start-KoRollingUpdate' {
         $d = Get-KoResource Deployment -Name bad
         $d.Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
         $d.Status.AvailableReplicas | Should -Be 3
+        # The restored revision says what produced it (nothing: it was published without a cause), not the failed image.
+        $current = Get-KoRolloutHistory -Name bad | Where-Object Current
+        $current.Images | Should -Be 'web=nginx:1.29'
+        $current.ChangeCause | Should -BeNullOrEmpty
+        (Invoke-KoKubectl $kc rollout history deployment/bad) -join "`n" | Should -Match '(?m)^3\s+<none>\s*$' -Because 'revision 3 is revision 1 restored; only revision 2 names the broken image'
+        $event = Get-KoResource Event | Where-Object { $_.InvolvedObject.Name -eq 'bad' -and $_.Reason -eq 'RolledBack' }
+        $event | Should -HaveCount 1
+        $event.Message | Should -Match 'revision 1'
+        $event.Message | Should -Match 'nginx:broken'
     }
 
     It 'throws in a script with -ErrorAction Stop, and -NoRollback leaves the rollout where it stopped' {
@@ -65,7 +74,11 @@ Describe 'Get-KoRolloutHistory, Undo-KoRollout and Wait-KoRollout' {
         ($h | Where-Object Current).Images | Should -Be 'web=nginx:1.30'
         (Undo-KoRollout -Name hist -Wait).Revision | Should -Be 1
         (Get-KoResource Deployment -Name hist).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
-        (Invoke-KoKubectl $kc rollout history deployment/hist) -join "`n" | Should -Match '3\s'
+        $history = (Invoke-KoKubectl $kc rollout history deployment/hist) -join "`n"
+        $history | Should -Match '(?m)^3\s+<none>\s*$' -Because 'revision 3 is revision 1 restored, with its annotations'
+        $history | Should -Match '(?m)^2\s+Start-KoRollingUpdate -Image nginx:1.30\s*$'
+        (Get-KoRolloutHistory -Name hist | Where-Object Current).ChangeCause | Should -BeNullOrEmpty
+        (Get-KoResource Event | Where-Object { $_.InvolvedObject.Name -eq 'hist' -and $_.Reason -eq 'RolledBack' }).Message | Should -Match 'revision 1'
         (Get-KoResource ReplicaSet -LabelSelector app=hist).Count | Should -Be 2   # the old ReplicaSet was reused
     }
 

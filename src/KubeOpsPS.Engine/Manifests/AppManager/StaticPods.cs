@@ -7,6 +7,9 @@ namespace KubeOpsPS.Engine.Manifests.AppManager;
 /// <summary>Static pods: Pod manifests the kubelet runs from its --pod-manifest-path, validated before they are written.</summary>
 public static class StaticPods
 {
+    /// <summary>Why a static pod may not reference API objects: the reason every refusal gives.</summary>
+    internal const string Why = "the kubelet starts static pods from files, without the API server, and since Kubernetes 1.37 it refuses a static pod that references a ConfigMap, Secret or ServiceAccount";
+
     public const string DefaultManifestPath = "/etc/kubernetes/manifests";
 
     /// <summary>A Pod with one container, for the common case.</summary>
@@ -42,15 +45,16 @@ public static class StaticPods
         if (pod.Metadata?.NamespaceProperty is { } ns) Validate.Label(ns, "metadata.namespace");
         if (pod.Spec?.Containers is not { Count: > 0 } containers)
             throw Validate.Invalid("spec.containers", null, $"Pod {name} has no containers; a static pod needs at least one.");
-        // The kubelet runs static pods without the API server: they cannot use ServiceAccounts, ConfigMaps or Secrets.
+        // The kubelet runs static pods without the API server: they cannot use ServiceAccounts, ConfigMaps or Secrets,
+        // and since Kubernetes 1.37 the kubelet refuses to start a static pod that references one.
         if (!string.IsNullOrEmpty(pod.Spec.ServiceAccountName) && pod.Spec.ServiceAccountName != "default")
-            throw Validate.Invalid("spec.serviceAccountName", pod.Spec.ServiceAccountName, $"Static pod {name} names ServiceAccount '{pod.Spec.ServiceAccountName}'; static pods cannot use ServiceAccounts.");
+            throw Validate.Invalid("spec.serviceAccountName", pod.Spec.ServiceAccountName, $"Static pod {name} names ServiceAccount '{pod.Spec.ServiceAccountName}'; static pods cannot use ServiceAccounts ({Why}).");
         foreach (var v in pod.Spec.Volumes ?? [])
             if (v.ConfigMap is not null || v.Secret is not null || v.Projected is not null)
-                throw Validate.Invalid("spec.volumes", v.Name, $"Static pod {name} mounts volume '{v.Name}' from a ConfigMap, Secret or projected source; static pods cannot use them (use hostPath).");
+                throw Validate.Invalid("spec.volumes", v.Name, $"Static pod {name} mounts volume '{v.Name}' from a ConfigMap, Secret or projected source; static pods cannot use them ({Why}; use hostPath).");
         foreach (var c in containers.Concat(pod.Spec.InitContainers ?? []))
             if ((c.EnvFrom ?? []).Any(e => e.ConfigMapRef is not null || e.SecretRef is not null) || (c.Env ?? []).Any(e => e.ValueFrom?.ConfigMapKeyRef is not null || e.ValueFrom?.SecretKeyRef is not null))
-                throw Validate.Invalid("spec.containers[].env", c.Name, $"Container '{c.Name}' of static pod {name} reads a ConfigMap or Secret; static pods cannot.");
+                throw Validate.Invalid("spec.containers[].env", c.Name, $"Container '{c.Name}' of static pod {name} reads a ConfigMap or Secret; static pods cannot ({Why}).");
         var seen = new HashSet<string>();
         foreach (var c in containers)
         {

@@ -238,11 +238,7 @@ public static class LoggingBundle
         {
             Name = name,
             Image = shipper == LogShipper.Fluentd ? Images.Fluentd.Reference : Images.FluentBit.Reference,
-            Env =
-            [
-                SecretEnv("ES_PASSWORD", ShipperKey),
-                new V1EnvVar { Name = "K8S_NODE_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } } },
-            ],
+            Env = [SecretEnv("ES_PASSWORD", ShipperKey)],
             Resources = new V1ResourceRequirements
             {
                 Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("50m"), ["memory"] = new(shipper == LogShipper.Fluentd ? "200Mi" : "64Mi") },
@@ -259,6 +255,10 @@ public static class LoggingBundle
                     : new V1VolumeMount { Name = "config", MountPath = "/fluent-bit/etc/kubeops", ReadOnlyProperty = true },
             ],
         };
+        // fluentd's kubernetes_metadata filter watches only this node's pods when K8S_NODE_NAME is set; Fluent Bit's
+        // kubernetes filter has no such setting, so it is not given the variable.
+        if (shipper == LogShipper.Fluentd)
+            container.Env.Add(new V1EnvVar { Name = "K8S_NODE_NAME", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } } });
         if (shipper == LogShipper.FluentBit)
         {
             container.Args = ["-c", $"/fluent-bit/etc/kubeops/{file}"];

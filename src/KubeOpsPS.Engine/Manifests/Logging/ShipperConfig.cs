@@ -18,6 +18,8 @@ public static class ShipperConfig
     public const string StatePath = "/var/lib/kubeops-logging";
     public const string FluentBitFile = "fluent-bit.yaml";
     public const string FluentdFile = "fluent.conf";
+    /// <summary>The parsers file in the Fluent Bit image (the ConfigMap is mounted beside it, not over it).</summary>
+    public const string ImageParsersFile = "/fluent-bit/etc/parsers.conf";
 
     public static string FileName(LogShipper shipper) => shipper == LogShipper.Fluentd ? FluentdFile : FluentBitFile;
 
@@ -38,6 +40,9 @@ public static class ShipperConfig
             ["storage.sync"] = "normal",
             ["storage.checksum"] = false,
             ["storage.backlog.mem_limit"] = "16M",
+            // The parsers a pod's fluentbit.io/parser annotation names (apache, apache2, nginx, json, syslog-rfc5424, ...):
+            // the file the image ships. Without it k8s-logging.parser finds none ("annotation parser 'apache' not found").
+            ["parsers_file"] = ImageParsersFile,
         },
         ["pipeline"] = new JsonObject
         {
@@ -52,12 +57,23 @@ public static class ShipperConfig
                 ["multiline.parser"] = "cri",
                 ["db"] = $"{StatePath}/flb_kube.db",
                 ["db.locking"] = true,
+                // As fluentd's read_from_head: a file first seen (the first start on a node, a new pod) is shipped
+                // from its first line; afterwards the positions in db carry on where the shipper stopped.
+                ["read_from_head"] = true,
                 ["mem_buf_limit"] = "50MB",
                 ["skip_long_lines"] = true,
                 ["refresh_interval"] = 10,
                 ["storage.type"] = "filesystem",
             }),
             ["filters"] = new JsonArray(new JsonObject
+            {
+                // The cri parser's bookkeeping: _p (partial/full flag) is spent once lines are joined, and time is the
+                // record's timestamp, which the es output writes as @timestamp. Removed before merge_log, so an
+                // application's own "time" field is kept.
+                ["name"] = "modify",
+                ["match"] = "kube.*",
+                ["remove_regex"] = "^(_p|time)$",
+            }, new JsonObject
             {
                 ["name"] = "kubernetes",
                 ["match"] = "kube.*",
@@ -84,6 +100,9 @@ public static class ShipperConfig
                 ["logstash_prefix"] = ElasticsearchConfig.IndexPrefix,
                 // Elasticsearch 8 and 9 reject a _type in bulk requests.
                 ["suppress_type_name"] = true,
+                // Dots in keys become '_' (label app.kubernetes.io/name is kubernetes.labels.app_kubernetes_io/name),
+                // as fluentd's kubernetes_metadata de_dot does: otherwise label "app" (a string) and
+                // "app.kubernetes.io/name" (an object under "app") collide in the index mapping.
                 ["replace_dots"] = true,
                 ["generate_id"] = true,
                 ["trace_error"] = true,

@@ -16,7 +16,8 @@ public sealed record FixedDashboard(string Uid, string Title, string FileName, J
 /// <c>${DS_…}</c> datasource inputs to the provisioned Prometheus datasource (file provisioning never fills them,
 /// grafana/grafana#10786), replaces Angular panel types removed in Grafana 12 where a React panel takes the same
 /// queries, and rewrites metric and label names renamed since the seed's dashboards were made (cAdvisor's
-/// pod_name/container_name in Kubernetes 1.16, node-exporter 0.16's unit suffixes). Pure: JSON in, JSON out.
+/// pod_name/container_name in Kubernetes 1.16, node-exporter 0.16's unit suffixes). Grafana 13's v2 dashboards are
+/// first converted to the classic model (<see cref="DashboardV2"/>). Pure: JSON in, JSON out.
 /// </summary>
 public static partial class DashboardFixer
 {
@@ -79,14 +80,30 @@ public static partial class DashboardFixer
         {
             throw Validate.Invalid("-Path", fileName, $"{fileName} is not valid JSON: {e.Message}");
         }
+        // Grafana 13's v2 format (a resource, the API's envelope around a v2 spec, or a bare v2 spec): to the classic model.
+        IReadOnlyList<(string Where, string What)> lost = [];
+        IReadOnlyCollection<string> bound = [];
+        string? v2From = null;
+        if (DashboardV2.Spec(dash) is { } v2)
+        {
+            v2From = dash["apiVersion"]?.ToString() ?? "a v2 spec without its resource wrapper";
+            (dash, lost, bound) = DashboardV2.ToClassic(dash, v2);
+        }
         // The API's export format wraps the dashboard: { "dashboard": {...}, "meta": {...} }.
         if (dash["dashboard"] is JsonObject inner && dash["panels"] is null && dash["rows"] is null) dash = (JsonObject)inner.DeepClone();
         if (dash["panels"] is null && dash["rows"] is null)
-            throw Validate.Invalid("-Path", fileName, $"{fileName} is not a Grafana dashboard: it has neither 'panels' nor 'rows'.");
+            throw Validate.Invalid("-Path", fileName, $"{fileName} is not a Grafana dashboard: it has neither 'panels' nor 'rows' (classic), nor 'elements' and 'layout' (v2).");
 
         var title = dash["title"]?.ToString() ?? Path.GetFileNameWithoutExtension(fileName);
         var issues = new List<DashboardIssue>();
         void Report(string panel, string kind, string detail, bool fixedIt) => issues.Add(new DashboardIssue(title, panel, kind, detail, fixedIt));
+        if (v2From is not null)
+        {
+            Report("(dashboard)", "V2Converted", $"converted from {v2From} to the classic model (schemaVersion {DashboardV2.SchemaVersion}) that file provisioning loads", true);
+            foreach (var boundUid in bound) Report("(dashboard)", "DatasourceBound", $"datasource uid '{boundUid}' (prometheus) bound to the provisioned datasource '{Grafana.DatasourceName}' (uid {Grafana.DatasourceUid})", true);
+            foreach (var (where, what) in lost) Report(where, "V2NotConverted", what, false);
+        }
+        if (dash["title"] is null) dash["title"] = title;
 
         // 1. ${DS_*} inputs → the provisioned datasource.
         var inputs = new Dictionary<string, bool>(StringComparer.Ordinal); // name → bindable (a Prometheus datasource)

@@ -163,7 +163,8 @@ public static class MonitoringBundle
         foreach (var rbac in ServiceAccountWithClusterRole(Prometheus, ns, $"{ns}-{Prometheus}", labels,
             [
                 // nodes/proxy: the kubelet metrics through the API server; nodes/metrics: straight from the kubelet.
-                Rule("", ["nodes", "nodes/proxy", "nodes/metrics", "services", "endpoints", "pods"], "get", "list", "watch"),
+                // No "endpoints": every job discovers through EndpointSlices (Endpoints is deprecated and warns on each request).
+                Rule("", ["nodes", "nodes/proxy", "nodes/metrics", "services", "pods"], "get", "list", "watch"),
                 Rule("discovery.k8s.io", ["endpointslices"], "get", "list", "watch"),
                 new V1PolicyRule { NonResourceURLs = ["/metrics", "/metrics/cadvisor"], Verbs = ["get"] },
             ]))
@@ -186,8 +187,11 @@ public static class MonitoringBundle
             $"--config.file={PrometheusConfigDir}/{PrometheusFile}",
             "--storage.tsdb.path=/prometheus",
             $"--storage.tsdb.retention.time={retention}",
-            // POST /-/reload: Update-KoMonitoringConfig reloads after the new ConfigMap has reached the pod.
+            // POST /-/reload: Update-KoMonitoringConfig reloads after the new ConfigMap has reached the pod, and
+            // confirms through the revision rule. --config.auto-reload (stable since 3.12) also picks up a ConfigMap
+            // changed by other means (kubectl apply) within its 30s interval; the explicit reload stays the fast path.
             "--web.enable-lifecycle",
+            "--config.auto-reload",
             $"--web.route-prefix={PrometheusPrefix}",
         ];
         if (external is not null) c.Args.Add($"--web.external-url={external}");

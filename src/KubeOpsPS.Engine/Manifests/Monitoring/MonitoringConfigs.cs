@@ -24,6 +24,8 @@ public static class MonitoringConfigs
     public const string AlertmanagerConfigDir = "/etc/alertmanager/config";
     public const string AlertmanagerSecretDir = "/etc/alertmanager/secrets";
     public const string SmtpPasswordKey = "smtp-password";
+    /// <summary>Alertmanager's global key (0.31+) for SMTP over TLS from the first byte.</summary>
+    public const string ImplicitTlsKey = "smtp_force_implicit_tls";
     public const string KubeletCaDir = "/etc/prometheus/kubelet-ca";
     public const string PrometheusPrefix = "/prometheus";
     public const string AlertmanagerPrefix = "/alertmanager";
@@ -167,6 +169,9 @@ public static class MonitoringConfigs
                 global["smtp_auth_password_file"] = $"{AlertmanagerSecretDir}/{SmtpPasswordKey}";
             }
             global["smtp_require_tls"] = o.SmtpRequireTls;
+            // Alertmanager picks implicit TLS by port 465 when this is unset; written so the choice is explicit and
+            // works on any port. Debian's amtool (0.25) predates the key: PromTool.CheckAlertmanager handles that.
+            if (o.ImplicitTls) global[ImplicitTlsKey] = true;
             if (o.To.Count == 0) throw Validate.Invalid("-To", null, "-To is required with -SmtpServer: give the addresses alerts are mailed to.");
             var to = string.Join(", ", o.To.Select(a => Address(a, "-To")));
             receivers.Add(new JsonObject { ["name"] = "email", ["email_configs"] = new JsonArray(new JsonObject { ["to"] = to, ["send_resolved"] = true }) });

@@ -40,6 +40,14 @@ public sealed record MonitoringOptions
     public UserPassword? SmtpCredential { get; init; }
     /// <summary>STARTTLS required (Alertmanager's default). The seed turned it off for a relay without TLS.</summary>
     public bool SmtpRequireTls { get; init; } = true;
+    /// <summary>
+    /// TLS from the first byte (smtp_force_implicit_tls, Alertmanager 0.31+), for a relay that speaks TLS on a port
+    /// other than 465 and no STARTTLS. Port 465 always gets it written; the STARTTLS rule (<see cref="SmtpRequireTls"/>) then does not apply.
+    /// </summary>
+    public bool SmtpImplicitTls { get; init; }
+
+    /// <summary>Whether alert mail goes over implicit TLS: asked for, or the relay's port is 465 (SMTPS).</summary>
+    public bool ImplicitTls => SmtpImplicitTls || (SmtpServer?.EndsWith(":465", StringComparison.Ordinal) ?? false);
 
     public KubeletScrape KubeletScrape { get; init; } = KubeletScrape.ApiServerProxy;
     /// <summary>PEM of the CA that signed the kubelets' serving certificates (with <see cref="KubeletScrape.DirectWithCa"/>).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 
@@ -13,7 +14,10 @@ public static class BlueGreen
     public const string ColorLabel = "kubeops.io/color";
     public const string ActiveAnnotation = "kubeops.io/active-deployment";
     public const string PreviousAnnotation = "kubeops.io/previous-deployment";
-    public const string KeepUntilAnnotation = "kubeops.io/keep-previous-until";
+    public const string PreviousReplicasAnnotation = "kubeops.io/previous-replicas";
+
+    /// <summary>A label's or annotation's value; null when absent.</summary>
+    public static string? Value(IDictionary<string, string>? map, string key) => map is not null && map.TryGetValue(key, out var v) ? v : null;
 
     public static string Other(string? color) => color == "green" ? "blue" : "green";
 
@@ -47,17 +51,40 @@ public static class BlueGreen
     }
 
     /// <summary>
-    /// The merge patch that points the Service at a colour (null: the original, uncoloured version) and records which
-    /// Deployment is live and which is kept.
+    /// Refuses a switch when the Service's selector matches none of the live Deployment's pods (it would select zero
+    /// pods before and after), naming the labels that differ.
     /// </summary>
-    public static JsonObject SwitchPatch(object service, string? color, string active, string? previous, DateTimeOffset? keepUntil)
+    public static void CheckSelects(V1Service service, V1Deployment live)
+    {
+        var labels = live.Spec.Template.Metadata?.Labels ?? new Dictionary<string, string>();
+        var selector = service.Spec.Selector ?? new Dictionary<string, string>();
+        var missing = selector.Where(p => Value(labels, p.Key) != p.Value).Select(p => $"{p.Key}={p.Value}").ToList();
+        if (missing.Count == 0) return;
+        var have = string.Join(", ", labels.Select(p => $"{p.Key}={p.Value}"));
+        throw new KoOperationException("SelectorMatchesNoPods", "InvalidOperation",
+            $"Service {service.Metadata.NamespaceProperty}/{service.Metadata.Name} selects {string.Join(", ", selector.Select(p => $"{p.Key}={p.Value}"))}, but the pods of Deployment {live.Metadata.Name} are labelled {(have.Length == 0 ? "with nothing" : have)} (not matched: {string.Join(", ", missing)}); nothing was changed.",
+            service.Metadata.Name, "Make the Service's selector match the Deployment's pod labels (or switch the Deployment the Service really serves), then run Switch-KoBlueGreen again.");
+    }
+
+    /// <summary>Whether a Deployment is one of the Service's copies: its pods carry the Service's selector apart from the colour.</summary>
+    public static bool IsCopyOf(V1Deployment deployment, V1Service service)
+    {
+        var labels = deployment.Spec.Template.Metadata?.Labels ?? new Dictionary<string, string>();
+        return (service.Spec.Selector ?? new Dictionary<string, string>()).Where(p => p.Key != ColorLabel).All(p => Value(labels, p.Key) == p.Value);
+    }
+
+    /// <summary>
+    /// The merge patch that points the Service at a colour (null: the original, uncoloured version) and records which
+    /// Deployment is live, which is kept for a rollback and the replicas that one runs at full size.
+    /// </summary>
+    public static JsonObject SwitchPatch(object service, string? color, string active, string? previous, int? previousReplicas)
     {
         var svc = KoYaml.ToJsonObject(service);
         if (svc["spec"]?["selector"] is not JsonObject selector || selector.Count == 0)
             throw Validate.Invalid("-ServiceName", svc["metadata"]?["name"]?.GetValue<string>(), "The Service has no selector to switch.");
         var newSelector = (JsonObject)selector.DeepClone();
         newSelector[ColorLabel] = color;
-        var annotations = new JsonObject { [ActiveAnnotation] = active, [PreviousAnnotation] = previous, [KeepUntilAnnotation] = keepUntil?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) };
+        var annotations = new JsonObject { [ActiveAnnotation] = active, [PreviousAnnotation] = previous, [PreviousReplicasAnnotation] = previousReplicas?.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         return new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations }, ["spec"] = new JsonObject { ["selector"] = newSelector } };
     }
 }

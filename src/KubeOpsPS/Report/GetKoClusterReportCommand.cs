@@ -1,0 +1,196 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Report;
+using KubeOpsPS.Engine.Validation;
+
+namespace KubeOpsPS.Report;
+
+/// <summary>
+/// The admin's weekly report: retired components, upgrade readiness, certificates, data at risk, workloads,
+/// exposure and access, nodes. One finding object per problem, for one or many contexts checked in parallel;
+/// -Html writes the same findings as a self-contained page.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "KoClusterReport")]
+[OutputType(typeof(ReportFinding))]
+public sealed class GetKoClusterReportCommand : KoCmdlet
+{
+    /// <summary>Kubeconfig contexts to check (wildcards allowed); omitted, the session's or the current context.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ContextCompleter))]
+    public string[]? Context { get; set; }
+
+    /// <summary>The kubeconfig file to read the contexts from.</summary>
+    [Parameter]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>Only these checks (ids, wildcards allowed: cert-*).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ReportCheckCompleter))]
+    public string[]? Check { get; set; }
+
+    /// <summary>Leave these checks out (ids, wildcards allowed).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ReportCheckCompleter))]
+    public string[]? ExcludeCheck { get; set; }
+
+    /// <summary>Only these namespaces (namespaced kinds are then read per namespace; cluster-scoped findings are left out).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>Only findings of these severities.</summary>
+    [Parameter]
+    public ReportSeverity[]? Severity { get; set; }
+
+    /// <summary>The Kubernetes minor to check upgrade readiness for (1.33 or v1.33); default the server's next minor.</summary>
+    [Parameter]
+    public string? TargetVersion { get; set; }
+
+    /// <summary>Certificates expiring within this many days are reported (default 30).</summary>
+    [Parameter]
+    [ValidateRange(1, 3650)]
+    public int CertificateDays { get; set; } = 30;
+
+    /// <summary>Also write the findings as one self-contained HTML page to this file (its folder must exist).</summary>
+    [Parameter]
+    public string? Html { get; set; }
+
+    private sealed record Target(string Context, Func<ClusterGateway> Connect, bool Owned);
+
+    private sealed record Outcome(string Context, ClusterSnapshot? Snapshot, IReadOnlyList<ReportFinding> Findings, KoClusterException? Error);
+
+    protected override void ProcessRecord()
+    {
+        var checks = SelectChecks();
+        var target = TargetVersion is null ? (KubeVersion?)null : Build(() => KubeVersion.Parse(TargetVersion, "-TargetVersion"));
+        foreach (var ns in Namespace ?? []) Build(() => Validate.Label(ns, "-Namespace"));
+        var html = Html is null ? null : HtmlPath(Html);
+        var targets = Targets();
+        var options = new ReportOptions { TargetVersion = target, CertificateDays = CertificateDays };
+
+        var outcomes = Run(ct => Task.WhenAll(targets.Select(t => Task.Run(() => CheckAsync(t, options, checks, ct), ct))));
+
+        var findings = new List<ReportFinding>();
+        foreach (var o in outcomes)
+        {
+            if (o.Error is not null)
+            {
+                WriteFailure(o.Error, o.Context, "ContextUnreachable");
+                continue;
+            }
+            findings.AddRange(o.Findings
+                .Where(f => Namespace is null || f.Check == ReportChecks.NotChecked || (f.Namespace is not null && Namespace.Contains(f.Namespace, StringComparer.Ordinal)))
+                .Where(f => Severity is null || Severity.Contains(f.Severity))
+                .OrderBy(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.Check, StringComparer.Ordinal)
+                .ThenBy(f => f.Namespace, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal));
+        }
+        foreach (var f in findings) WriteObject(f);
+        if (html is null) return;
+        var clusters = outcomes.Select(o => new ReportCluster(o.Context, o.Snapshot?.ServerVersion.ToString(),
+            o.Snapshot is null ? null : (target ?? o.Snapshot.ServerVersion.Next).ToString(), o.Error?.Message)).ToList();
+        try
+        {
+            File.WriteAllText(html, ReportPage.Render(findings, clusters, DateTime.UtcNow));
+            WriteVerbose($"Wrote the report page {html}.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(e, html, "HtmlNotWritten");
+        }
+    }
+
+    private async Task<Outcome> CheckAsync(Target t, ReportOptions options, IReadOnlyList<string> checks, CancellationToken ct)
+    {
+        ClusterGateway? gateway = null;
+        try
+        {
+            gateway = t.Connect();
+            gateway.Log = line => Post(() => WriteVerbose($"[{t.Context}] {line}"));
+            var snapshot = await ReportCollector.CollectAsync(gateway, Namespace, ct).ConfigureAwait(false);
+            var findings = ReportChecks.Run(snapshot, options, checks);
+            Post(() => WriteVerbose($"[{t.Context}] {snapshot.All.Count()} objects read, {findings.Count} findings."));
+            return new Outcome(t.Context, snapshot, findings, null);
+        }
+        catch (KoClusterException e)
+        {
+            return new Outcome(t.Context, null, [], e);
+        }
+        finally
+        {
+            if (gateway is not null) gateway.Log = null;
+            if (t.Owned) gateway?.Dispose();
+        }
+    }
+
+    /// <summary>The check ids to run: -Check (default all) minus -ExcludeCheck; a pattern that matches no id is an error listing the valid ones.</summary>
+    private IReadOnlyList<string> SelectChecks()
+    {
+        var ids = ReportChecks.Ids.ToList();
+        IEnumerable<string> Matching(string[] patterns, string field) => patterns.SelectMany(p =>
+        {
+            var w = new WildcardPattern(p, WildcardOptions.IgnoreCase);
+            var hit = ids.Where(w.IsMatch).ToList();
+            if (hit.Count == 0)
+                Fail(Validate.Invalid(field, p, $"{field} '{p}' names no check. Valid checks: {string.Join(", ", ids)}."), p, "UnknownCheck");
+            return hit;
+        }).ToList();
+        var selected = Check is null ? ids : Matching(Check, "-Check").Distinct().ToList();
+        var excluded = ExcludeCheck is null ? [] : Matching(ExcludeCheck, "-ExcludeCheck").ToHashSet();
+        return selected.Where(i => !excluded.Contains(i)).ToList();
+    }
+
+    private string HtmlPath(string path)
+    {
+        var full = FileSystemPath(path);
+        var folder = System.IO.Path.GetDirectoryName(full);
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+            Fail(Validate.Invalid("-Html", path, $"-Html '{path}': the folder '{folder}' does not exist; nothing was checked.", "Create the folder first (New-Item -ItemType Directory), or give a path in an existing folder."), path, "HtmlFolderNotFound");
+        return full;
+    }
+
+    /// <summary>The clusters to check: each -Context (wildcards expanded against the kubeconfig), else the session's or the current context.</summary>
+    private List<Target> Targets()
+    {
+        var file = KubeConfig is null ? null : FileSystemPath(KubeConfig);
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        try
+        {
+            if (Context is null)
+            {
+                if (file is null && ClusterSession.Current is { } session) return [new Target(session.Connection.Context, () => session, false)];
+                var conn = KubeConfigs.Connect(file, null, null, env, home);
+                return [new Target(conn.Context, () => new ClusterGateway(conn), true)];
+            }
+            var names = KubeConfigs.ListContexts(file, env, home).Select(c => c.Name).ToList();
+            var chosen = new List<string>();
+            foreach (var pattern in Context)
+            {
+                var w = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                var hit = names.Where(w.IsMatch).ToList();
+                if (hit.Count == 0)
+                    Fail(new KoClusterException("ContextNotFound", "ObjectNotFound", $"No kubeconfig context matches '{pattern}'; nothing was checked. Contexts: {(names.Count == 0 ? "none" : string.Join(", ", names))}.", pattern, "Use one of the listed names (wildcards allowed) with -Context."));
+                chosen.AddRange(hit.Where(h => !chosen.Contains(h)));
+            }
+            return chosen.Select(name => new Target(name, () => new ClusterGateway(KubeConfigs.Connect(file, name, null, env, home)), true)).ToList();
+        }
+        catch (KoClusterException e)
+        {
+            Fail(e);
+            throw; // unreachable: Fail throws
+        }
+    }
+}
+
+/// <summary>Completes the report's check ids.</summary>
+public sealed class ReportCheckCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Match(ReportChecks.Ids, wordToComplete);
+}

@@ -1,0 +1,12 @@
+namespace FakeApiServer.Auth;
+
+/// <summary>The cluster's simulated time: starts at the real time and runs <see cref="FakeClusterOptions.ClockSpeed"/> times as fast.</summary>
+internal sealed class FakeClock
+{
+    private readonly DateTime _start = DateTime.UtcNow;
+    private readonly FakeClusterOptions _options;
+
+    public FakeClock(FakeClusterOptions options) => _options = options;
+
+    public DateTime Now => _start + TimeSpan.FromTicks((long)((DateTime.UtcNow - _start).Ticks * _options.ClockSpeed));
+}
