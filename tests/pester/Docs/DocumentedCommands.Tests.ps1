@@ -124,12 +124,13 @@ ConvertTo-Json @($results) -Depth 3 | Set-Content $ResultsFile
     }
 
     # A fresh fake cluster (a fast clock, so progress deadlines in the documents pass in seconds). The reader's
-    # kubeconfig has a context called prod (README, recipe 4): here it points at the fake cluster too.
+    # kubeconfig has contexts called prod (README, recipe 4) and prod-eu (recipe 8's prod-*): here they point at the
+    # fake cluster too.
     function Start-ReaderCluster {
         $c = Start-KoFakeCluster -ClockSpeed 10
         $kc = Get-Content $c.KubeConfig -Raw
         $file = Join-Path $c.Directory 'reader-kubeconfig.yaml'
-        Set-Content $file ($kc -replace '(?m)^contexts:\s*$', "contexts:`n- name: prod`n  context:`n    cluster: fake`n    user: fake`n    namespace: default")
+        Set-Content $file ($kc -replace '(?m)^contexts:\s*$', "contexts:`n- name: prod`n  context:`n    cluster: fake`n    user: fake`n    namespace: default`n- name: prod-eu`n  context:`n    cluster: fake`n    user: fake`n    namespace: default")
         $c | Add-Member -NotePropertyName ReaderKubeConfig -NotePropertyValue $file -PassThru
     }
 
