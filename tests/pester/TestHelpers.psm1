@@ -59,6 +59,18 @@ function Set-KoFakeFaults {
     Invoke-RestMethod -Method Put -Uri "$($Cluster.Url)/fake/faults" -Body ($Faults | ConvertTo-Json) -ContentType 'application/json' | Out-Null
 }
 
+function Invoke-KoFaulted {
+    <#
+    .SYNOPSIS
+        Runs a script block while the fake answers every request with one of -Code, and returns the terminating error
+        it threw ($null when it threw none); the faults are cleared afterwards.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [int[]] $Code, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    Set-KoFakeFaults $Cluster @{ errorRate = 1; errorCodes = $Code }
+    try { & $ScriptBlock | Out-Null; $null } catch { $_ }
+    finally { Set-KoFakeFaults $Cluster @{ errorRate = 0 } }
+}
+
 function Invoke-KoKubectl {
     # The real kubectl against a kubeconfig (first argument), with a fresh discovery cache. Returns stdout; throws on
     # a non-zero exit. No param block, so kubectl's own flags (-o, -n, -p) pass through untouched.

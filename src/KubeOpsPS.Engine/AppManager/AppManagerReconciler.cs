@@ -96,6 +96,8 @@ public sealed class AppManagerReconciler
         var owners = _files.Values.Where(f => f.Error is null).SelectMany(f => f.Objects.Select(o => (o.Key, f.RelativePath))).GroupBy(x => x.Key)
             .Where(g => g.Select(x => x.RelativePath).Distinct().Count() > 1).ToDictionary(g => g.Key, g => g.Select(x => x.RelativePath).Distinct().ToList());
 
+        // What exists: one LIST per kind and namespace of the objects to apply, instead of a GET per object.
+        var live = await ListLiveAsync(changed.Select(p => _files[p]).Where(f => f.Error is null).SelectMany(f => f.Objects).Where(o => o.Mode != "Ignore"), ct).ConfigureAwait(false);
         foreach (var path in changed)
         {
             var file = _files[path];
@@ -113,14 +115,40 @@ public sealed class AppManagerReconciler
                     Emit(AppManagerAction.Failed, file.RelativePath, o, $"{o.Kind} {o.Name} is defined in more than one file: {string.Join(", ", files)}; neither copy was applied");
                     continue;
                 }
-                if (!await ApplyOneAsync(file, o, ct).ConfigureAwait(false)) _retry.Add(path);
+                if (!await ApplyOneAsync(file, o, live, ct).ConfigureAwait(false)) _retry.Add(path);
             }
         }
         if (_options.Prune) await PruneAsync(ct).ConfigureAwait(false);
         return Failures - before;
     }
 
-    private async Task<bool> ApplyOneAsync(ManifestFile file, DesiredObject o, CancellationToken ct)
+    /// <summary>
+    /// The live objects of each kind and namespace the objects ask for, by name, one paginated LIST each. A kind the
+    /// module cannot resolve without asking, or a LIST that fails, is left out: those objects are read one by one.
+    /// </summary>
+    private async Task<Dictionary<(string ApiVersion, string Kind, string? Ns), Dictionary<string, JsonObject>>> ListLiveAsync(IEnumerable<DesiredObject> objects, CancellationToken ct)
+    {
+        var live = new Dictionary<(string, string, string?), Dictionary<string, JsonObject>>();
+        foreach (var group in objects.GroupBy(o => (o.ApiVersion, o.Kind, o.Namespace)))
+        {
+            if (KubeTypes.Find(group.Key.ApiVersion, group.Key.Kind) is not { } kind) continue;
+            var ns = kind.Namespaced ? group.Key.Namespace ?? _gateway.DefaultNamespace : null;
+            if (live.ContainsKey((kind.ApiVersion, kind.Kind, ns))) continue;
+            try
+            {
+                var (items, _) = await _gateway.ListAsync(kind, ns, ct: ct).ConfigureAwait(false);
+                live[(kind.ApiVersion, kind.Kind, ns)] = items.Select(i => KoYaml.ToJsonObject(i, includeServerFields: true))
+                    .ToDictionary(j => j["metadata"]!["name"]!.GetValue<string>(), StringComparer.Ordinal);
+            }
+            catch (KoClusterException)
+            {
+                // Not allowed to list, or down: ApplyOneAsync reads each object and reports its own failure.
+            }
+        }
+        return live;
+    }
+
+    private async Task<bool> ApplyOneAsync(ManifestFile file, DesiredObject o, Dictionary<(string ApiVersion, string Kind, string? Ns), Dictionary<string, JsonObject>> live, CancellationToken ct)
     {
         if (o.Mode == "Ignore")
         {
@@ -132,13 +160,18 @@ public sealed class AppManagerReconciler
             var desired = Owned(o, file.RelativePath);
             var (kind, json, ns, name) = await _gateway.PrepareAsync(desired, ct).ConfigureAwait(false);
             _seenKinds.Add((kind.ApiVersion, kind.Kind));
-            var live = await _gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
-            if (live is not null && (o.Mode == "EnsureExists" || IsSubset(json, KoYaml.ToJsonObject(live, includeServerFields: true))))
+            var listed = live.TryGetValue((kind.ApiVersion, kind.Kind, ns), out var group);
+            var current = listed ? group!.GetValueOrDefault(name)
+                : await _gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false) is { } got ? KoYaml.ToJsonObject(got, includeServerFields: true) : null;
+            if (current is not null && (o.Mode == "EnsureExists" || IsSubset(json, current)))
             {
                 Emit(AppManagerAction.Unchanged, file.RelativePath, o, o.Mode == "EnsureExists" ? "exists (EnsureExists)" : "up to date");
                 return true;
             }
-            var result = await _gateway.ApplyAsync(desired, new ApplyOptions(Force: true), ct).ConfigureAwait(false);
+            var options = new ApplyOptions(Force: true);
+            var result = listed
+                ? await _gateway.ApplyListedAsync(desired, options, current is null ? null : ClusterGateway.ResourceVersion(current), ct).ConfigureAwait(false)
+                : await _gateway.ApplyAsync(desired, options, ct).ConfigureAwait(false);
             Emit(result.Outcome == ApplyOutcome.Unchanged ? AppManagerAction.Unchanged : AppManagerAction.Applied, file.RelativePath, o, result.Outcome.ToString().ToLowerInvariant());
             return true;
         }

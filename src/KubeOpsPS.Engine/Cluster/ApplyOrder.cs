@@ -1,3 +1,5 @@
+using KubeOpsPS.Engine.Yaml;
+
 namespace KubeOpsPS.Engine.Cluster;
 
 /// <summary>The order a batch is applied in: what others depend on first (as Helm and kubectl users expect).</summary>
@@ -18,7 +20,12 @@ public static class ApplyOrder
     };
 }
 
-/// <summary>Applies many objects: stage by stage in dependency order, with bounded parallelism inside a stage.</summary>
+/// <summary>
+/// Applies many objects: stage by stage in dependency order, with bounded parallelism inside a stage. What exists is
+/// learnt with one paginated LIST per kind and namespace of a stage that has more than one object there, so each
+/// object then costs one apply request; a kind and namespace with a single object (or whose LIST fails, such as a
+/// user who may apply but not list) is read with a GET before its apply, as a single apply is.
+/// </summary>
 public static class BatchApplier
 {
     /// <summary>
@@ -28,13 +35,13 @@ public static class BatchApplier
     public static async Task<IReadOnlyList<ApplyResult>> ApplyAsync(ClusterGateway gateway, IReadOnlyList<object> objects, ApplyOptions options, int parallelism, bool createNamespaces, Action<int, int, ApplyResult>? progress, CancellationToken ct)
     {
         var results = new ApplyResult?[objects.Count];
-        var prepared = new List<(int Index, string Kind, string? Ns)>();
+        var prepared = new List<(int Index, KubeKind Kind, string? Ns, string Name)>();
         for (var i = 0; i < objects.Count; i++)
         {
             try
             {
                 var (kind, _, ns, name) = await gateway.PrepareAsync(objects[i], ct).ConfigureAwait(false);
-                prepared.Add((i, kind.Kind, ns));
+                prepared.Add((i, kind, ns, name));
             }
             catch (Exception e) when (e is Validation.KoValidationException or KoClusterException)
             {
@@ -46,7 +53,7 @@ public static class BatchApplier
 
         if (createNamespaces)
         {
-            var declared = new HashSet<string>(prepared.Where(p => p.Kind == "Namespace").Select(p => Name(objects[p.Index])));
+            var declared = new HashSet<string>(prepared.Where(p => p.Kind.Kind == "Namespace").Select(p => p.Name));
             foreach (var ns in prepared.Select(p => p.Ns).OfType<string>().Distinct())
             {
                 if (declared.Contains(ns) || await gateway.NamespaceExistsAsync(ns, ct).ConfigureAwait(false)) continue;
@@ -56,14 +63,29 @@ public static class BatchApplier
         }
 
         var counter = done;
-        foreach (var stage in prepared.GroupBy(p => ApplyOrder.Stage(p.Kind)).OrderBy(g => g.Key))
+        foreach (var stage in prepared.GroupBy(p => ApplyOrder.Stage(p.Kind.Kind)).OrderBy(g => g.Key))
         {
+            var listed = new Dictionary<(KubeKind, string?), IReadOnlyDictionary<string, string>>();
+            foreach (var group in stage.GroupBy(p => (p.Kind, p.Ns)).Where(g => g.Count() > 1))
+            {
+                try
+                {
+                    listed[group.Key] = await gateway.ListVersionsAsync(group.Key.Kind, group.Key.Ns, ct).ConfigureAwait(false);
+                }
+                catch (KoClusterException e)
+                {
+                    // Not allowed to list, or the LIST failed after its retries: these objects are read one by one.
+                    gateway.Log?.Invoke($"{e.Message}; reading each of the {group.Count()} objects before applying it instead");
+                }
+            }
             await Parallel.ForEachAsync(stage, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = ct }, async (p, token) =>
             {
                 ApplyResult r;
                 try
                 {
-                    r = await gateway.ApplyAsync(objects[p.Index], options, token).ConfigureAwait(false);
+                    r = listed.TryGetValue((p.Kind, p.Ns), out var versions)
+                        ? await gateway.ApplyListedAsync(objects[p.Index], options, versions.GetValueOrDefault(p.Name), token).ConfigureAwait(false)
+                        : await gateway.ApplyAsync(objects[p.Index], options, token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is KoClusterException or Validation.KoValidationException)
                 {
@@ -75,8 +97,6 @@ public static class BatchApplier
         }
         return results.Select(r => r!).ToList();
     }
-
-    private static string Name(object o) => Yaml.KoYaml.ToJsonObject(o)["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
 
     private static ApplyResult Failed(object o, Exception e)
     {

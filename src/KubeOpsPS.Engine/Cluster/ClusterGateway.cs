@@ -173,7 +173,7 @@ public sealed partial class ClusterGateway : IDisposable
 
     public static string ObjectPath(KubeKind kind, string? ns, string name) => $"{CollectionPath(kind, ns)}/{Uri.EscapeDataString(name)}";
 
-    private static string Describe(KubeKind kind, string? ns, string name) => kind.Namespaced ? $"{kind.Kind} {ns}/{name}" : $"{kind.Kind} {name}";
+    private static string Describe(KubeKind kind, string? ns, string name) => new ObjectRef(kind.Kind, kind.Namespaced ? ns : null, name).ToString();
 
     // ---------------------------------------------------------------- reads
 
@@ -237,22 +237,75 @@ public sealed partial class ClusterGateway : IDisposable
     /// <summary>
     /// Server-side apply of one object with the gateway's field manager. The object is first checked locally
     /// (kind, apiVersion, name) so a bad object sends nothing. Created / configured / unchanged is read from
-    /// the answer's code and resourceVersion.
+    /// the answer's code and resourceVersion against a GET of the object before.
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(object obj, ApplyOptions options, CancellationToken ct)
     {
         var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
-        var what = Describe(kind, ns, name);
-        var path = ObjectPath(kind, ns, name);
-        var before = await GetRawAsync(path, what, ct).ConfigureAwait(false);
+        var before = await GetRawAsync(ObjectPath(kind, ns, name), Describe(kind, ns, name), ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, before is null ? null : ResourceVersion(before) ?? string.Empty, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Server-side apply of one object whose collection was listed just before (<see cref="ListVersionsAsync"/>):
+    /// one request, no GET. <paramref name="listedVersion"/> is the object's resourceVersion in that LIST, null when
+    /// the LIST did not have it. The outcome is reported as <see cref="ApplyAsync(object, ApplyOptions, CancellationToken)"/> reports it.
+    /// </summary>
+    public async Task<ApplyResult> ApplyListedAsync(object obj, ApplyOptions options, string? listedVersion, CancellationToken ct)
+    {
+        var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, listedVersion, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The apply PATCH; <paramref name="versionBefore"/> is null when the object did not exist before.</summary>
+    private async Task<ApplyResult> PatchAsync(KubeKind kind, JsonObject json, string? ns, string name, string? versionBefore, ApplyOptions options, CancellationToken ct)
+    {
         var q = $"?fieldManager={Uri.EscapeDataString(options.FieldManager ?? _options.FieldManager)}&force={(options.Force ? "true" : "false")}";
         if (options.DryRun) q += "&dryRun=All";
-        var a = await SendAsync(HttpMethod.Patch, path + q, json.ToJsonString(), "application/apply-patch+yaml", what, true, ct).ConfigureAwait(false);
+        var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + q, json.ToJsonString(), "application/apply-patch+yaml", Describe(kind, ns, name), true, ct).ConfigureAwait(false);
         var after = JsonNode.Parse(a.Body)!.AsObject();
-        var outcome = before is null ? ApplyOutcome.Created
-            : before["metadata"]?["resourceVersion"]?.GetValue<string>() == after["metadata"]?["resourceVersion"]?.GetValue<string>() ? ApplyOutcome.Unchanged
+        // 201: the apply created it (also when it was deleted after the listing).
+        var outcome = versionBefore is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
+            : versionBefore == ResourceVersion(after) ? ApplyOutcome.Unchanged
             : ApplyOutcome.Configured;
         return new ApplyResult(kind.Kind, ns, name, outcome, Typed(after, kind));
+    }
+
+    /// <summary>An object's metadata.resourceVersion.</summary>
+    public static string? ResourceVersion(JsonObject o) => o["metadata"]?["resourceVersion"]?.GetValue<string>();
+
+    /// <summary>
+    /// The resourceVersion of every object of one kind in one namespace (or cluster-wide for a cluster-scoped kind),
+    /// by name, from a paginated LIST: what a batch needs to know before applying, in one request per 500 objects
+    /// instead of a GET per object. A 404 (a kind the server does not serve yet) means nothing of it exists.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListVersionsAsync(KubeKind kind, string? ns, CancellationToken ct)
+    {
+        ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? cont = null;
+        do
+        {
+            var path = CollectionPath(kind, ns) + "?limit=500" + (cont is null ? string.Empty : "&continue=" + Uri.EscapeDataString(cont));
+            var what = kind.Namespaced ? $"Listing {kind.Plural} in {ns}" : $"Listing {kind.Plural}";
+            Answer a;
+            try
+            {
+                a = await SendAsync(HttpMethod.Get, path, null, null, what, true, ct).ConfigureAwait(false);
+            }
+            catch (KoClusterException e) when (e.StatusCode == 404 && cont is null)
+            {
+                return versions;
+            }
+            var list = JsonNode.Parse(a.Body)!.AsObject();
+            foreach (var item in list["items"]?.AsArray() ?? [])
+                if (item?["metadata"] is JsonObject m && m["name"]?.GetValue<string>() is { } n)
+                    versions[n] = m["resourceVersion"]?.GetValue<string>() ?? string.Empty;
+            cont = list["metadata"]?["continue"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(cont)) cont = null;
+        }
+        while (cont is not null);
+        return versions;
     }
 
     private async Task<JsonObject?> GetRawAsync(string path, string what, CancellationToken ct)

@@ -50,7 +50,13 @@ public static partial class ReportChecks
     private static bool IsWildcard(V1ClusterRole role) =>
         (role.Rules ?? []).Any(r => (r.Verbs ?? []).Contains("*") || (r.Resources ?? []).Contains("*"));
 
-    private static bool IsAdminSubject(Rbacv1Subject subject) => subject.Kind == "Group" && subject.Name == "system:masters";
+    /// <summary>
+    /// The cluster's own identities: system:masters, system: users and groups (kube-controller-manager, kube-scheduler)
+    /// and kube-system's service accounts (the controllers the default bindings give wide rights).
+    /// </summary>
+    private static bool IsAdminSubject(Rbacv1Subject subject) =>
+        subject.Kind is "Group" or "User" ? subject.Name.StartsWith("system:", StringComparison.Ordinal)
+        : subject.Kind == "ServiceAccount" && subject.NamespaceProperty == "kube-system";
 
     private static string Describe(Rbacv1Subject subject) =>
         subject.Kind == "ServiceAccount" ? $"ServiceAccount {subject.NamespaceProperty}/{subject.Name}" : $"{subject.Kind} {subject.Name}";

@@ -50,7 +50,7 @@ public static partial class ReportChecks
         new("ingress-missing-service", "Exposure", "Ingress backends whose Service does not exist", IngressMissingService),
         new("ingress-missing-secret", "Exposure", "Ingress TLS entries whose Secret does not exist", IngressMissingSecret),
         new("service-no-pods", "Exposure", "Services whose selector matches no pod", ServiceNoPods),
-        new("wildcard-role-binding", "Access", "ClusterRoles with * in verbs or resources bound to subjects other than system:masters", WildcardBindings),
+        new("wildcard-role-binding", "Access", "ClusterRoles with * in verbs or resources bound to anyone but the cluster's own identities (system:masters, system: users and groups, kube-system service accounts)", WildcardBindings),
         new("default-sa-bindings", "Access", "workloads on their namespace's default ServiceAccount when that account has role bindings", DefaultServiceAccount),
         new("node-not-ready", "Nodes", "nodes that are not Ready", NodeNotReady),
         new("node-pressure", "Nodes", "nodes under memory, disk or PID pressure", NodePressure),

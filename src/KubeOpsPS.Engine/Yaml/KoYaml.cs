@@ -225,6 +225,14 @@ public static class KoYaml
         return document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Writes objects as KYAML documents (kubectl's -o kyaml dialect, see <see cref="KYamlWriter"/>), each starting with '---'.</summary>
+    public static string WriteKYaml(IEnumerable<object> objects, bool includeServerFields = false)
+    {
+        var sb = new StringBuilder();
+        foreach (var o in objects) KYamlWriter.WriteDocument(sb, ToJsonObject(o, includeServerFields, verbatim: true), top: true);
+        return sb.ToString();
+    }
+
     /// <summary>
     /// Writes one plain YAML document that is not a Kubernetes object (a tool's config file such as prometheus.yml):
     /// keys in the tree's order, nulls and empty lists left out, the same scalar quoting as manifests.

@@ -16,7 +16,7 @@ public static partial class YamlWriter
 {
     private static readonly string[] TopOrder = ["apiVersion", "kind", "metadata", "spec"];
 
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
+    internal static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
     {
         if (top)
         {

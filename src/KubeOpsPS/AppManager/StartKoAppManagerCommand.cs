@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Cluster;
 
@@ -61,7 +62,7 @@ public sealed class StartKoAppManagerCommand : KoClusterCmdlet
             case "Once":
                 var failures = Run(ct => reconciler.ReconcileAsync(true, ct));
                 if (failures > 0)
-                    WriteError(new ErrorRecord(new InvalidOperationException($"The app-manager reconciled {folder} with {failures} failure(s); see the Failed events."), "AppManagerFailures", ErrorCategory.InvalidResult, folder));
+                    WriteFailure(new KoOperationException("AppManagerFailures", "InvalidResult", $"The app-manager reconciled {folder} with {failures} failure(s); see the Failed events.", folder));
                 break;
             case "Job":
                 job = new AppManagerJob($"Start-KoAppManager -Path {folder}", $"KoAppManager-{instance}");

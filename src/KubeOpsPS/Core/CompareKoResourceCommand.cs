@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KubeOpsPS.Engine;
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Yaml;
@@ -21,7 +22,7 @@ public sealed class CompareKoResourceCommand : KoClusterCmdlet
             var obj = PSObjects.AsKubernetesObject(input);
             if (obj is null)
             {
-                WriteError(new ErrorRecord(new ArgumentException("Only Kubernetes objects can be compared."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+                WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", "Only Kubernetes objects can be compared.", input));
                 continue;
             }
             var gateway = Connect();

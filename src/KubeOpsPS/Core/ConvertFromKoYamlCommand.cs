@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using KubeOpsPS.Engine;
 using System.Text;
 using KubeOpsPS.Engine.Yaml;
 
@@ -71,7 +72,7 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
                 var message = asTextToo
                     ? $"'{p}' is not a file that exists, and it is not YAML either (a manifest has 'key: value' lines). Give an existing file (-Path), or pipe YAML text (Get-Content app.yaml | ConvertFrom-KoYaml)."
                     : e.Message;
-                WriteError(new ErrorRecord(new ItemNotFoundException(message, e), "FileNotFound", ErrorCategory.ObjectNotFound, p));
+                WriteFailure(new KoOperationException("FileNotFound", "ObjectNotFound", message, p, inner: e));
                 continue;
             }
             foreach (var f in files) ReadFile(f);
@@ -87,7 +88,7 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
     {
         if (Directory.Exists(file))
         {
-            WriteError(new ErrorRecord(new IOException($"'{file}' is a folder; pipe its files instead (Get-ChildItem '{file}' -Filter *.yaml | ConvertFrom-KoYaml)."), "PathIsFolder", ErrorCategory.InvalidArgument, file));
+            WriteFailure(new KoOperationException("PathIsFolder", "InvalidArgument", $"'{file}' is a folder; pipe its files instead (Get-ChildItem '{file}' -Filter *.yaml | ConvertFrom-KoYaml).", file));
             return;
         }
         string text;
@@ -99,7 +100,7 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var notFound = e is FileNotFoundException or DirectoryNotFoundException;
-            WriteError(new ErrorRecord(e, notFound ? "FileNotFound" : "FileReadError", notFound ? ErrorCategory.ObjectNotFound : ErrorCategory.ReadError, file));
+            WriteFailure(new KoOperationException(notFound ? "FileNotFound" : "FileReadError", notFound ? "ObjectNotFound" : "ReadError", e.Message, file, inner: e));
             return;
         }
         Emit(text, file);

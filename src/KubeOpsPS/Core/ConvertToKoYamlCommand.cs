@@ -4,8 +4,8 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;
 
-/// <summary>Writes Kubernetes objects as multi-document YAML (or Kubernetes JSON with -AsJson), or one file per object with -OutputDirectory.</summary>
-[Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true, DefaultParameterSetName = "Text")]
+/// <summary>Writes Kubernetes objects as multi-document YAML (KYAML or Kubernetes JSON with -Format), or one file per object with -OutputDirectory.</summary>
+[Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true)]
 [OutputType(typeof(string), typeof(FileInfo))]
 public sealed class ConvertToKoYamlCommand : KoCmdlet
 {
@@ -16,12 +16,16 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     public object[] InputObject { get; set; } = [];
 
     /// <summary>Writes one file per object (NN-kind-namespace-name.yaml, NN the apply order) into this folder instead of returning text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Directory")]
+    [Parameter]
     public string? OutputDirectory { get; set; }
 
-    /// <summary>Writes Kubernetes JSON (as kubectl -o json) instead of YAML: one object, or a List of several.</summary>
-    [Parameter(ParameterSetName = "Text")]
-    public SwitchParameter AsJson { get; set; }
+    /// <summary>
+    /// Yaml (block style, the default), KYaml (kubectl's -o kyaml dialect: flow style, every string double-quoted) or
+    /// Json (Kubernetes JSON, as kubectl -o json: one object, or a List of several).
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Yaml", "KYaml", "Json")]
+    public string Format { get; set; } = "Yaml";
 
     /// <summary>Keeps status, managedFields, uid, resourceVersion and creationTimestamp.</summary>
     [Parameter]
@@ -36,7 +40,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     {
         if (OutputDirectory is null)
         {
-            if (_objects.Count > 0) WriteObject(AsJson ? KoYaml.WriteJson(_objects, IncludeServerFields) : KoYaml.Write(_objects, IncludeServerFields));
+            if (_objects.Count > 0) WriteObject(Render(_objects));
             return;
         }
         var dir = FileSystemPath(OutputDirectory);
@@ -56,7 +60,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             try
             {
                 Directory.CreateDirectory(dir);
-                File.WriteAllText(file, KoYaml.Write([obj], IncludeServerFields));
+                File.WriteAllText(file, Render([obj]));
                 WriteVerbose($"Wrote {file}");
                 WriteFile(file);
             }
@@ -66,4 +70,11 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
             }
         }
     }
+
+    private string Render(IReadOnlyList<object> objects) => Format switch
+    {
+        "KYaml" => KoYaml.WriteKYaml(objects, IncludeServerFields),
+        "Json" => KoYaml.WriteJson(objects, IncludeServerFields),
+        _ => KoYaml.Write(objects, IncludeServerFields),
+    };
 }

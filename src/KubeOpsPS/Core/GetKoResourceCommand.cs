@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 
 namespace KubeOpsPS.Core;
@@ -51,10 +52,8 @@ public sealed class GetKoResourceCommand : KoClusterCmdlet
                     if (obj is null)
                     {
                         var what = ns is null ? $"{kind.Kind} '{n}'" : $"{kind.Kind} '{n}' in namespace '{ns}'";
-                        WriteError(new ErrorRecord(new ItemNotFoundException($"{what} was not found."), "NotFound", ErrorCategory.ObjectNotFound, n)
-                        {
-                            ErrorDetails = new ErrorDetails($"{what} was not found.") { RecommendedAction = $"List what exists with Get-KoResource {kind.Kind}{(ns is null ? string.Empty : $" -Namespace {ns}")}." },
-                        });
+                        WriteFailure(new KoOperationException("NotFound", "ObjectNotFound", $"{what} was not found.", n,
+                            $"List what exists with Get-KoResource {kind.Kind}{(ns is null ? string.Empty : $" -Namespace {ns}")}."));
                     }
                     else WriteObject(obj);
                 }

@@ -61,6 +61,25 @@ public abstract class KoClusterCmdlet : KoCmdlet, IDisposable
         return g;
     }
 
+    /// <summary>
+    /// The one apply path (Publish-KoResource and every Install-*): applies in dependency order with one progress
+    /// record, writes each failure as an error and each success through <paramref name="write"/>, in input order.
+    /// </summary>
+    protected IReadOnlyList<ApplyResult> ApplyObjects(IReadOnlyList<object> objects, ApplyOptions options, int parallelism, bool createNamespaces, string activity, Action<ApplyResult> write)
+    {
+        var gateway = Connect();
+        var results = WithProgress(ApplyProgressId, activity, "Applying", report =>
+            Run(ct => BatchApplier.ApplyAsync(gateway, objects, options, parallelism, createNamespaces, (done, total, r) => report($"{done} of {total}: {r}", done * 100 / Math.Max(1, total)), ct)));
+        foreach (var r in results)
+        {
+            if (r.Error is not null) WriteFailure(r.Error, ObjectRef.Of(r).ToString());
+            else write(r);
+        }
+        return results;
+    }
+
+    private const int ApplyProgressId = 4202;
+
     /// <summary>Keeps this call's connection open after the cmdlet ends (for background jobs that go on using it).</summary>
     protected void KeepConnection() => _ownsGateway = false;
 

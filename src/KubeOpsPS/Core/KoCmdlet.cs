@@ -7,20 +7,14 @@ using KubeOpsPS.Engine.Yaml;
 namespace KubeOpsPS.Core;
 
 /// <summary>
-/// The base of every KubeOpsPS cmdlet: a cancellation token that Ctrl+C (StopProcessing) cancels, a way to run
-/// async work while Write* calls made from other threads are marshalled back to the pipeline thread, and one
-/// translation from engine exceptions to ErrorRecords.
+/// The base of every KubeOpsPS cmdlet: a way to run async work (cancelled by PowerShell's PipelineStopToken when the
+/// user presses Ctrl+C or the pipeline stops) while Write* calls made from other threads are marshalled back to the
+/// pipeline thread, and one translation from engine exceptions to ErrorRecords.
 /// </summary>
 public abstract class KoCmdlet : PSCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
     private BlockingCollection<Action>? _pending;
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
-
-    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
-    protected CancellationToken CancelToken => _stop.Token;
-
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Runs async work to completion on the pipeline thread's behalf, pumping <see cref="Post"/>ed actions.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> work)
@@ -29,10 +23,11 @@ public abstract class KoCmdlet : PSCmdlet
         _pending = pending;
         try
         {
-            var task = Task.Run(() => work(_stop.Token));
+            var stop = PipelineStopToken;
+            var task = Task.Run(() => work(stop));
             task.ContinueWith(_ => pending.CompleteAdding(), TaskScheduler.Default);
             foreach (var action in pending.GetConsumingEnumerable()) action();
-            if (task.IsCanceled || (_stop.IsCancellationRequested && task.IsFaulted && task.Exception!.InnerException is OperationCanceledException))
+            if (task.IsCanceled || (stop.IsCancellationRequested && task.IsFaulted && task.Exception!.InnerException is OperationCanceledException))
                 throw new PipelineStoppedException();
             return task.GetAwaiter().GetResult();
         }
@@ -145,7 +140,7 @@ public abstract class KoCmdlet : PSCmdlet
                 continue;
             }
             var what = PSObjects.Unwrap(input)?.GetType().Name ?? "null";
-            WriteError(new ErrorRecord(new ArgumentException($"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+            WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", $"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata.", input));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using k8s.Models;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Rollout;
@@ -14,8 +15,6 @@ namespace KubeOpsPS.Core;
 /// </summary>
 public abstract class KoInstallCmdlet : KoClusterCmdlet
 {
-    private const int ProgressId = 4201;
-
     /// <summary>Write the bundle as YAML files here instead of applying it.</summary>
     [Parameter]
     public string? OutputDirectory { get; set; }
@@ -78,66 +77,31 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
             return;
         }
 
-        var selected = bundle.Where(o => ShouldProcess(Describe(o), "apply")).ToList();
+        var selected = bundle.Where(o => ShouldProcess(ObjectRef.Of(o).ToString(), "apply")).ToList();
         if (selected.Count == 0) return;
-        var gateway = Connect();
-        var progress = new ProgressRecord(ProgressId, activity, "Applying") { PercentComplete = 0 };
-        IReadOnlyList<ApplyResult> results;
-        try
-        {
-            results = Run(ct => BatchApplier.ApplyAsync(gateway, selected, new ApplyOptions(), 8, createNamespaces: false, (done, total, r) => Post(() =>
-            {
-                progress.StatusDescription = $"{done} of {total}: {r.Kind} {r.Name} {r.Outcome.ToString().ToLowerInvariant()}";
-                progress.PercentComplete = done * 100 / Math.Max(1, total);
-                WriteProgress(progress);
-            }), ct));
-            var failed = 0;
-            foreach (var r in results)
-            {
-                if (r.Error is not null) { failed++; WriteFailure(r.Error, Describe(r)); }
-                else WriteObject(r);
-            }
-            if (Wait && failed == 0) WaitForWorkloads(gateway, results, progress);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        var results = ApplyObjects(selected, new ApplyOptions(), 8, createNamespaces: false, activity, WriteObject);
+        if (Wait && results.All(r => r.Error is null)) WaitForWorkloads(results);
     }
 
-    private void WaitForWorkloads(ClusterGateway gateway, IReadOnlyList<ApplyResult> results, ProgressRecord progress)
+    private void WaitForWorkloads(IReadOnlyList<ApplyResult> results)
     {
+        var runner = new RolloutRunner(Gateway);
         foreach (var r in results.Where(r => r.Kind is "Deployment" or "StatefulSet" or "DaemonSet"))
         {
-            var kind = KubeTypes.Resolve(r.Kind)!;
-            progress.StatusDescription = $"Waiting for {r.Kind} {r.Namespace}/{r.Name}";
-            WriteProgress(progress);
+            var target = ObjectRef.Of(r).ToString();
             try
             {
-                var (_, state) = Run(ct => gateway.WaitAsync(kind, r.Namespace, r.Name, RolloutStatus.Evaluate, Timeout, s => Post(() =>
-                {
-                    progress.StatusDescription = $"{r.Kind} {r.Name}: {s.Status}";
-                    WriteProgress(progress);
-                }), ct));
-                if (state.Failed) WriteFailure(new KoClusterException("RolloutFailed", "InvalidResult", $"{r.Kind} {r.Namespace}/{r.Name}: {state.Status}", Describe(r)));
-                else WriteVerbose($"{r.Kind} {r.Namespace}/{r.Name}: {state.Status}");
+                var state = WithProgress(WaitProgressId, "Waiting for the workloads", target, report =>
+                    Run(ct => runner.FollowAsync(KubeTypes.Resolve(r.Kind)!, r.Namespace!, r.Name, Timeout, s => report(s), ct)));
+                if (state.Failed) WriteFailure(new KoOperationException("RolloutFailed", "InvalidResult", $"{target}: {state.Status}", target));
+                else WriteVerbose($"{target}: {state.Status}");
             }
             catch (KoClusterException e)
             {
-                WriteFailure(e, Describe(r));
+                WriteFailure(e, target);
             }
         }
     }
 
-    /// <summary>"Kind namespace/name" for ShouldProcess and errors.</summary>
-    protected static string Describe(object obj)
-    {
-        var json = KoYaml.ToJsonObject(obj);
-        var ns = json["metadata"]?["namespace"]?.GetValue<string>();
-        var name = json["metadata"]?["name"]?.GetValue<string>();
-        return ns is null ? $"{json["kind"]} {name}" : $"{json["kind"]} {ns}/{name}";
-    }
-
-    private static string Describe(ApplyResult r) => r.Namespace is null ? $"{r.Kind} {r.Name}" : $"{r.Kind} {r.Namespace}/{r.Name}";
+    private const int WaitProgressId = 4201;
 }

@@ -14,7 +14,6 @@ public sealed record ApplySummary(int Created, int Configured, int Unchanged, in
 [OutputType(typeof(ApplyResult), typeof(ApplySummary))]
 public sealed class PublishKoResourceCommand : KoClusterCmdlet
 {
-    private const int ProgressId = 4202;
     private readonly List<object> _objects = [];
 
     /// <summary>Objects from New-Ko* cmdlets, ConvertFrom-KoYaml or Get-KoResource, or hashtables.</summary>
@@ -71,45 +70,24 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
             if (!Reapply && Engine.Yaml.KoYaml.FromCluster(o))
             {
                 WriteVerbose($"{target} was read from the cluster: passed through, not applied again (-Reapply applies it).");
-                var json = Engine.Yaml.KoYaml.ToJsonObject(o);
-                skipped.Add(new ApplyResult(json["kind"]!.GetValue<string>(), json["metadata"]?["namespace"]?.GetValue<string>(), json["metadata"]!["name"]!.GetValue<string>(), ApplyOutcome.Skipped, o));
+                var at = ObjectRef.Of(o);
+                skipped.Add(new ApplyResult(at.Kind, at.Namespace, at.Name, ApplyOutcome.Skipped, o));
                 continue;
             }
             if (ShouldProcess(target, DryRun ? "apply (server dry run)" : "apply")) selected.Add(o);
         }
+        foreach (var r in skipped) WriteObject(PassThru ? r.Object : r);
         if (selected.Count == 0)
         {
-            foreach (var r in skipped) WriteObject(PassThru ? r.Object : r);
             if (skipped.Count > 0 && !PassThru) WriteObject(new ApplySummary(0, 0, 0, 0, skipped.Count));
             return;
         }
-        var gateway = Connect();
-        var progress = new ProgressRecord(ProgressId, "Publish-KoResource", "Applying") { PercentComplete = 0 };
-        try
-        {
-            var results = Run(ct => BatchApplier.ApplyAsync(gateway, selected, new ApplyOptions(Force, DryRun), ThrottleLimit, CreateNamespace, (done, total, r) => Post(() =>
-            {
-                progress.StatusDescription = $"{done} of {total}: {r}";
-                progress.PercentComplete = done * 100 / Math.Max(1, total);
-                WriteProgress(progress);
-            }), ct));
-            foreach (var r in skipped.Concat(results))
-            {
-                if (r.Error is not null) WriteFailure(r.Error, r.Namespace is null ? $"{r.Kind} {r.Name}" : $"{r.Kind} {r.Namespace}/{r.Name}");
-                else if (PassThru) WriteObject(r.Object);
-                else WriteObject(r);
-            }
-            var summary = new ApplySummary(
-                results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
-                results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed), skipped.Count);
-            WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
-            if (!PassThru) WriteObject(summary);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        var results = ApplyObjects(selected, new ApplyOptions(Force, DryRun), ThrottleLimit, CreateNamespace, "Publish-KoResource", r => WriteObject(PassThru ? r.Object : r));
+        var summary = new ApplySummary(
+            results.Count(r => r.Outcome == ApplyOutcome.Created), results.Count(r => r.Outcome == ApplyOutcome.Configured),
+            results.Count(r => r.Outcome == ApplyOutcome.Unchanged), results.Count(r => r.Outcome == ApplyOutcome.Failed), skipped.Count);
+        WriteVerbose($"{summary}{(DryRun ? " (server dry run: nothing stored)" : string.Empty)}");
+        if (!PassThru) WriteObject(summary);
     }
 
     private static string Describe(object obj)
@@ -119,7 +97,6 @@ public sealed class PublishKoResourceCommand : KoClusterCmdlet
         var name = json["metadata"]?["name"]?.GetValue<string>();
         if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(json["apiVersion"]?.GetValue<string>()) || string.IsNullOrEmpty(name))
             throw Engine.Validation.Validate.Invalid("InputObject", obj, $"An object without {(string.IsNullOrEmpty(kind) ? "kind" : string.IsNullOrEmpty(name) ? "metadata.name" : "apiVersion")} cannot be applied ({kind ?? "no kind"} '{name ?? "no name"}'); nothing was sent for it.", "Give every object apiVersion, kind and metadata.name.");
-        var ns = json["metadata"]?["namespace"]?.GetValue<string>();
-        return ns is null ? $"{kind} {name}" : $"{kind} {ns}/{name}";
+        return ObjectRef.Of(obj).ToString();
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Yaml;
 
@@ -53,7 +54,7 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
                 var obj = PSObjects.AsKubernetesObject(input);
                 if (obj is null)
                 {
-                    WriteError(new ErrorRecord(new ArgumentException("Only Kubernetes objects can be removed; pipe objects from Get-KoResource or ConvertFrom-KoYaml."), "NotAKubernetesObject", ErrorCategory.InvalidType, input));
+                    WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", "Only Kubernetes objects can be removed; pipe objects from Get-KoResource or ConvertFrom-KoYaml.", input));
                     continue;
                 }
                 var json = KoYaml.ToJsonObject(obj);
@@ -103,7 +104,7 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
             var existed = Run(ct => gateway.DeleteAsync(kind, ns, name, ct: ct));
             if (!existed)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"{target} was not found; nothing was deleted."), "NotFound", ErrorCategory.ObjectNotFound, target));
+                WriteFailure(new KoOperationException("NotFound", "ObjectNotFound", $"{target} was not found; nothing was deleted.", target));
                 return;
             }
             WriteVerbose($"Deleted {target}");

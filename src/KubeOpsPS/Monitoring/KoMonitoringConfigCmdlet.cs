@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using k8s.Models;
 using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Monitoring;
 using KubeOpsPS.Engine.Monitoring;
@@ -113,12 +114,7 @@ public abstract class KoMonitoringConfigCmdlet : KoClusterCmdlet
     {
         WriteObject(r);
         if (!r.Loaded)
-            WriteError(new ErrorRecord(new InvalidOperationException($"{r.Component} in {r.Namespace}: {r.Status}"), "ReloadNotConfirmed", ErrorCategory.OperationTimeout, r)
-            {
-                ErrorDetails = new ErrorDetails($"{r.Component} in {r.Namespace}: {r.Status}")
-                {
-                    RecommendedAction = $"Look at the {r.Component} pod's log (Get-KoResource pod -Namespace {r.Namespace}); the ConfigMap was applied, so a restart of the pod also loads it.",
-                },
-            });
+            WriteFailure(new KoOperationException("ReloadNotConfirmed", "OperationTimeout", $"{r.Component} in {r.Namespace}: {r.Status}", r,
+                $"Look at the {r.Component} pod's log (Get-KoResource pod -Namespace {r.Namespace}); the ConfigMap was applied, so a restart of the pod also loads it."));
     }
 }

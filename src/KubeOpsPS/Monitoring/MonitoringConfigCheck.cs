@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Monitoring;
 
 namespace KubeOpsPS.Monitoring;
@@ -23,11 +25,8 @@ internal static class MonitoringConfigCheck
                 cmdlet.WriteVerbose($"{check.Tool}: {check.Output.Replace('\n', ' ')}");
                 continue;
             }
-            var record = new ErrorRecord(new InvalidOperationException($"{check.Tool} rejected the config:\n{check.Output}"), "ConfigCheckFailed", ErrorCategory.InvalidData, check.Tool)
-            {
-                ErrorDetails = new ErrorDetails($"{check.Tool} rejected the config:\n{check.Output}") { RecommendedAction = "Fix what the tool names (an alert's -Expr is PromQL); nothing was applied." },
-            };
-            cmdlet.ThrowTerminatingError(record);
+            cmdlet.ThrowTerminatingError(ErrorRecords.From(new KoOperationException("ConfigCheckFailed", "InvalidData", $"{check.Tool} rejected the config:\n{check.Output}", check.Tool,
+                "Fix what the tool names (an alert's -Expr is PromQL); nothing was applied."), null));
         }
     }
 }

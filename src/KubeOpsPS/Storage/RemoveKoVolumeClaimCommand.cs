@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Storage;
 using KubeOpsPS.Engine.Validation;
@@ -44,7 +45,7 @@ public sealed class RemoveKoVolumeClaimCommand : KoClusterCmdlet
                 var risk = Run(ct => VolumeClaimLookup.AssessDeleteAsync(gateway, ns, name, ct));
                 if (risk is null)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"{target} was not found; nothing was deleted."), "NotFound", ErrorCategory.ObjectNotFound, target));
+                    WriteFailure(new KoOperationException("NotFound", "ObjectNotFound", $"{target} was not found; nothing was deleted.", target));
                     continue;
                 }
                 WriteVerbose(risk.Message);
@@ -52,7 +53,7 @@ public sealed class RemoveKoVolumeClaimCommand : KoClusterCmdlet
                 if (!VolumeDeleteGuard.Confirm(this, risk, Force, ref _yesToAll, ref _noToAll)) continue;
                 if (!Run(ct => gateway.DeleteAsync(VolumeClaimLookup.ClaimKind, ns, name, ct: ct)))
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"{target} was not found; nothing was deleted."), "NotFound", ErrorCategory.ObjectNotFound, target));
+                    WriteFailure(new KoOperationException("NotFound", "ObjectNotFound", $"{target} was not found; nothing was deleted.", target));
                     continue;
                 }
                 WriteObject(risk);

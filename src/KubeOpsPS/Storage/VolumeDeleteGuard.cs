@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Manifests.Storage;
 
 namespace KubeOpsPS.Storage;
@@ -34,13 +35,8 @@ internal static class VolumeDeleteGuard
             // A non-interactive host cannot ask: refuse, and say how to go on.
             var message = $"{risk.Message} Nothing was deleted: deleting this claim needs -Force where nobody can be asked.";
             var target = risk.Namespace is null ? risk.Claim : $"PersistentVolumeClaim {risk.Namespace}/{risk.Claim}";
-            cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(message, e), ErrorId, ErrorCategory.InvalidOperation, target)
-            {
-                ErrorDetails = new ErrorDetails(message)
-                {
-                    RecommendedAction = "Pass -Force to delete the claim together with its data, or keep the data: set the volume's persistentVolumeReclaimPolicy to Retain first.",
-                },
-            });
+            cmdlet.WriteError(ErrorRecords.From(new KoOperationException(ErrorId, "InvalidOperation", message, target,
+                "Pass -Force to delete the claim together with its data, or keep the data: set the volume's persistentVolumeReclaimPolicy to Retain first.", e), null));
             return false;
         }
     }

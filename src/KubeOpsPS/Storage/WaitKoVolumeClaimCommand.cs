@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using k8s.Models;
 using KubeOpsPS.Core;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Storage;
 using KubeOpsPS.Engine.Validation;
@@ -81,7 +82,7 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
                 progress.StatusDescription = $"{target}: {s.Status}";
                 WriteProgress(progress);
             }), ct));
-            if (state.Failed) WriteError(new ErrorRecord(new InvalidOperationException($"{target}: {state.Status}"), "ClaimLost", ErrorCategory.InvalidResult, target));
+            if (state.Failed) WriteFailure(new KoOperationException("ClaimLost", "InvalidResult", $"{target}: {state.Status}", target));
             else WriteObject(obj);
         }
         catch (KoClusterException e)

@@ -57,6 +57,28 @@ public sealed class ReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AResyncOfAnUnchangedFolderSendsOnlyLists()
+    {
+        for (var i = 0; i < 20; i++) Write($"cm-{i}.yaml", Cm($"listed-{i}", "1"));
+        var r = New();
+        _fake.ClearRequests();
+        Assert.Equal(0, await r.ReconcileAsync(true, CancellationToken.None));
+        // The first pass: one LIST of the folder's ConfigMaps (besides the prune pass's LISTs), then one apply each.
+        Assert.Equal(20, _fake.Requests.Count(q => q.Method == "PATCH"));
+        Assert.DoesNotContain(_fake.Requests, q => q.Method == "GET" && q.Path.Contains("/listed-", StringComparison.Ordinal));
+
+        _fake.ClearRequests();
+        Assert.Equal(0, await r.ReconcileAsync(true, CancellationToken.None));
+        Assert.NotEmpty(_fake.Requests);
+        Assert.All(_fake.Requests, q =>
+        {
+            Assert.Equal("GET", q.Method);
+            Assert.DoesNotContain("/listed-", q.Path, StringComparison.Ordinal);
+        });
+        Assert.Equal(20, _events.Count(e => e is { Action: AppManagerAction.Unchanged } && e.Name!.StartsWith("listed-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task RepairsDriftOnResync()
     {
         Write("a.yaml", Cm("drifty", "1"));

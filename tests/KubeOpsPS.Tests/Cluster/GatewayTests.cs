@@ -49,6 +49,45 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABatchListsEachKindAndNamespaceOnceAndSendsOneApplyPerObject()
+    {
+        // 510 ConfigMaps (two pages of a LIST) and 10 Secrets in one namespace, plus one Namespace of its own.
+        var objects = Enumerable.Range(0, 510).Select(i => (object)Cm($"batch-{i}"))
+            .Concat(Enumerable.Range(0, 10).Select(i => (object)new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = $"batch-{i}", NamespaceProperty = "default" }, StringData = new Dictionary<string, string> { ["t"] = "x" } }))
+            .Append(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = "batch-ns" } })
+            .ToList();
+        _fake.ClearRequests();
+        var created = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(), 8, false, null, CancellationToken.None);
+        Assert.All(created, r => Assert.Equal(ApplyOutcome.Created, r.Outcome));
+        var requests = _fake.Requests;
+        Assert.Equal(521, requests.Count(r => r.Method == "PATCH"));
+        // One LIST of ConfigMaps and one of Secrets; the lone Namespace is read with a GET, as a single apply is.
+        Assert.Single(requests, r => r.Method == "GET" && r.Path == "/api/v1/namespaces/default/configmaps");
+        Assert.Single(requests, r => r.Method == "GET" && r.Path == "/api/v1/namespaces/default/secrets");
+        Assert.Single(requests, r => r.Method == "GET" && r.Path == "/api/v1/namespaces/batch-ns");
+        Assert.Equal(524, requests.Count);
+
+        // Again with one ConfigMap changed: configured and unchanged are told apart as before, still one apply each;
+        // the ConfigMaps now fill two pages of the LIST.
+        objects[3] = Cm("batch-3", "changed");
+        _fake.ClearRequests();
+        var again = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(), 8, false, null, CancellationToken.None);
+        Assert.Equal(ApplyOutcome.Configured, again[3].Outcome);
+        Assert.Equal(520, again.Count(r => r.Outcome == ApplyOutcome.Unchanged));
+        Assert.Equal(2, _fake.Requests.Count(r => r.Method == "GET" && r.Path == "/api/v1/namespaces/default/configmaps"));
+        Assert.Equal(525, _fake.Requests.Count);
+
+        // A dry run through the same path stores nothing and still tells a new object from an existing one.
+        objects[4] = Cm("batch-4", "dry");
+        objects.Add(Cm("batch-new"));
+        var dry = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(DryRun: true), 8, false, null, CancellationToken.None);
+        Assert.Equal(ApplyOutcome.Created, dry[^1].Outcome);
+        Assert.Equal(ApplyOutcome.Unchanged, dry[5].Outcome);
+        Assert.Equal(0, _fake.WritesFor("configmaps", "default", "batch-new"));
+        Assert.Equal(1, _fake.WritesFor("configmaps", "default", "batch-4"));
+    }
+
+    [Fact]
     public async Task ConflictsAreReportedWithTheManagerAndNeverRetried()
     {
         await _gateway.ApplyAsync(Cm("owned", "mine"), new ApplyOptions(), CancellationToken.None);

@@ -45,7 +45,7 @@ public class ReportChecksTests
         ["ingress-missing-service"] = ["Ingress/messy/missing-backend"],
         ["ingress-missing-secret"] = ["Ingress/messy/missing-secret"],
         ["service-no-pods"] = ["Service/messy/orphan"],
-        ["wildcard-role-binding"] = ["ClusterRoleBinding//ci-god"],
+        ["wildcard-role-binding"] = ["ClusterRoleBinding//ci-god", "RoleBinding/messy/bob-anything"],
         ["default-sa-bindings"] = ["Deployment/messy/default-sa"],
         ["node-not-ready"] = ["Node//node-down"],
         ["node-pressure"] = ["Node//node-full"],

@@ -62,7 +62,7 @@ public class NfsStorageBundleTests
     public void InClusterServerIsAGaneshaStatefulSetOnTheHostPathWithItsServiceRbacAndRetainClass()
     {
         var b = NfsStorageBundle.Build(new NfsStorageOptions { HostPath = "/srv/nfs/", NodeName = "node-1" });
-        Assert.Equal(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "StatefulSet", "StorageClass"],
+        Assert.Equal(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "StatefulSet", "StorageClass"],
             b.Select(o => KoYaml.ToJsonObject(o)["kind"]!.GetValue<string>()));
         Assert.Equal("kubeops-storage", One<V1Namespace>(b).Metadata.Name);
         Assert.Equal("nfs-server", One<V1ServiceAccount>(b).Metadata.Name);

@@ -33,6 +33,17 @@ status:
 
 Describe 'ConvertTo-KoYaml' {
     Context 'text' {
+        It 'writes KYAML with -Format KYaml, which ConvertFrom-KoYaml reads back unchanged' {
+            $cm = "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: flags`ndata:`n  country: 'NO'`n  port: '8080'`n" | ConvertFrom-KoYaml
+            $kyaml = $cm | ConvertTo-KoYaml -Format KYaml
+            $kyaml | Should -Match '(?s)^---\n\{\n  apiVersion: "v1",\n  kind: "ConfigMap",'
+            $kyaml | Should -Match 'country: "NO",'
+            $back = $kyaml | ConvertFrom-KoYaml
+            $back.Data['country'] | Should -Be 'NO'
+            $back.Data['port'] | Should -Be '8080'
+            ($back | ConvertTo-KoYaml -Format KYaml) | Should -Be $kyaml
+        }
+
         It 'writes a hashtable as a manifest with apiVersion, kind and metadata first' {
             $yaml = @{ data = @{ port = '8080'; mode = 'yes' }; metadata = @{ name = 'settings' }; kind = 'ConfigMap'; apiVersion = 'v1' } | ConvertTo-KoYaml
             $yaml | Should -BeOfType [string]

@@ -191,10 +191,10 @@ Describe 'Files the module writes' {
     }
 }
 
-Describe 'ConvertTo-KoYaml -AsJson' {
+Describe 'ConvertTo-KoYaml -Format Json' {
     It 'gives Kubernetes JSON, not the .NET shape ConvertTo-Json gives' {
         $d = New-KoDeployment -Name jweb -Namespace default -Image nginx:1.29
-        $json = $d | ConvertTo-KoYaml -AsJson
+        $json = $d | ConvertTo-KoYaml -Format Json
         $json | Should -Not -Match 'NamespaceProperty|ValueKind'
         $o = $json | ConvertFrom-Json
         $o.kind | Should -Be 'Deployment'
@@ -205,7 +205,7 @@ Describe 'ConvertTo-KoYaml -AsJson' {
         Invoke-KoKubectl $kc apply --dry-run=server -f $file | Should -Match 'deployment.apps/jweb'
     }
     It 'gives a v1 List for several objects, as kubectl -o json does' {
-        $o = @((New-KoDeployment -Name a -Image nginx:1.29), (New-KoDeployment -Name b -Image nginx:1.29)) | ConvertTo-KoYaml -AsJson | ConvertFrom-Json
+        $o = @((New-KoDeployment -Name a -Image nginx:1.29), (New-KoDeployment -Name b -Image nginx:1.29)) | ConvertTo-KoYaml -Format Json | ConvertFrom-Json
         $o.kind | Should -Be 'List'
         $o.items.metadata.name | Should -Be 'a', 'b'
     }

@@ -130,10 +130,7 @@ Describe 'Install-KoLogging' {
             @{ Code = 500; Reason = 'ServerError' }
         ) {
             Clear-KoFakeRequests $cluster
-            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @($Code) }
-            $caught = $null
-            try { Install-KoLogging -Namespace kubeops-logging -KubeConfig $kc -ErrorAction SilentlyContinue | Out-Null } catch { $caught = $_ }
-            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            $caught = Invoke-KoFaulted $cluster $Code { Install-KoLogging -Namespace kubeops-logging -KubeConfig $kc -ErrorAction SilentlyContinue }
             $caught | Should -Not -BeNullOrEmpty -Because 'an unreadable Secret is not an absent one'
             $caught.FullyQualifiedErrorId | Should -BeLike "$Reason,*"
             $caught.Exception.Message | Should -BeLike 'Secret kubeops-logging/elasticsearch-credentials:*'

@@ -21,6 +21,19 @@ BeforeAll {
 
 Describe 'Import-KoGrafanaDashboard' {
     Context 'offline' {
+        It 'converts a Grafana 13 v2 dashboard to the classic model and warns about what did not convert' {
+            $src = Join-Path $PSScriptRoot '../../KubeOpsPS.Tests/Monitoring/Fixtures/v2-node.json'
+            $d = Import-KoGrafanaDashboard -Path $src -OutputDirectory (Join-Path $TestDrive 'v2') -WarningVariable w -WarningAction SilentlyContinue
+            $d.Uid | Should -Be 'node-v2'
+            $json = Get-Content (Join-Path $TestDrive 'v2/node-v2.json') -Raw | ConvertFrom-Json -AsHashtable
+            foreach ($key in 'apiVersion', 'spec', 'elements', 'layout') { $json.Contains($key) | Should -BeFalse }
+            $json.panels.type | Should -Be @('row', 'timeseries', 'stat', 'row')
+            $json.templating.list.name | Should -Be @('node', 'window')
+            $d.Issues.Kind | Should -Contain 'V2Converted'
+            "$w" | Should -Match "variable 'detailed': variable kind 'SwitchVariable' has no classic equivalent"
+            "$w" | Should -Match "library panel 'Disk latency'"
+        }
+
         It 'writes the fixed dashboard and reports what it changed and what it could not' {
             $src = Join-Path $TestDrive '315.json'
             Set-Content $src $legacy

@@ -138,10 +138,7 @@ Describe 'Install-KoMonitoring' {
 
         It 'stops before anything is written when the Grafana Secret cannot be read: only a 404 means absent' {
             Clear-KoFakeRequests $cluster
-            Set-KoFakeFaults $cluster @{ errorRate = 1; errorCodes = @(403) }
-            $caught = $null
-            try { Install-KoMonitoring -KubeConfig $kc -ErrorAction SilentlyContinue | Out-Null } catch { $caught = $_ }
-            finally { Set-KoFakeFaults $cluster @{ errorRate = 0 } }
+            $caught = Invoke-KoFaulted $cluster 403 { Install-KoMonitoring -KubeConfig $kc -ErrorAction SilentlyContinue }
             $caught | Should -Not -BeNullOrEmpty -Because 'an unreadable Secret is not an absent one'
             $caught.FullyQualifiedErrorId | Should -BeLike 'Forbidden,*'
             $caught.Exception.Message | Should -BeLike 'Secret monitoring/grafana-admin:*'

@@ -82,6 +82,26 @@ Describe 'Get-KoRolloutHistory, Undo-KoRollout and Wait-KoRollout' {
         (Get-KoResource ReplicaSet -LabelSelector app=hist).Count | Should -Be 2   # the old ReplicaSet was reused
     }
 
+    It 'stops at once on Ctrl+C (the pipeline stop), closing its watch' {
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: stopped, namespace: default}`nspec:`n  progressDeadlineSeconds: 3600`n  selector: {matchLabels: {app: stopped}}`n  template:`n    metadata: {labels: {app: stopped}}`n    spec: {containers: [{name: web, image: 'nginx:broken'}]}" | ConvertFrom-KoYaml | Publish-KoResource | Out-Null
+        Clear-KoFakeRequests $cluster
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:KO_MODULE'; Wait-KoRollout -Name stopped -KubeConfig '$kc' -Timeout 01:00:00")
+            $running = $ps.BeginInvoke()
+            # The wait lists the Deployment first, then watches it: stop it once the list has been answered.
+            $deadline = (Get-Date).AddSeconds(30)
+            while (-not (Get-KoFakeRequests $cluster | Where-Object { $_.path -eq '/apis/apps/v1/namespaces/default/deployments' -and $_.query -notmatch 'watch=true' -and $_.query -match 'stopped' }) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $stopping = $ps.BeginStop($null, $null)
+            $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because 'a stopped pipeline cancels the wait instead of letting it run for an hour'
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            # The fake logs a watch when its stream closes.
+            $deadline = (Get-Date).AddSeconds(30)
+            while (-not (Get-KoFakeRequests $cluster | Where-Object { $_.query -match 'watch=true' -and $_.query -match 'stopped' }) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.query -match 'watch=true' -and $_.query -match 'stopped' }).Count | Should -Be 1
+        } finally { $ps.Dispose() }
+    }
+
     It 'waits by watching, and fails on a Deployment past its deadline' {
         Publish-TestDeployment watched
         "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: watched, namespace: default}`nspec:`n  selector: {matchLabels: {app: watched}}`n  template:`n    metadata: {labels: {app: watched}}`n    spec: {containers: [{name: web, image: 'nginx:broken'}]}" | ConvertFrom-KoYaml | Publish-KoResource -Force | Out-Null

@@ -8,9 +8,9 @@ Describe 'Install-KoNfsStorage' {
         It 'writes the in-cluster NFS server as manifests that read back as typed objects' {
             $dir = Join-Path $TestDrive 'nfs'
             $files = Install-KoNfsStorage -HostPath /srv/nfs -NodeName node-1 -OutputDirectory $dir
-            $files | Should -HaveCount 7
+            $files | Should -HaveCount 9
             $objects = Get-ChildItem $dir -Filter *.yaml | ConvertFrom-KoYaml
-            ($objects.Kind | Sort-Object) | Should -Be @('ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Service', 'ServiceAccount', 'StatefulSet', 'StorageClass')
+            ($objects.Kind | Sort-Object) | Should -Be @('ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'StatefulSet', 'StorageClass')
             $set = $objects | Where-Object Kind -eq StatefulSet
             $set.Spec.Template.Spec.Volumes[0].HostPath.Path | Should -Be '/srv/nfs'
             $set.Spec.Template.Spec.NodeSelector['kubernetes.io/hostname'] | Should -Be 'node-1'
@@ -85,7 +85,7 @@ Describe 'Install-KoNfsStorage' {
 
         It 'applies the in-cluster server, waits for it, and the class is the default one' {
             $r = Install-KoNfsStorage -HostPath /srv/nfs -NodeName node-1 -Default -Wait -Timeout 00:01:00 -KubeConfig $kc
-            $r | Should -HaveCount 7
+            $r | Should -HaveCount 9
             $r.Outcome | Sort-Object -Unique | Should -Be 'Created'
             $set = Get-KoResource StatefulSet nfs-server -Namespace kubeops-storage -KubeConfig $kc
             $set.Status.ReadyReplicas | Should -Be 1

@@ -108,6 +108,18 @@ public static partial class NfsStorageBundle
                 ],
             },
             ClusterBinding(clusterName, labels, ServerName, ns),
+            // Leader election on an Endpoints lock in its own namespace (upstream's leader-locking-nfs-provisioner Role).
+            new V1Role
+            {
+                ApiVersion = Rbac, Kind = "Role", Metadata = Meta($"{ServerName}-leader-locking"),
+                Rules = [Rule("", ["endpoints"], "get", "list", "watch", "create", "update", "patch")],
+            },
+            new V1RoleBinding
+            {
+                ApiVersion = Rbac, Kind = "RoleBinding", Metadata = Meta($"{ServerName}-leader-locking"),
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = $"{ServerName}-leader-locking" },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = ServerName, NamespaceProperty = ns }],
+            },
             new V1Service
             {
                 ApiVersion = "v1", Kind = "Service", Metadata = Meta(ServerName),
@@ -247,7 +259,7 @@ public static partial class NfsStorageBundle
                     Rule("", ["events"], "get", "list", "watch", "create", "update", "patch"),
                     Rule("", ["nodes"], "get", "list", "watch"),
                     Rule("coordination.k8s.io", ["leases"], "get", "list", "watch", "create", "update", "patch"),
-                    Rule("", ["secrets"], "get"),
+                    // No secrets: the provisioner reads one only when a StorageClass names provisioner secrets, and ours does not.
                 ],
             },
             ClusterBinding(provisionerRole, labels, Controller, ns),
