@@ -102,7 +102,7 @@ function Invoke-Build {
     Get-ChildItem $bin -Include '*.pdb', '*.deps.json', '*.xml' -Recurse | Remove-Item -Force
     Remove-Item (Join-Path $bin 'runtimes') -Recurse -Force -ErrorAction SilentlyContinue
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
-    & (Join-Path $Root 'build/New-TypesFile.ps1') -BinDirectory $bin -Path (Join-Path $ModuleOut 'KubeOpsPS.Types.ps1xml') -PwshCommand $script:PwshCommand
+    & (Join-Path $Root 'build/New-TypesFile.ps1') -BinDirectory $bin -Path (Join-Path $ModuleOut 'KubeOpsPS.Types.ps1xml') -PwshCommand $script:PwshCommand -FormatPath (Join-Path $ModuleOut 'KubeOpsPS.Kinds.Format.ps1xml') -FormatsDirectory (Join-Path $Root 'module/formats')
     & (Join-Path $Root 'build/New-MamlHelp.ps1') -DocsDirectory (Join-Path $Root 'docs/cmdlets') -Path (Join-Path $ModuleOut "en-US/KubeOpsPS.dll-Help.xml") -PwshCommand $script:PwshCommand
     New-Item -ItemType File -Path $stamp -Force | Out-Null
     Write-Host ("Built out/KubeOpsPS in {0:N1} s" -f $sw.Elapsed.TotalSeconds)

@@ -6,6 +6,10 @@
     prose (SYNOPSIS, DESCRIPTION, PARAMETERS, EXAMPLES, INPUTS, OUTPUTS, NOTES); the parameter facts (type,
     position, mandatory, pipeline input, aliases) come from the built cmdlets themselves, in a child process that
     imports the built module, so the help can never disagree with the code.
+    SYNTAX reads as PowerShell's own cmdlets print it (switches without a value, Nullable`1 as its value type,
+    -WhatIf and -Confirm where the cmdlet supports them). RELATED LINKS list the cmdlets the page names and
+    about_KubeOpsPS; the online page is derived from the manifest's PrivateData.PSData.ProjectUri (the one place
+    for the project's address), so Get-Help -Online follows that setting.
 #>
 param([string] $DocsDirectory, [string] $Path, [object[]] $PwshCommand = @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')))
 
@@ -14,6 +18,18 @@ $script = @'
 param($docs, $path, $modulePath)
 $ErrorActionPreference = 'Stop'
 Import-Module $modulePath
+$projectUri = (Import-PowerShellDataFile $modulePath).PrivateData.PSData.ProjectUri
+$exported = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | ForEach-Object Name)
+# The value shown for a parameter: what a user types, as PowerShell's own syntax shows it.
+function TypeName([type] $t) {
+    $u = [Nullable]::GetUnderlyingType($t)
+    if ($u) { $t = $u }
+    $t.Name
+}
+$shouldProcess = [ordered]@{
+    WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
+    Confirm = 'Prompts you for confirmation before running the cmdlet.'
+}
 
 function Get-Sections([string] $text) {
     # '## NAME' blocks, then '### item' blocks inside them
@@ -60,10 +76,11 @@ foreach ($cmd in $commands) {
     $syntax = [Text.StringBuilder]::new()
     foreach ($set in $cmd.ParameterSets) {
         [void]$syntax.Append("<command:syntaxItem><maml:name>$($cmd.Name)</maml:name>")
-        foreach ($p in $set.Parameters | Where-Object Name -notin $common) {
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common -or $_.Name -in $shouldProcess.Keys }) {
             $pipe = if ($p.ValueFromPipeline) { 'True (ByValue)' } elseif ($p.ValueFromPipelineByPropertyName) { 'True (ByPropertyName)' } else { 'False' }
             $pos = if ($p.Position -ge 0) { $p.Position } else { 'named' }
-            [void]$syntax.Append("<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" position=`"$pos`" pipelineInput=`"$pipe`"><maml:name>$($p.Name)</maml:name><command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue></command:parameter>")
+            $value = if ($p.ParameterType -eq [switch]) { '' } else { "<command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue>" }
+            [void]$syntax.Append("<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" position=`"$pos`" pipelineInput=`"$pipe`"><maml:name>$($p.Name)</maml:name>$value</command:parameter>")
         }
         [void]$syntax.Append('</command:syntaxItem>')
     }
@@ -80,7 +97,11 @@ foreach ($cmd in $commands) {
         $desc = if ($params.Contains("-$($p.Name)")) { Paras $params["-$($p.Name)"] } else { Write-Warning "$($cmd.Name): -$($p.Name) is not documented"; '<maml:para />' }
         $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'None' }
         $wild = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
-        [void]$sb.Append("<command:parameter required=`"$($mandatory.ToString().ToLower())`" globbing=`"$($wild.ToString().ToLower())`" pipelineInput=`"$pipe`" position=`"$pos`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$desc</maml:description><command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type></command:parameter>")
+        $value = if ($p.ParameterType -eq [switch]) { '' } else { "<command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue>" }
+        [void]$sb.Append("<command:parameter required=`"$($mandatory.ToString().ToLower())`" globbing=`"$($wild.ToString().ToLower())`" pipelineInput=`"$pipe`" position=`"$pos`" aliases=`"$aliases`"><maml:name>$($p.Name)</maml:name><maml:description>$desc</maml:description>$value<dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type></command:parameter>")
+    }
+    foreach ($n in $shouldProcess.Keys | Where-Object { $cmd.Parameters.ContainsKey($_) }) {
+        [void]$sb.Append("<command:parameter required=`"false`" globbing=`"false`" pipelineInput=`"False`" position=`"named`" aliases=`"$(if ($n -eq 'WhatIf') { 'wi' } else { 'cf' })`"><maml:name>$n</maml:name><maml:description>$(if ($params.Contains("-$n")) { Paras $params["-$n"] } else { "<maml:para>$($shouldProcess[$n])</maml:para>" })</maml:description><dev:type><maml:name>System.Management.Automation.SwitchParameter</maml:name></dev:type></command:parameter>")
     }
     [void]$sb.AppendLine('</command:parameters>')
     foreach ($pair in @(@('INPUTS', 'inputTypes', 'inputType'), @('OUTPUTS', 'returnValues', 'returnValue'))) {
@@ -101,6 +122,12 @@ foreach ($cmd in $commands) {
         [void]$sb.Append("<command:example><maml:title>--------- $(Esc $title) ---------</maml:title><dev:code>$(Esc (($code -join "`n").Trim()))</dev:code><dev:remarks>$(Paras $rest)</dev:remarks></command:example>")
     }
     [void]$sb.AppendLine('</command:examples>')
+    # Related: the online page (from the manifest's ProjectUri), the cmdlets this page names, the about topic.
+    [void]$sb.Append('<command:relatedLinks>')
+    if ($projectUri) { [void]$sb.Append("<maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>$(Esc "$($projectUri.TrimEnd('/'))/blob/main/docs/cmdlets/$($cmd.Name).md")</maml:uri></maml:navigationLink>") }
+    $named = [regex]::Matches((Get-Content $file -Raw), '\b[A-Z][a-z]+-Ko[A-Za-z]+\b') | ForEach-Object Value | Where-Object { $_ -in $exported -and $_ -ne $cmd.Name } | Sort-Object -Unique
+    foreach ($n in @($named) + 'about_KubeOpsPS') { [void]$sb.Append("<maml:navigationLink><maml:linkText>$n</maml:linkText><maml:uri /></maml:navigationLink>") }
+    [void]$sb.AppendLine('</command:relatedLinks>')
     [void]$sb.AppendLine('</command:command>')
 }
 [void]$sb.AppendLine('</helpItems>')

@@ -1,21 +1,24 @@
 <#
 .SYNOPSIS
-    Writes KubeOpsPS.Types.ps1xml: Name, Namespace and Age (kubectl's format) on the Kubernetes model types of the
+    Writes KubeOpsPS.Types.ps1xml and KubeOpsPS.Kinds.Format.ps1xml. The types file: Name, Namespace and Age (kubectl's format) on the Kubernetes model types of the
     kinds admins work with (the GA kinds of the core, apps, batch, networking, storage, RBAC, policy and autoscaling
     groups), so property-name binding (Get-KoResource | Remove-KoResource), Format-Table Name and the default views
     work on them. Listing every one of KubernetesClient's 200+ model types made import 200 ms slower (measured with
     bench/00-foundation.ps1); the rest still have .Metadata.Name. The model types are listed by a child process so
     the build's own process never loads the packages.
+    The format file gives each of those types that has no view in module/formats a NAMESPACE, NAME, AGE table, and
+    every one of them a list view of its identity (kind, name, namespace, age, labels, annotations) instead of a dump
+    of V1ObjectMeta; Format-List * still shows every property.
 #>
-param([string] $BinDirectory, [string] $Path, [object[]] $PwshCommand)
+param([string] $BinDirectory, [string] $Path, [object[]] $PwshCommand, [string] $FormatPath, [string] $FormatsDirectory)
 
 $list = @'
 param($bin)
 $asm = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'KubernetesClient.dll'))
-$groups = '', 'apps', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'apiextensions.k8s.io'
+$groups = '', 'apps', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'scheduling.k8s.io'
 $asm.GetExportedTypes() | Where-Object { $_.GetProperty('Metadata') -and -not $_.GetProperty('Items') } | ForEach-Object {
     $attr = $_.GetCustomAttributes($false) | Where-Object { $_.GetType().Name -eq 'KubernetesEntityAttribute' }
-    if ($attr -and $attr.ApiVersion -eq 'v1' -and $attr.Group -in $groups -and $attr.Kind -notmatch 'Review$|^Binding$|^Eviction$|^ComponentStatus$|^Scale$|^Status$|^TokenRequest$') { $_.FullName }
+    if ($attr -and ($attr.ApiVersion -eq 'v1' -or ($attr.Group -eq 'autoscaling' -and $attr.ApiVersion -eq 'v2')) -and $attr.Group -in $groups -and $attr.Kind -notmatch 'Review$|^Binding$|^Eviction$|^ComponentStatus$|^Scale$|^Status$|^TokenRequest$') { $_.FullName }
 } | Sort-Object
 '@
 $tmp = Join-Path ([IO.Path]::GetTempPath()) "ko-types-$PID.ps1"
@@ -26,24 +29,35 @@ try {
 } finally { Remove-Item $tmp -ErrorAction SilentlyContinue }
 $names += 'KubeOpsPS.Engine.Yaml.GenericResource'
 
-# kubectl's age format (HumanDuration): 45s, 5m30s, 47m, 5h12m, 30h, 3d4h, 120d, 3y
-$age = [Security.SecurityElement]::Escape(@'
-$t = $this.Metadata.CreationTimestamp
-if (-not $t) { return '<unknown>' }
-$d = [DateTime]::UtcNow - $t.ToUniversalTime()
-$s = [int][Math]::Floor([Math]::Max(0, $d.TotalSeconds))
-if ($s -lt 120) { return "${s}s" }
-$m = [int][Math]::Floor($d.TotalMinutes)
-if ($m -lt 10) { return "${m}m$($s % 60)s" }
-if ($m -lt 180) { return "${m}m" }
-$h = [int][Math]::Floor($d.TotalHours)
-if ($h -lt 8) { return "${h}h$($m % 60)m" }
-if ($h -lt 48) { return "${h}h" }
-$dd = [int][Math]::Floor($d.TotalDays)
-if ($h -lt 192) { return "${dd}d$($h % 24)h" }
-if ($dd -lt 730) { return "${dd}d" }
-"$([int][Math]::Floor($dd / 365))y"
-'@)
+# Age is a TimeSpan, so Sort-Object Age and Where-Object { $_.Age -gt [TimeSpan]'1:00:00' } work as durations; it
+# shows in kubectl's format (HumanDuration: 45s, 5m30s, 47m, 5h12m, 30h, 3d4h, 120d, 3y) through its own ToString.
+# Events also get LastSeen (their last occurrence, or first, or creation), shown the same way.
+function Get-AgeScript([string] $Timestamp) {
+    [Security.SecurityElement]::Escape(@"
+`$t = $Timestamp
+if (-not `$t) { return `$null }
+`$d = [DateTime]::UtcNow - ([DateTime]`$t).ToUniversalTime()
+if (`$d -lt [TimeSpan]::Zero) { `$d = [TimeSpan]::Zero }
+`$age = [psobject]`$d
+`$age | Add-Member -MemberType ScriptMethod -Name ToString -Force -Value {
+    `$s = [int][Math]::Floor(`$this.TotalSeconds)
+    if (`$s -lt 120) { return "`${s}s" }
+    `$m = [int][Math]::Floor(`$this.TotalMinutes)
+    if (`$m -lt 10) { return "`${m}m`$(`$s % 60)s" }
+    if (`$m -lt 180) { return "`${m}m" }
+    `$h = [int][Math]::Floor(`$this.TotalHours)
+    if (`$h -lt 8) { return "`${h}h`$(`$m % 60)m" }
+    if (`$h -lt 48) { return "`${h}h" }
+    `$dd = [int][Math]::Floor(`$this.TotalDays)
+    if (`$h -lt 192) { return "`${dd}d`$(`$h % 24)h" }
+    if (`$dd -lt 730) { return "`${dd}d" }
+    "`$([int][Math]::Floor(`$dd / 365))y"
+}
+`$age
+"@)
+}
+$age = Get-AgeScript '$this.Metadata.CreationTimestamp'
+$lastSeen = Get-AgeScript '$(if ($this.LastTimestamp) { $this.LastTimestamp } elseif ($this.Series.LastObservedTime) { $this.Series.LastObservedTime } elseif ($this.EventTime) { $this.EventTime } elseif ($this.FirstTimestamp) { $this.FirstTimestamp } else { $this.Metadata.CreationTimestamp })'
 $sb = [Text.StringBuilder]::new()
 [void]$sb.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
 [void]$sb.AppendLine('<!-- Generated by build/New-TypesFile.ps1. -->')
@@ -53,7 +67,30 @@ foreach ($n in $names) {
     [void]$sb.AppendLine('    <ScriptProperty><Name>Name</Name><GetScriptBlock>$this.Metadata.Name</GetScriptBlock></ScriptProperty>')
     [void]$sb.AppendLine('    <ScriptProperty><Name>Namespace</Name><GetScriptBlock>$this.Metadata.NamespaceProperty</GetScriptBlock></ScriptProperty>')
     [void]$sb.AppendLine("    <ScriptProperty><Name>Age</Name><GetScriptBlock>$age</GetScriptBlock></ScriptProperty>")
+    if ($n -eq 'k8s.Models.Corev1Event') { [void]$sb.AppendLine("    <ScriptProperty><Name>LastSeen</Name><GetScriptBlock>$lastSeen</GetScriptBlock></ScriptProperty>") }
     [void]$sb.AppendLine('  </Members></Type>')
 }
 [void]$sb.AppendLine('</Types>')
 [IO.File]::WriteAllText($Path, $sb.ToString())
+
+# Default views for the kinds without a hand-written one, and a readable Format-List for all.
+$viewed = @(Get-ChildItem $FormatsDirectory -Filter *.Format.ps1xml | ForEach-Object { ([xml](Get-Content $_.FullName -Raw)).SelectNodes('//TableControl/ancestor::View/ViewSelectedBy/TypeName') | ForEach-Object InnerText })
+$plain = @($names | Where-Object { $_ -notin $viewed })
+$f = [Text.StringBuilder]::new()
+[void]$f.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
+[void]$f.AppendLine('<!-- Generated by build/New-TypesFile.ps1. -->')
+[void]$f.AppendLine('<Configuration><ViewDefinitions>')
+[void]$f.AppendLine('<View><Name>KubernetesObject</Name><ViewSelectedBy>')
+foreach ($n in $plain) { [void]$f.AppendLine("  <TypeName>$n</TypeName>") }
+[void]$f.AppendLine('</ViewSelectedBy><TableControl><AutoSize/><TableHeaders><TableColumnHeader><Label>NAMESPACE</Label></TableColumnHeader><TableColumnHeader><Label>NAME</Label></TableColumnHeader><TableColumnHeader><Label>AGE</Label></TableColumnHeader></TableHeaders>')
+[void]$f.AppendLine('<TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Namespace</PropertyName></TableColumnItem><TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem><TableColumnItem><PropertyName>Age</PropertyName></TableColumnItem></TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View>')
+[void]$f.AppendLine('<View><Name>KubernetesObjectList</Name><ViewSelectedBy>')
+foreach ($n in $names) { [void]$f.AppendLine("  <TypeName>$n</TypeName>") }
+$pairs = [Security.SecurityElement]::Escape('$m = $_.Metadata.{0}; if ($m) {{ ($m.Keys | Sort-Object | ForEach-Object {{ "$_=$($m[$_])" }}) -join ", " }}')
+[void]$f.AppendLine('</ViewSelectedBy><ListControl><ListEntries><ListEntry><ListItems>')
+foreach ($p in 'Kind', 'ApiVersion', 'Name', 'Namespace', 'Age') { [void]$f.AppendLine("  <ListItem><PropertyName>$p</PropertyName></ListItem>") }
+[void]$f.AppendLine("  <ListItem><Label>Labels</Label><ScriptBlock>$($pairs -f 'Labels')</ScriptBlock></ListItem>")
+[void]$f.AppendLine("  <ListItem><Label>Annotations</Label><ScriptBlock>$([Security.SecurityElement]::Escape('@($_.Metadata.Annotations.Keys) -join ", "'))</ScriptBlock></ListItem>")
+[void]$f.AppendLine('</ListItems></ListEntry></ListEntries></ListControl></View>')
+[void]$f.AppendLine('</ViewDefinitions></Configuration>')
+[IO.File]::WriteAllText($FormatPath, $f.ToString())

@@ -8,7 +8,7 @@
     Description          = 'Run Kubernetes better from PowerShell: ingress, TLS, storage, auto-deploy, logging, monitoring and safe rollouts as cmdlets that pipe real Kubernetes objects, with server-side apply, -WhatIf and offline manifest output.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml', 'formats/Logging.Format.ps1xml', 'formats/Monitoring.Format.ps1xml', 'formats/Report.Format.ps1xml')
+    FormatsToProcess     = @('formats/Core.Format.ps1xml', 'formats/AppManager.Format.ps1xml', 'formats/Rollout.Format.ps1xml', 'formats/Storage.Format.ps1xml', 'formats/Tls.Format.ps1xml', 'formats/Logging.Format.ps1xml', 'formats/Monitoring.Format.ps1xml', 'formats/Report.Format.ps1xml', 'formats/Kinds.Format.ps1xml', 'KubeOpsPS.Kinds.Format.ps1xml')
     TypesToProcess       = @('KubeOpsPS.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-KoAlertRule'

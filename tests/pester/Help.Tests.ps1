@@ -1,15 +1,8 @@
-# Every exported cmdlet has complete help, runnable examples, a default view for what it returns, and -WhatIf when
-# it changes a cluster. The examples run as written against a standalone fake API server (or offline).
+# Every exported cmdlet has complete help, a default view for what it returns, and -WhatIf when it changes a cluster.
+# That the examples run as written, in a user's fresh session, is Docs/DocumentedCommands.Tests.ps1.
 BeforeDiscovery {
     Import-Module $env:KO_MODULE -Force
-    $script:cmdlets = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | Sort-Object Name | ForEach-Object {
-        $help = Get-Help $_.Name -Full
-        @{
-            Name     = $_.Name
-            Examples = @($help.Examples.Example | Where-Object { $_ } | ForEach-Object { @{ Cmdlet = $help.Name; Title = ($_.Title -replace '-', '').Trim(); Code = $_.Code } })
-        }
-    })
-    $script:examples = @($script:cmdlets | ForEach-Object { $_.Examples })
+    $script:cmdlets = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
 }
 
 BeforeAll {
@@ -62,29 +55,5 @@ Describe 'Help for <Name>' -ForEach $script:cmdlets {
             if ($t.IsInterface -or $t.IsAbstract) { continue }
             Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$Name returns $($t.FullName)"
         }
-    }
-}
-
-Describe 'Help examples run as written' {
-    BeforeAll {
-        # A fast clock: progress deadlines in the examples pass in seconds.
-        $script:cluster = Start-KoFakeCluster -ClockSpeed 10
-        $script:savedKubeConfig = $env:KUBECONFIG
-        $env:KUBECONFIG = $cluster.KubeConfig
-        Connect-KoCluster | Out-Null
-    }
-    AfterAll {
-        $env:KUBECONFIG = $script:savedKubeConfig
-        Stop-KoFakeCluster $script:cluster
-    }
-
-    # Each example starts from a fresh connection, so one that switches namespace does not move the next.
-    BeforeEach { Connect-KoCluster | Out-Null }
-
-    It '<Cmdlet>: <Title>' -ForEach $script:examples {
-        $ErrorActionPreference = 'Stop'
-        $ProgressPreference = 'SilentlyContinue'
-        $block = [scriptblock]::Create($Code)
-        { & $block | Out-String | Out-Null } | Should -Not -Throw
     }
 }

@@ -80,7 +80,35 @@ public sealed partial class ClusterGateway
         var group = dot > 0 ? n[(dot + 1)..] : null;
         var bare = dot > 0 ? n[..dot] : n;
         return all.FirstOrDefault(k => (group is null || k.Group == group) && (string.Equals(k.Kind, bare, StringComparison.OrdinalIgnoreCase) || k.Plural == bare.ToLowerInvariant()))
-            ?? throw new KoClusterException("KindNotServed", "ObjectNotFound", $"The cluster serves no kind called '{nameOrAlias}'.", nameOrAlias, "Check the spelling; kubectl api-resources lists the kinds the cluster serves.");
+            ?? throw new KoClusterException("KindNotServed", "ObjectNotFound", $"The cluster serves no kind called '{nameOrAlias}'.{DidYouMean(bare, all)}", nameOrAlias, "Check the spelling; kubectl api-resources lists the kinds the cluster serves.");
+    }
+
+    // The nearest kinds by edit distance (at most a third of the word's letters wrong), e.g. 'Deploymnet' -> Deployment.
+    private static string DidYouMean(string typed, IEnumerable<KubeKind> kinds)
+    {
+        var word = typed.ToLowerInvariant();
+        var near = kinds.Select(k => k.Kind).Distinct()
+            .Select(k => (Kind: k, Distance: Math.Min(EditDistance(word, k.ToLowerInvariant()), EditDistance(word, k.ToLowerInvariant() + "s"))))
+            .Where(x => x.Distance <= Math.Max(1, word.Length / 3))
+            .OrderBy(x => x.Distance).ThenBy(x => x.Kind, StringComparer.Ordinal).Take(3).Select(x => x.Kind).ToList();
+        return near.Count == 0 ? string.Empty : $" Did you mean {string.Join(", ", near)}?";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
     }
 
     /// <summary>Whether a namespace exists.</summary>

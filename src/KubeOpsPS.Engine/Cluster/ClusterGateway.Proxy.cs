@@ -23,6 +23,10 @@ public sealed partial class ClusterGateway
                 $"{what}: the service answered {e.StatusCode}: it wants credentials, and the API server's proxy does not pass any on.", what,
                 unauthorizedHint, e.StatusCode, "Unauthorized", e);
         }
+        catch (KoClusterException e) when (e.StatusCode == 503)
+        {
+            throw ServiceNotRunning(e, ns, service);
+        }
     }
 
     /// <summary>
@@ -32,9 +36,23 @@ public sealed partial class ClusterGateway
     /// </summary>
     public async Task<(int Status, string Body)> ServiceProxyAsync(HttpMethod method, string ns, string service, string port, string path, CancellationToken ct)
     {
-        var a = await SendAsync(method, ServiceProxyPath(ns, service, port, path), method == HttpMethod.Get ? null : string.Empty, "text/plain", $"{method} {path} on service {ns}/{service}", method == HttpMethod.Get, ct, anyStatus: true).ConfigureAwait(false);
-        return ((int)a.Code, a.Body);
+        try
+        {
+            var a = await SendAsync(method, ServiceProxyPath(ns, service, port, path), method == HttpMethod.Get ? null : string.Empty, "text/plain", $"{method} {path} on service {ns}/{service}", method == HttpMethod.Get, ct, anyStatus: true).ConfigureAwait(false);
+            return ((int)a.Code, a.Body);
+        }
+        catch (KoClusterException e) when (e.StatusCode == 503)
+        {
+            throw ServiceNotRunning(e, ns, service);
+        }
     }
+
+    // A 503 from the service proxy means no ready pod behind the Service (the API server itself answered), so the
+    // advice points at the service's pods, not at the API server.
+    private static KoClusterException ServiceNotRunning(KoClusterException e, string ns, string service) =>
+        new(e.ErrorId, e.Category, e.Message, e.Target,
+            $"The API server answered, but no ready pod serves Service {ns}/{service}: check that it is running and ready (Get-KoResource Pod -Namespace {ns}).",
+            e.StatusCode, e.Reason, e) { Status = e.Status };
 
     private static string ServiceProxyPath(string ns, string service, string port, string path) =>
         $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{Uri.EscapeDataString(port)}/proxy{path}";

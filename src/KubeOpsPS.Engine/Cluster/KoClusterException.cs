@@ -33,6 +33,12 @@ public sealed class KoClusterException : Exception, IKoError
     /// <summary>Whether a retry of an idempotent call may succeed (429, 5xx, a dropped connection).</summary>
     public bool Transient => StatusCode is 429 or 500 or 502 or 503 or 504 || ErrorId == "ConnectionFailed";
 
+    /// <summary>What to do about a field-manager conflict, for a cmdlet that has -Force.</summary>
+    public const string ApplyConflictRemedy = "Another field manager owns these fields. Re-run with -Force to take them over, or leave them out of your object.";
+
+    /// <summary>The same for a cmdlet without -Force: the remedy names a command that has it.</summary>
+    public const string ApplyConflictRemedyWithoutForce = "Another field manager owns these fields. Leave them out of your objects, or take them over by applying the objects with Publish-KoResource -Force.";
+
     /// <summary>Translates an HTTP error answer (a Status body, or anything else) for the object described by <paramref name="what"/>.</summary>
     public static KoClusterException FromResponse(HttpStatusCode code, string? body, string what)
     {
@@ -57,7 +63,7 @@ public sealed class KoClusterException : Exception, IKoError
             (404, _) => ("NotFound", "ObjectNotFound", null),
             (409, "AlreadyExists") => ("AlreadyExists", "ResourceExists", null),
             (409, _) when status?.Details?.Causes?.Any(c => c.Reason == "FieldManagerConflict") == true =>
-                ("ApplyConflict", "ResourceBusy", "Another field manager owns these fields. Re-run with -Force to take them over, or leave them out of your object."),
+                ("ApplyConflict", "ResourceBusy", ApplyConflictRemedy),
             (409, _) => ("Conflict", "ResourceBusy", "The object changed on the server; read it again and retry."),
             (422, _) => ("Invalid", "InvalidData", "Fix the fields the server named and apply again."),
             (400, _) => ("BadRequest", "InvalidData", null),

@@ -216,6 +216,22 @@ public static partial class Validate
         throw Invalid(field, value, $"{field} '{value}' must be a number of pods (e.g. 1) or a percentage from 0% to 100% (e.g. 25%).");
     }
 
+    // The image reference grammar (distribution/reference): [registry[:port]/]path[:tag][@digest], path lower case.
+    private static readonly System.Text.RegularExpressions.Regex ImageReference = new(
+        @"^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|[a-zA-Z0-9-]+:[0-9]+|(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+:[0-9]+|\[[0-9a-fA-F:]+\](?::[0-9]+)?)/)?"
+        + @"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*"
+        + @"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>A container image reference (nginx:1.29, registry.example.com:5000/team/app@sha256:...).</summary>
+    public static string Image(string? value, string field)
+    {
+        Require(value, field);
+        if (!ImageReference.IsMatch(value!))
+            throw Invalid(field, value, $"{field} '{value}' is not an image reference: expected [registry[:port]/]name[:tag][@digest], e.g. nginx:1.29 or registry.example.com/team/app:1.0.");
+        return value!;
+    }
+
     /// <summary>A non-empty string.</summary>
     public static string Required(string? value, string field)
     {

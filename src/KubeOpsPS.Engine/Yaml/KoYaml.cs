@@ -217,6 +217,14 @@ public static class KoYaml
         return sb.ToString();
     }
 
+    /// <summary>Kubernetes JSON, as kubectl -o json prints it: the object, or a v1 List of several.</summary>
+    public static string WriteJson(IReadOnlyList<object> objects, bool includeServerFields = false)
+    {
+        var items = objects.Select(o => (JsonNode)ToJsonObject(o, includeServerFields)).ToArray();
+        var document = items.Length == 1 ? items[0] : new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray(items) };
+        return document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
     /// <summary>Writes objects as KYAML documents (kubectl's -o kyaml dialect, see <see cref="KYamlWriter"/>), each starting with '---'.</summary>
     public static string WriteKYaml(IEnumerable<object> objects, bool includeServerFields = false)
     {

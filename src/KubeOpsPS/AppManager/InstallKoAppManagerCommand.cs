@@ -40,7 +40,16 @@ public sealed class InstallKoAppManagerCommand : KoInstallCmdlet
             foreach (var f in Engine.AppManager.ManifestFolder.ListFiles(folder, recurse: false))
                 manifests[System.IO.Path.GetFileName(f)] = File.ReadAllText(f);
         }
-        var options = new AppManagerBundleOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
+        // A namespace-scoped manager cannot write elsewhere: say so before installing, not in its pod's log later.
+        if (!ClusterWide)
+        {
+            var outside = Engine.AppManager.ManifestScope.OutsideNamespace(manifests, Namespace);
+            if (outside.Count > 0)
+                WriteWarning($"The app-manager may only change namespace '{Namespace}', but these manifests target more: "
+                    + string.Join("; ", outside.Select(o => $"{o.File} ({o.Object}, {o.Target})"))
+                    + $". Install it with -ClusterWide, or move those objects into namespace '{Namespace}'.");
+        }
+                var options = new AppManagerBundleOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
         if (Image is not null) options = options with { Image = Image };
         var bundle = Build(() => AppManagerBundle.Build(options));
         ApplyBundle(bundle, "Install-KoAppManager");

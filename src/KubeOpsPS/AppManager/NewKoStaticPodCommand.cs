@@ -45,7 +45,7 @@ public sealed class NewKoStaticPodCommand : KoCmdlet
         {
             var written = StaticPods.Write(pod, folder);
             WriteVerbose($"Wrote {written}; the kubelet starts the pod on its next sync.");
-            WriteObject(new FileInfo(written));
+            WriteFile(written);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -22,6 +22,7 @@ public sealed class InstallKoJenkinsCommand : KoInstallCmdlet
     public string Namespace { get; set; } = JenkinsBundle.DefaultNamespace;
 
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     [Parameter]

@@ -47,7 +47,7 @@ public sealed class NewKoSupervisorConfigCommand : KoCmdlet
         try
         {
             File.WriteAllText(file, text, new UTF8Encoding(false));
-            WriteObject(new FileInfo(file));
+            WriteFile(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -20,6 +20,9 @@ public static class ClusterSession
 
     private static Holder Slot => Runspace.DefaultRunspace is { } rs ? ByRunspace.GetOrCreateValue(rs) : NoRunspace;
 
+    /// <summary>The kubeconfig file the session connected with (-KubeConfig), for Get-KoContext and completion; null when it followed the chain.</summary>
+    public static string? KubeConfigFile => Current?.Connection.KubeConfigSource is { } s && File.Exists(s) ? s : null;
+
     public static ClusterGateway? Current
     {
         get

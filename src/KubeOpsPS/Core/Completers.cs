@@ -54,6 +54,18 @@ internal static class Completion
     }
 
     public static string? BoundString(IDictionary bound, string name) => bound.Contains(name) ? bound[name]?.ToString() : null;
+
+    /// <summary>Names of the objects of a kind in the namespace typed on the command line (or the default one).</summary>
+    public static IEnumerable<CompletionResult> NamesOf(string kindName, IDictionary bound, string word)
+    {
+        var ns = BoundString(bound, "Namespace");
+        return Match(FromCluster($"names|{kindName}|{ns}", async (g, ct) =>
+        {
+            var kind = await g.ResolveKindAsync(kindName, ct).ConfigureAwait(false);
+            var (items, _) = await g.ListAsync(kind, kind.Namespaced ? ns ?? g.DefaultNamespace : null, ct: ct).ConfigureAwait(false);
+            return items.Select(o => KoYaml.ToJsonObject(o)["metadata"]?["name"]?.GetValue<string>() ?? string.Empty);
+        }), word);
+    }
 }
 
 /// <summary>Completes kubeconfig context names.</summary>
@@ -63,7 +75,7 @@ public sealed class ContextCompleter : IArgumentCompleter
     {
         try
         {
-            var contexts = KubeConfigs.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig"), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+            var contexts = KubeConfigs.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig") ?? ClusterSession.KubeConfigFile, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
             return Completion.Match(contexts.Select(c => c.Name), wordToComplete);
         }
         catch (KoClusterException)
@@ -97,14 +109,7 @@ public sealed class NameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var kindName = Completion.BoundString(fakeBoundParameters, "Kind") ?? KindFromCommand(commandName);
-        if (kindName is null) return [];
-        var ns = Completion.BoundString(fakeBoundParameters, "Namespace");
-        return Completion.Match(Completion.FromCluster($"names|{kindName}|{ns}", async (g, ct) =>
-        {
-            var kind = await g.ResolveKindAsync(kindName, ct).ConfigureAwait(false);
-            var (items, _) = await g.ListAsync(kind, kind.Namespaced ? ns ?? g.DefaultNamespace : null, ct: ct).ConfigureAwait(false);
-            return items.Select(o => KoYaml.ToJsonObject(o)["metadata"]?["name"]?.GetValue<string>() ?? string.Empty);
-        }), wordToComplete);
+        return kindName is null ? [] : Completion.NamesOf(kindName, fakeBoundParameters, wordToComplete);
     }
 
     private static string? KindFromCommand(string command) => command switch
@@ -129,4 +134,25 @@ public sealed class IngressClassCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completion.Match(Completion.FromCluster("ingressclass", async (g, ct) =>
             (await g.ListAsync(KubeTypes.Find("networking.k8s.io/v1", "IngressClass")!, null, ct: ct).ConfigureAwait(false)).Items.Select(o => ((k8s.Models.V1IngressClass)o).Metadata.Name)), wordToComplete);
+}
+
+/// <summary>Completes Service names in the namespace typed on the command line.</summary>
+public sealed class ServiceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.NamesOf("Service", fakeBoundParameters, wordToComplete);
+}
+
+/// <summary>Completes Secret names in the namespace typed on the command line.</summary>
+public sealed class SecretCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.NamesOf("Secret", fakeBoundParameters, wordToComplete);
+}
+
+/// <summary>Completes Node names.</summary>
+public sealed class NodeCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.NamesOf("Node", fakeBoundParameters, wordToComplete);
 }

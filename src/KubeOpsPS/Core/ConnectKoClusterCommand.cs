@@ -70,7 +70,8 @@ public sealed class GetKoContextCommand : KoCmdlet
         {
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             var session = ClusterSession.Current?.Connection.Context;
-            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? null : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
+            // Without -KubeConfig: the file this session connected with, else the chain kubectl uses.
+            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? ClusterSession.KubeConfigFile : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
                 if (pattern.IsMatch(c.Name)) WriteObject(session is null || KubeConfig is not null ? c : c with { IsCurrent = c.Name == session });
         }
         catch (KoClusterException e)

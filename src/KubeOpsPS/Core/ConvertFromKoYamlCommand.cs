@@ -29,6 +29,9 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
     {
         switch (ParameterSetName)
         {
+            case "Text" when !MyInvocation.ExpectingInput && Yaml.Length == 1 && LooksLikePath(Yaml[0]):
+                ReadPaths(Yaml, asTextToo: true);
+                break;
             case "Text":
                 foreach (var text in Yaml)
                 {
@@ -37,24 +40,36 @@ public sealed class ConvertFromKoYamlCommand : KoCmdlet
                 }
                 break;
             case "Path":
-                foreach (var p in Path)
-                {
-                    Collection<string> files;
-                    try
-                    {
-                        files = GetResolvedProviderPathFromPSPath(p, out _);
-                    }
-                    catch (ItemNotFoundException e)
-                    {
-                        WriteFailure(new KoOperationException("FileNotFound", "ObjectNotFound", e.Message, p, inner: e));
-                        continue;
-                    }
-                    foreach (var f in files) ReadFile(f);
-                }
+                ReadPaths(Path, asTextToo: false);
                 break;
             default:
                 foreach (var p in LiteralPath) ReadFile(FileSystemPath(p));
                 break;
+        }
+    }
+
+    // One line with no 'key:' and no flow mapping cannot be a manifest, so it is read as a path.
+    private static bool LooksLikePath(string text) =>
+        !text.Contains('\n') && !System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*(\{|\[|---|[^\s:]+:(\s|$))");
+
+    private void ReadPaths(string[] paths, bool asTextToo)
+    {
+        foreach (var p in paths)
+        {
+            Collection<string> files;
+            try
+            {
+                files = GetResolvedProviderPathFromPSPath(p, out _);
+            }
+            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                var message = asTextToo
+                    ? $"'{p}' is not a file that exists, and it is not YAML either (a manifest has 'key: value' lines). Give an existing file (-Path), or pipe YAML text (Get-Content app.yaml | ConvertFrom-KoYaml)."
+                    : e.Message;
+                WriteFailure(new KoOperationException("FileNotFound", "ObjectNotFound", message, p, inner: e));
+                continue;
+            }
+            foreach (var f in files) ReadFile(f);
         }
     }
 

@@ -4,7 +4,7 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;
 
-/// <summary>Writes Kubernetes objects as multi-document YAML, or one file per object with -OutputDirectory.</summary>
+/// <summary>Writes Kubernetes objects as multi-document YAML (KYAML or Kubernetes JSON with -Format), or one file per object with -OutputDirectory.</summary>
 [Cmdlet(VerbsData.ConvertTo, "KoYaml", SupportsShouldProcess = true)]
 [OutputType(typeof(string), typeof(FileInfo))]
 public sealed class ConvertToKoYamlCommand : KoCmdlet
@@ -18,7 +18,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     public string? OutputDirectory { get; set; }
 
     [Parameter]
-    [ValidateSet("Yaml", "KYaml")]
+    [ValidateSet("Yaml", "KYaml", "Json")]
     public string Format { get; set; } = "Yaml";
 
     [Parameter]
@@ -55,7 +55,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(file, Render([obj]));
                 WriteVerbose($"Wrote {file}");
-                WriteObject(new FileInfo(file));
+                WriteFile(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -64,6 +64,10 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
         }
     }
 
-    private string Render(IEnumerable<object> objects) =>
-        Format == "KYaml" ? KoYaml.WriteKYaml(objects, IncludeServerFields) : KoYaml.Write(objects, IncludeServerFields);
+    private string Render(IReadOnlyList<object> objects) => Format switch
+    {
+        "KYaml" => KoYaml.WriteKYaml(objects, IncludeServerFields),
+        "Json" => KoYaml.WriteJson(objects, IncludeServerFields),
+        _ => KoYaml.Write(objects, IncludeServerFields),
+    };
 }

@@ -56,7 +56,14 @@ public abstract class KoCmdlet : PSCmdlet
     }
 
     /// <summary>An ErrorRecord for an exception: category, target and recommended action set.</summary>
-    protected ErrorRecord ToErrorRecord(Exception e, object? target = null, string? errorId = null) => ErrorRecords.From(e, target, errorId);
+    protected ErrorRecord ToErrorRecord(Exception e, object? target = null, string? errorId = null)
+    {
+        var record = ErrorRecords.From(e, target, errorId);
+        // The remedy offered exists on this cmdlet: a field conflict is taken over with -Force only where there is one.
+        if (e is Engine.Cluster.KoClusterException { RecommendedAction: Engine.Cluster.KoClusterException.ApplyConflictRemedy } && !MyInvocation.MyCommand.Parameters.ContainsKey("Force"))
+            record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = Engine.Cluster.KoClusterException.ApplyConflictRemedyWithoutForce };
+        return record;
+    }
 
     /// <summary>Reports a failure for one item and goes on with the others.</summary>
     protected void WriteFailure(Exception e, object? target = null, string? errorId = null) => WriteError(ToErrorRecord(e, target, errorId));
@@ -136,6 +143,9 @@ public abstract class KoCmdlet : PSCmdlet
             WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", $"A {what} is not a Kubernetes object; pipe objects from New-Ko*, Get-KoResource or ConvertFrom-KoYaml, or a hashtable with apiVersion, kind and metadata.", input));
         }
     }
+
+    /// <summary>Writes a file the cmdlet wrote as Get-Item returns it: a FileInfo with PSPath, PSParentPath and the rest, so the default view shows its folder, mode and size.</summary>
+    protected void WriteFile(string path) => WriteObject(InvokeProvider.Item.Get([path], false, true), true);
 
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded) to a file-system path.</summary>
     protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

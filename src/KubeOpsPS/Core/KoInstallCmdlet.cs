@@ -64,7 +64,7 @@ public abstract class KoInstallCmdlet : KoClusterCmdlet
                     // A Secret's manifest holds its values: owner-only, as private keys are written.
                     if (obj is V1Secret) KeyFiles.WritePrivate(file, KoYaml.Write([obj]));
                     else File.WriteAllText(file, KoYaml.Write([obj]));
-                    WriteObject(new FileInfo(file));
+                    WriteFile(file);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -13,6 +13,7 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
     [Parameter] public int Replicas { get; set; } = 1;
     [Parameter] public int[] Port { get; set; } = [];
     [Parameter] public Hashtable? Env { get; set; }
+    [ArgumentCompleter(typeof(SecretCompleter))]
     [Parameter] public string[] EnvFromSecret { get; set; } = [];
     [Parameter] public Hashtable? Label { get; set; }
     [Parameter] public string? Cpu { get; set; }

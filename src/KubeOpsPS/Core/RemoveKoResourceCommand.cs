@@ -13,7 +13,7 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     private const int ProgressId = 4203;
     private bool _yesToAll, _noToAll;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Object")]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Object")]
     public object[] InputObject { get; set; } = [];
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]

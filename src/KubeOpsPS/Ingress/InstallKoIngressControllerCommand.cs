@@ -57,6 +57,7 @@ public sealed class InstallKoIngressControllerCommand : KoInstallCmdlet
     public SwitchParameter DaemonSet { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(IngressClassCompleter))]
     public string IngressClassName { get; set; } = "nginx";
 
     [Parameter]

@@ -32,6 +32,7 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
     public string PathType { get; set; } = "Prefix";
 
     [Parameter]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string? ServiceName { get; set; }
 
     [Parameter]
@@ -41,6 +42,7 @@ public abstract class KoRouteCmdlet : KoClusterCmdlet
     public Hashtable[] Rule { get; set; } = [];
 
     [Parameter]
+    [ArgumentCompleter(typeof(SecretCompleter))]
     public string? TlsSecretName { get; set; }
 
     [Parameter]

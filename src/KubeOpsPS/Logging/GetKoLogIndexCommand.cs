@@ -22,6 +22,7 @@ public sealed class GetKoLogIndexCommand : KoClusterCmdlet
     public string Namespace { get; set; } = LoggingBundle.DefaultNamespace;
 
     [Parameter]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string ServiceName { get; set; } = LoggingBundle.ElasticsearchName;
 
     [Parameter]

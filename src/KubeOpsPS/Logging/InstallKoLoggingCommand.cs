@@ -25,6 +25,7 @@ public sealed class InstallKoLoggingCommand : KoInstallCmdlet
     public string Namespace { get; set; } = LoggingBundle.DefaultNamespace;
 
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     [Parameter]

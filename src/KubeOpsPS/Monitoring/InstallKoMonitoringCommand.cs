@@ -23,6 +23,7 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
     public string Namespace { get; set; } = MonitoringBundle.DefaultNamespace;
 
     [Parameter]
+    [ArgumentCompleter(typeof(StorageClassCompleter))]
     public string? StorageClass { get; set; }
 
     [Parameter]

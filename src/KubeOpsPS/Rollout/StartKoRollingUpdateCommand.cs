@@ -47,6 +47,8 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
             ChangeCause = ChangeCause ?? $"Start-KoRollingUpdate -Image {Image}",
         };
         if (options.SingleImage is null && options.Images.Count == 0) Fail(Engine.Validation.Validate.Invalid("-Image", Image, "-Image must be an image reference or a hashtable of container name = image."));
+        // A malformed image is refused before anything is sent.
+        Build(() => options.Images.Select(i => Engine.Validation.Validate.Image(i.Value, $"-Image[{i.Key}]")).Append(options.SingleImage is null ? "" : Engine.Validation.Validate.Image(options.SingleImage, "-Image")).ToList());
         var runner = new RolloutRunner(Connect());
         var change = Call(ct => runner.PlanUpdateAsync(kind, ns, name, options, ct), $"{kind.Kind} {ns}/{name}");
         if (!ShouldProcess($"{kind.Kind} {ns}/{name}", $"rolling update to {Image}")) return;

@@ -10,6 +10,7 @@ namespace KubeOpsPS.Rollout;
 public sealed class SwitchKoBlueGreenCommand : KoClusterCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     public string ServiceName { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ParameterSetName = "Deploy")]

@@ -18,6 +18,7 @@ public sealed class InstallKoNfsStorageCommand : KoInstallCmdlet
     public string HostPath { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = "InCluster")]
+    [ArgumentCompleter(typeof(NodeCompleter))]
     public string? NodeName { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = "External")]

@@ -20,6 +20,7 @@ public sealed class NewKoStatefulSetCommand : KoWorkloadCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(AccessModeCompleter))]
     public string AccessMode { get; set; } = "ReadWriteOnce";
+    [ArgumentCompleter(typeof(ServiceCompleter))]
     [Parameter] public string? ServiceName { get; set; }
     [Parameter] public SwitchParameter WithHeadlessService { get; set; }
     [Parameter]

@@ -94,6 +94,22 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FollowingAFailingRolloutSaysWhyItWaitsAsSoonAsThePodsTell()
+    {
+        await _gateway.ApplyAsync(Deployment("why", 1, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);
+        await _gateway.WaitAsync(DeploymentKind, "default", "why", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+        var change = RolloutChanges.Build(Deployment("why", 1, "nginx:1.29", "1", "0"), new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 60 });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var lines = new List<string>();
+        var state = await new RolloutRunner(_gateway).FollowAsync(DeploymentKind, "default", "why", TimeSpan.FromSeconds(60), l => { lock (lines) lines.Add(l); }, CancellationToken.None);
+        Assert.True(state.Failed, state.Status);
+        // Before the deadline ended the wait, a progress line said why: the new pod's ImagePullBackOff.
+        var why = lines.FindIndex(l => l.Contains("ImagePullBackOff", StringComparison.Ordinal));
+        Assert.True(why >= 0, string.Join("\n", lines));
+        Assert.StartsWith("Deployment default/why: ", lines[why], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CancellingAWaitClosesItsWatchAndChangesNothing()
     {
         await _gateway.ApplyAsync(Deployment("ctrlc", 2, "nginx:broken", "25%", "25%"), new ApplyOptions(), CancellationToken.None);

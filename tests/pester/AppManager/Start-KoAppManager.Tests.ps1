@@ -66,9 +66,9 @@ Describe 'Install-KoAppManager' {
         $src = New-Item -ItemType Directory (Join-Path $TestDrive 'incluster') -Force
         Write-Cm $src 'shipped' 'yes'
         $files = Install-KoAppManager -Path $src -Namespace default -OutputDirectory (Join-Path $TestDrive 'bundle')
-        $files.Name | Should -Contain 'deployment-default-kubeops-app-manager.yaml'
-        $deploy = Get-Content ($files | Where-Object Name -like 'deployment-*').FullName -Raw | ConvertFrom-KoYaml
-        $cm = Get-Content ($files | Where-Object Name -like 'configmap-*').FullName -Raw | ConvertFrom-KoYaml
+        $files.Name | Should -Contain '06-deployment-default-kubeops-app-manager.yaml'
+        $deploy = Get-Content ($files | Where-Object Name -like '06-deployment-*').FullName -Raw | ConvertFrom-KoYaml
+        $cm = Get-Content ($files | Where-Object Name -like '03-configmap-*').FullName -Raw | ConvertFrom-KoYaml
         # Run the container's own start command here: the ConfigMap's files stand in for the /manifests volume.
         $mount = New-Item -ItemType Directory (Join-Path $TestDrive 'manifests') -Force
         foreach ($k in $cm.Data.Keys) { Set-Content (Join-Path $mount $k) $cm.Data[$k] }

@@ -73,7 +73,7 @@ Describe 'Install-KoJenkins' {
 
         It 'writes the secrets owner-only and keeps the password out of the configuration' {
             foreach ($f in Get-ChildItem $dir -Filter 'secret-*.yaml') { [int] $f.UnixFileMode | Should -Be 384 -Because "$($f.Name) should be 0600" }
-            [int] (Get-Item (Join-Path $dir 'configmap-jenkins-jenkins-casc.yaml')).UnixFileMode | Should -Not -Be 384
+            [int] (Get-Item (Join-Path $dir '03-configmap-jenkins-jenkins-casc.yaml')).UnixFileMode | Should -Not -Be 384
             $casc | Should -Not -Match ([regex]::Escape($password))
             $casc | Should -Match '\$\{JENKINS_ADMIN_PASSWORD\}'
         }
@@ -92,7 +92,7 @@ Describe 'Install-KoJenkins' {
 
         It 'never shows the passwords in any stream' {
             $text = Invoke-KoCaptured { Install-KoJenkins -AdminCredential $admin -Registry registry.example.com -RegistryCredential $robot -OutputDirectory (Join-Path $TestDrive 'quiet') -Verbose -Debug }
-            $text | Should -Match 'secret-jenkins-jenkins-admin.yaml'
+            $text | Should -Match '03-secret-jenkins-jenkins-admin.yaml'
             foreach ($s in $password, $regPassword, $b64) { $text | Should -Not -Match ([regex]::Escape($s)) }
         }
 

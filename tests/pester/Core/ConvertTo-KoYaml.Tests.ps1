@@ -99,8 +99,8 @@ Describe 'ConvertTo-KoYaml' {
             ) | ConvertTo-KoYaml -OutputDirectory $dir
             $files.Count | Should -Be 3
             $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
-            (Get-ChildItem $dir).Name | Sort-Object | Should -Be @('clusterrole-reader.yaml', 'configmap-shop-settings.yaml', 'deployment-shop-web.yaml')
-            (Get-Content (Join-Path $dir 'deployment-shop-web.yaml') -Raw | ConvertFrom-KoYaml).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
+            (Get-ChildItem $dir).Name | Sort-Object | Should -Be @('02-clusterrole-reader.yaml', '03-configmap-shop-settings.yaml', '06-deployment-shop-web.yaml')
+            (Get-Content (Join-Path $dir '06-deployment-shop-web.yaml') -Raw | ConvertFrom-KoYaml).Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
         }
 
         It 'refuses a name that would escape the folder and writes the other objects' {
@@ -115,7 +115,7 @@ Describe 'ConvertTo-KoYaml' {
             $errs.Count | Should -Be 2
             $errs | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'InvalidArgument' }
             "$($errs[0])" | Should -BeLike '*metadata.name*DNS-1123*'
-            (Get-ChildItem (Join-Path $TestDrive 'escape') -Recurse -File).FullName | Should -Be @((Join-Path $dir 'configmap-fine.yaml'))
+            (Get-ChildItem (Join-Path $TestDrive 'escape') -Recurse -File).FullName | Should -Be @((Join-Path $dir '03-configmap-fine.yaml'))
         }
 
         It 'writes nothing with -WhatIf' {

@@ -23,8 +23,8 @@ Describe 'Install-KoLogging' {
         }
 
         It 'generates new strong passwords into the Secret on every run' {
-            $a = Install-KoLogging -OutputDirectory (Join-Path $TestDrive 'a') | Where-Object Name -like 'secret-*' | ForEach-Object { ConvertFrom-KoYaml -LiteralPath $_.FullName }
-            $b = Install-KoLogging -OutputDirectory (Join-Path $TestDrive 'b') | Where-Object Name -like 'secret-*' | ForEach-Object { ConvertFrom-KoYaml -LiteralPath $_.FullName }
+            $a = Install-KoLogging -OutputDirectory (Join-Path $TestDrive 'a') | Where-Object Name -like '03-secret-*' | ForEach-Object { ConvertFrom-KoYaml -LiteralPath $_.FullName }
+            $b = Install-KoLogging -OutputDirectory (Join-Path $TestDrive 'b') | Where-Object Name -like '03-secret-*' | ForEach-Object { ConvertFrom-KoYaml -LiteralPath $_.FullName }
             foreach ($key in 'elastic-password', 'kibana-password', 'shipper-password') {
                 $a.StringData[$key] | Should -Match '^[A-Za-z0-9]{32}$'
                 $a.StringData[$key] | Should -Not -Be $b.StringData[$key]

@@ -70,8 +70,8 @@ Describe 'Install-KoMonitoring' {
             (Get-ConfigFile $objects alertmanager-config alertmanager.yml) | Should -Not -Match 'Smtp-Secret'
             ($objects | Where-Object { $_.Kind -eq 'Secret' -and $_.Name -eq 'alertmanager-smtp' }).StringData['smtp-password'] | Should -Be 'Smtp-Secret-4711'
             # The Secret manifests are readable by their owner only; the other manifests are not secret.
-            (Get-Item (Join-Path $dir 'secret-monitoring-alertmanager-smtp.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
-            (Get-Item (Join-Path $dir 'secret-monitoring-grafana-admin.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item (Join-Path $dir '03-secret-monitoring-alertmanager-smtp.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item (Join-Path $dir '03-secret-monitoring-grafana-admin.yaml')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
         }
 
         It 'scrapes the kubelets without skipping verification unless asked, and warns when asked' {
@@ -79,7 +79,7 @@ Describe 'Install-KoMonitoring' {
             $d = Join-Path $TestDrive 'insecure'
             $null = Install-KoMonitoring -InsecureSkipVerify -OutputDirectory $d -WarningVariable w -WarningAction SilentlyContinue
             "$w" | Should -Match 'without verifying'
-            (Get-Content (Join-Path $d 'configmap-monitoring-prometheus-config.yaml') -Raw) | Should -Match 'insecure_skip_verify: true'
+            (Get-Content (Join-Path $d '03-configmap-monitoring-prometheus-config.yaml') -Raw) | Should -Match 'insecure_skip_verify: true'
         }
 
         It 'verifies the kubelets with -CaFile' {

@@ -62,7 +62,7 @@ public static class IngressControllerBundle
         (string Namespace, string Name)? defaultBackend = o.DefaultBackend is null ? null : BackendReference(o.DefaultBackend, ns);
         var config = o.Config.ToDictionary(e => Validate.ConfigKey(e.Key, "-Config"), e => e.Value);
         var image = o.Image ?? (o.Controller == IngressController.IngressNginx ? Images.IngressNginx : Images.NginxIngress).Reference;
-        if (image.Any(char.IsWhiteSpace) || image.Length == 0) throw Validate.Invalid("-Image", o.Image, $"-Image '{o.Image}' is not an image reference.");
+        Validate.Image(image, "-Image");
 
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = name, ["app.kubernetes.io/component"] = "controller", ["app.kubernetes.io/part-of"] = "kubeopsps" };
         var selector = new Dictionary<string, string> { ["app.kubernetes.io/name"] = name, ["app.kubernetes.io/component"] = "controller" };

@@ -40,12 +40,12 @@ public static class BlueGreen
         if (singleImage is not null)
         {
             if (containers.Count != 1) throw Validate.Invalid("-Image", singleImage, $"Deployment {baseName} has {containers.Count} containers; give -Image @{{ name = 'image' }}.");
-            containers[0]["image"] = singleImage;
+            containers[0]["image"] = Validate.Image(singleImage, "-Image");
         }
         foreach (var (c, image) in images)
         {
             var target = containers.FirstOrDefault(x => x["name"]?.GetValue<string>() == c) ?? throw Validate.Invalid("-Image", c, $"Deployment {baseName} has no container '{c}'.");
-            target["image"] = image;
+            target["image"] = Validate.Image(image, $"-Image[{c}]");
         }
         return new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["metadata"] = meta, ["spec"] = spec };
     }

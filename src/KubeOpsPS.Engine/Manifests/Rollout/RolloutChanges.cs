@@ -43,8 +43,7 @@ public static class RolloutChanges
         foreach (var (c, image) in images)
         {
             if (!containers.Contains(c)) throw Validate.Invalid("-Image", c, $"{kind} {name} has no container '{c}'; its containers are {string.Join(", ", containers)}.");
-            Validate.Required(image, $"-Image[{c}]");
-            if (image.Any(char.IsWhiteSpace)) throw Validate.Invalid("-Image", image, $"'{image}' is not an image reference: it contains white space.");
+            Validate.Image(image, $"-Image[{c}]");
         }
         var spec = new JsonObject();
         if (images.Count > 0)

@@ -69,11 +69,57 @@ public sealed class RolloutRunner(ClusterGateway gateway)
                 "Fix the image or configuration, then run Start-KoRollingUpdate again."));
     }
 
-    /// <summary>Follows a rollout by watching until it is complete or failed; each state goes to <paramref name="progress"/>.</summary>
+    /// <summary>
+    /// Follows a rollout by watching until it is complete or failed; each state goes to <paramref name="progress"/>,
+    /// with why it waits as soon as the pods tell (ImagePullBackOff, CrashLoopBackOff, unschedulable, not ready).
+    /// </summary>
     public async Task<WaitState> FollowAsync(KubeKind kind, string ns, string name, TimeSpan timeout, Action<string>? progress, CancellationToken ct)
     {
-        var (_, state) = await gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => progress?.Invoke($"{kind.Kind} {ns}/{name}: {s.Status}"), ct).ConfigureAwait(false);
-        return state;
+        string status = "waiting", why = string.Empty;
+        var gate = new object();
+        void Report()
+        {
+            string line;
+            lock (gate) line = $"{kind.Kind} {ns}/{name}: {status}{(why.Length == 0 ? string.Empty : $" ({why})")}";
+            progress?.Invoke(line);
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reasons = progress is null ? Task.CompletedTask : FollowReasonsAsync(kind, ns, name, r => { lock (gate) why = r; Report(); }, stop.Token);
+        try
+        {
+            var (_, state) = await gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => { lock (gate) status = s.Status; Report(); }, ct).ConfigureAwait(false);
+            return state;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reasons.ConfigureAwait(false);
+        }
+    }
+
+    // Asks the pods why, soon and then less often (after 1, 3, 9, 27 s, then every 30 s): a handful of requests beside the watch.
+    private async Task FollowReasonsAsync(KubeKind kind, string ns, string name, Action<string> show, CancellationToken ct)
+    {
+        try
+        {
+            var selector = await PodSelectorAsync(kind, ns, name, ct).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(selector)) return;
+            var last = string.Empty;
+            for (var delay = TimeSpan.FromSeconds(1); !ct.IsCancellationRequested; delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 3)))
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                var why = await PodReasonsAsync(ns, selector, ct).ConfigureAwait(false);
+                if (why != last) show(last = why);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the wait ended
+        }
+        catch (KoClusterException)
+        {
+            // The reasons are a hint beside the wait; the wait itself reports what fails.
+        }
     }
 
     /// <summary>The revisions, oldest first; the current one marked.</summary>
@@ -160,6 +206,34 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         return target.Revision;
     }
 
+    /// <summary>The label selector of a workload's pods; null when the workload is gone.</summary>
+    private async Task<string?> PodSelectorAsync(KubeKind kind, string ns, string name, CancellationToken ct) =>
+        await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false) is { } live ? Selector(KoYaml.ToJsonObject(live)) : null;
+
+    /// <summary>Why the pods are not ready yet, from the pods alone (one list request, cheap enough beside a watch).</summary>
+    private async Task<string> PodReasonsAsync(string ns, string selector, CancellationToken ct)
+    {
+        var (pods, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Pod")!, ns, selector, null, ct).ConfigureAwait(false);
+        return string.Join("; ", pods.SelectMany(p => PodReasons(KoYaml.ToJsonObject(p, includeServerFields: true))).Distinct().Take(3));
+    }
+
+    // A pod's reasons, one line each: containers waiting (ImagePullBackOff, CrashLoopBackOff), Pending because it
+    // cannot be scheduled, or running but not ready (a failing readiness probe).
+    private static IEnumerable<string> PodReasons(JsonObject pod)
+    {
+        var podName = Str(pod["metadata"]?["name"]);
+        foreach (var c in pod["status"]?["conditions"] as JsonArray ?? [])
+            if (Str(c?["type"]) == "PodScheduled" && Str(c?["status"]) == "False")
+                yield return $"pod {podName}: Pending: {Str(c?["reason"])?.ToLowerInvariant() ?? "not scheduled"}{(Str(c?["message"]) is { } m ? $" ({m})" : string.Empty)}";
+        foreach (var cs in pod["status"]?["containerStatuses"] as JsonArray ?? [])
+        {
+            if (cs?["state"]?["waiting"] is JsonObject waiting && Str(waiting["reason"]) is { } reason && reason != "ContainerCreating")
+                yield return $"pod {podName}: {Str(cs["name"])} {reason}{(Str(waiting["message"]) is { } m ? $" ({m})" : string.Empty)}";
+            else if (cs?["state"]?["running"] is JsonObject && cs["ready"]?.GetValue<bool>() == false && pod["status"]?["phase"]?.GetValue<string>() == "Running")
+                yield return $"pod {podName}: {Str(cs["name"])} running but not ready (its readiness probe fails)";
+        }
+    }
+
     /// <summary>The annotations kubectl rollout undo leaves on a Deployment: the controller's own kept, the rest from the restored ReplicaSet.</summary>
     private static JsonObject RestoredAnnotations(JsonObject deployment, JsonObject replicaSet)
     {
@@ -205,11 +279,7 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         var lines = new List<string>();
         var (pods, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Pod")!, ns, Selector(w), null, ct).ConfigureAwait(false);
         foreach (var pod in pods.Select(p => KoYaml.ToJsonObject(p, includeServerFields: true)))
-        {
-            foreach (var cs in pod["status"]?["containerStatuses"] as JsonArray ?? [])
-                if (cs?["state"]?["waiting"] is JsonObject waiting && Str(waiting["reason"]) is { } reason && reason != "ContainerCreating")
-                    lines.Add($"pod {Str(pod["metadata"]?["name"])}: {Str(cs["name"])} {reason}{(Str(waiting["message"]) is { } m ? $" ({m})" : string.Empty)}");
-        }
+            lines.AddRange(PodReasons(pod));
         var (events, _) = await gateway.ListAsync(KubeTypes.Find("v1", "Event")!, ns, null, null, ct).ConfigureAwait(false);
         var podNames = pods.Select(p => KoYaml.ToJsonObject(p)["metadata"]?["name"]?.GetValue<string>()).ToHashSet();
         foreach (var ev in events.Select(e => KoYaml.ToJsonObject(e, includeServerFields: true))

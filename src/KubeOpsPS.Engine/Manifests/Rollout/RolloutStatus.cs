@@ -52,9 +52,9 @@ public static class RolloutStatus
         var updated = st.UpdatedReplicas ?? 0;
         var counts = $"{updated} updated, {ready} ready of {want}";
         if (ready < want) return new WaitState(false, $"{counts}: waiting for pods to be ready");
-        if (s.Spec?.UpdateStrategy?.RollingUpdate is { } ru)
+        // Only a real partition (> 0) is a partitioned roll out; the server fills in partition: 0 on every StatefulSet.
+        if (s.Spec?.UpdateStrategy?.RollingUpdate?.Partition is int partition && partition > 0)
         {
-            var partition = ru.Partition ?? 0;
             return updated < want - partition
                 ? new WaitState(false, $"{counts}: waiting for partitioned roll out to finish")
                 : new WaitState(true, $"{counts}: partitioned roll out complete");

@@ -39,8 +39,7 @@ public static class PodTemplate
     {
         var name = Validate.Subdomain(o.Name, "-Name");
         if (o.Namespace is not null) Validate.Label(o.Namespace, "-Namespace");
-        Validate.Required(o.Image, "-Image");
-        if (o.Image.Any(char.IsWhiteSpace)) throw Validate.Invalid("-Image", o.Image, $"-Image '{o.Image}' is not an image reference: it contains white space.");
+        Validate.Image(o.Image, "-Image");
         if (o.Replicas < 0) throw Validate.Invalid("-Replicas", o.Replicas, "-Replicas cannot be negative.");
         if (o.MinReadySeconds is < 0) throw Validate.Invalid("-MinReadySeconds", o.MinReadySeconds, "-MinReadySeconds cannot be negative.");
         var labels = new Dictionary<string, string>(Validate.Labels(new Dictionary<string, string>(o.Labels), "-Label")) { [NameLabel] = name };
