@@ -83,7 +83,9 @@ public static partial class ReportChecks
         if (Target(s, o) < f.Version) yield break;
         // The endpoints controller keeps the Endpoints of Services with a selector; anything else was written by a
         // person or a controller of their own, which keeps using the deprecated API.
+        // default/kubernetes is the API server's own (it keeps it for the Service without a selector).
         var managed = s.Of<V1Service>().Where(v => v.Spec?.Selector is { Count: > 0 }).Select(v => Ref(v.Metadata)).ToHashSet(StringComparer.Ordinal);
+        managed.Add("default/kubernetes");
         foreach (var e in s.Of<V1Endpoints>())
             if (!managed.Contains(Ref(e.Metadata)))
                 yield return Finding(ReportSeverity.Warning, "upgrade-endpoints", "Endpoints", e.Metadata,

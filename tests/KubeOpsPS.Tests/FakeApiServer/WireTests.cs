@@ -199,7 +199,8 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
         IsStatus(AsReply(await SendBytes("POST", path, wrongWire, Protobuf)), 400, "BadRequest", "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: proto: wrong wireType = 0 for field Metadata");
 
         IsStatus(AsReply(await SendBytes("POST", path, [], Protobuf)), 400, "BadRequest", "the object provided is unrecognized (must be of type ConfigMap): empty data (<empty>)");
-        Assert.Empty((await _h.Get(path)).Node("items")!.AsArray());
+        // Nothing was stored: the namespace holds only what the control plane put there.
+        Assert.Equal(["kube-root-ca.crt"], (await _h.Get(path)).Node("items")!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -292,7 +293,8 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
         var ns = await _h.Ns("w");
         Assert.Equal(201, (await _h.Post($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("one"))).Code);
         const string table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
-        var t = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps", accept: table);
+        // Every namespace also holds kube-root-ca.crt; select the test's own object.
+        var t = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?fieldSelector=metadata.name%3Done", accept: table);
         Assert.Equal(200, t.Code);
         Assert.Equal("Table", t.Str("kind"));
         Assert.Equal("meta.k8s.io/v1", t.Str("apiVersion"));
@@ -326,7 +328,7 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
         var other = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps", accept: "application/json;as=Other;v=v1;g=meta.k8s.io, application/json");
         Assert.Equal("ConfigMapList", other.Str("kind"));
         IsStatus(await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps", accept: "application/json;as=Table;v=v9;g=meta.k8s.io"), 406, "NotAcceptable");
-        var partial = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps", accept: "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io");
+        var partial = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?fieldSelector=metadata.name%3Done", accept: "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io");
         Assert.Equal("PartialObjectMetadataList", partial.Str("kind"));
         Assert.Equal("one", partial.Str("items.0.metadata.name"));
         Assert.Null(partial.Node("items.0.data"));
@@ -371,7 +373,7 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     {
         var ns = await _h.Ns("w");
         Assert.Equal(201, (await _h.Post($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("watched"))).Code);
-        var r = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1&includeObject=Object", accept: "application/json;as=Table;v=v1;g=meta.k8s.io, application/json");
+        var r = await _h.Send("GET", $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1&includeObject=Object&fieldSelector=metadata.name%3Dwatched", accept: "application/json;as=Table;v=v1;g=meta.k8s.io, application/json");
         Assert.Equal(200, r.Code);
         var ev = JsonNode.Parse(r.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
         Assert.Equal("ADDED", ev["type"]!.GetValue<string>());
@@ -388,7 +390,7 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     {
         var ns = await _h.Ns("w");
         Assert.Equal(201, (await _h.Post($"/api/v1/namespaces/{ns}/configmaps", ConfigMap("watched"))).Code);
-        using var req = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1");
+        using var req = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dwatched");
         req.Headers.TryAddWithoutValidation("Accept", Protobuf + ";stream=watch");
         using var res = await _h.SendAsync(req, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(Protobuf + ";stream=watch", res.Content.Headers.ContentType?.ToString().Replace(" ", "", StringComparison.Ordinal));

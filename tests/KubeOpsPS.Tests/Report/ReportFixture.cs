@@ -70,7 +70,12 @@ public static class ReportFixture
     /// <summary>Creates the objects on the fake (POST), then writes their status (merge patch on /status) unless a controller of the fake owns it, in apply order.</summary>
     public static async Task SeedAsync(HttpClient http, IEnumerable<object> objects)
     {
-        foreach (var o in objects.Where(o => !IsSnapshotOnly(o)).OrderBy(o => ApplyOrder.Stage(((IKubernetesObject)o).Kind)))
+        var list = objects.ToList();
+        // The fake's endpoints controller writes the Endpoints of Services with a selector, as a real one does.
+        var selected = list.OfType<V1Service>().Where(v => v.Spec?.Selector is { Count: > 0 })
+            .Select(v => $"{v.Metadata.NamespaceProperty}/{v.Metadata.Name}").ToHashSet(StringComparer.Ordinal);
+        foreach (var o in list.Where(o => !IsSnapshotOnly(o) && !(o is V1Endpoints e && selected.Contains($"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}")))
+                     .OrderBy(o => ApplyOrder.Stage(((IKubernetesObject)o).Kind)))
         {
             var full = KoYaml.ToJsonObject(o, includeServerFields: true);
             var kind = KubeTypes.Find(full["apiVersion"]!.GetValue<string>(), full["kind"]!.GetValue<string>())!;

@@ -131,6 +131,10 @@ ConvertTo-Json @($results) -Depth 3 | Set-Content $ResultsFile
         $kc = Get-Content $c.KubeConfig -Raw
         $file = Join-Path $c.Directory 'reader-kubeconfig.yaml'
         Set-Content $file ($kc -replace '(?m)^contexts:\s*$', "contexts:`n- name: prod`n  context:`n    cluster: fake`n    user: fake`n    namespace: default`n- name: prod-eu`n  context:`n    cluster: fake`n    user: fake`n    namespace: default")
+        # The logging pages read indices from Elasticsearch; the fake runs no pods, so its test double answers
+        # behind the service proxy, as Get-KoLogIndex's own tests do.
+        $es = Start-KoFakeElasticsearch $c -Open 'kubeops-logging/elasticsearch:9200'
+        $c | Add-Member -NotePropertyName Elasticsearch -NotePropertyValue $es
         $c | Add-Member -NotePropertyName ReaderKubeConfig -NotePropertyValue $file -PassThru
     }
 
@@ -162,7 +166,7 @@ Describe '<Name>' -ForEach @(
         $script:fake = if ($Cluster) { Start-ReaderCluster }
         $script:results = @(Invoke-Blocks $Blocks -KubeConfig $(if ($Cluster) { $fake.ReaderKubeConfig }) -Folder $folder -FreshFolderEach:$Each)
     }
-    AfterAll { if ($script:fake) { Stop-KoFakeCluster $script:fake } }
+    AfterAll { if ($script:fake) { Stop-KoFakeElasticsearch $script:fake.Elasticsearch; Stop-KoFakeCluster $script:fake } }
     It '<Title>' -ForEach $Blocks {
         $r = $results | Where-Object Title -eq $Title
         $r | Should -Not -BeNullOrEmpty -Because 'every block has a result'
