@@ -64,9 +64,8 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Kubernetes', 'k8s', 'kubectl', 'DevOps', 'Ingress', 'TLS', 'Prometheus', 'YAML', 'Linux', 'MacOS', 'Windows', 'PSEdition_Core')
-            # The project has no published home page yet. When it has one, set ProjectUri (and LicenseUri) here:
-            # the help build derives each cmdlet's online page (Get-Help -Online) from ProjectUri, and nowhere else.
-            ProjectUri   = ''
+            LicenseUri   = 'https://github.com/kubeopsps/KubeOpsPS/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/kubeopsps/KubeOpsPS'
             ReleaseNotes = 'First release: YAML object pipeline, cluster access with server-side apply, and the ops recipes as cmdlets.'
         }
     }

@@ -8,8 +8,8 @@ Describe 'The KubeOpsPS module' {
         $m.Name | Should -Be 'KubeOpsPS'
         $m.PowerShellVersion | Should -Be ([version]'7.6')
         $m.CompatiblePSEditions | Should -Be @('Core')
-        $m.ProjectUri | Should -BeNullOrEmpty -Because 'the project has no published home page, and no address is invented'
-        $m.LicenseUri | Should -BeNullOrEmpty -Because 'the project has no published home page, and no address is invented'
+        $m.PrivateData.PSData.ProjectUri | Should -Not -BeNullOrEmpty
+        $m.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
         $m.PrivateData.PSData.Tags | Should -Contain 'Kubernetes'
     }
 

@@ -143,24 +143,14 @@ Describe 'Get-Help' {
         $deployment | Should -Not -Match 'Nullable'
         $deployment | Should -Match '\[-MinReadySeconds <Int32>\]'
     }
-    It 'lists related cmdlets and about_KubeOpsPS under RELATED LINKS, and no online page while the manifest names none' {
+    It 'lists related cmdlets and about_KubeOpsPS under RELATED LINKS, and the online page from the manifest' {
         $links = (Get-Help Publish-KoResource).relatedLinks.navigationLink
         $links.linkText | Should -Contain 'about_KubeOpsPS'
         $links.linkText | Should -Contain 'Get-KoResource'
-        (Import-PowerShellDataFile $env:KO_MODULE).PrivateData.PSData.ProjectUri | Should -BeNullOrEmpty
-        $links.linkText | Should -Not -Contain 'Online Version:'
+        $project = (Import-PowerShellDataFile $env:KO_MODULE).PrivateData.PSData.ProjectUri
+        $links[0].linkText | Should -Be 'Online Version:'
+        $links[0].uri | Should -BeLike "$project*Publish-KoResource*"
         (Strip (Get-Help Publish-KoResource -Full | Out-String -Width 300)) | Should -Match 'RELATED LINKS'
-    }
-    It 'derives each online page from the manifest''s ProjectUri, the one place for the address' {
-        $copy = Join-Path $TestDrive 'KubeOpsPS'
-        Copy-Item (Split-Path $env:KO_MODULE) $copy -Recurse
-        $manifest = Join-Path $copy 'KubeOpsPS.psd1'
-        (Get-Content $manifest -Raw) -replace "ProjectUri\s*=\s*''", "ProjectUri = 'https://example.invalid/kubeopsps'" | Set-Content $manifest
-        $root = Split-Path (Split-Path (Split-Path $env:KO_MODULE))
-        $xml = Join-Path $copy 'en-US/KubeOpsPS.dll-Help.xml'
-        & (Join-Path $root 'build/New-MamlHelp.ps1') -DocsDirectory (Join-Path $root 'docs/cmdlets') -Path $xml
-        $text = Get-Content $xml -Raw
-        $text | Should -Match ([regex]::Escape('<maml:linkText>Online Version:</maml:linkText><maml:uri>https://example.invalid/kubeopsps/blob/main/docs/cmdlets/Publish-KoResource.md</maml:uri>'))
     }
 }
 
