@@ -7,21 +7,20 @@ public sealed class OpenApiTests : IClassFixture<FakeClusterFixture>, IDisposabl
 {
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fake-openapi-").FullName;
-    private readonly string _config;
+    private readonly KubectlRunner _kubectl;
 
     public OpenApiTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _config = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
+        _kubectl = new KubectlRunner(f.Cluster);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _kubectl.Dispose();
 
-    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => _kubectl.In(stdin, args);
 
-    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => _kubectl.Run(args);
 
     [Fact]
     public async Task KubectlExplainReadsTheV3Schemas()
