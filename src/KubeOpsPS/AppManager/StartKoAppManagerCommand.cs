@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 
 namespace KubeOpsPS.AppManager;
 

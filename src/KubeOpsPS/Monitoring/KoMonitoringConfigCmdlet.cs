@@ -4,7 +4,7 @@ using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Monitoring;

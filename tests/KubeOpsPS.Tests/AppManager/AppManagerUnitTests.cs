@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Tests.AppManager;

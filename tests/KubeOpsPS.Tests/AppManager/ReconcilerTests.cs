@@ -1,7 +1,8 @@
 using FakeApiServer;
 using k8s.Models;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Tests.AppManager;

@@ -105,7 +105,7 @@ public class GrafanaProvisioningTests
                 ["rules"] = new JsonArray(exprs.Select((e, i) => (JsonNode?)new JsonObject { ["record"] = $"dashboard:query{i}", ["expr"] = e }).ToArray()),
             }),
         };
-        var check = KubeOpsPS.Engine.Monitoring.PromTool.CheckRules(new Dictionary<string, string> { ["dashboards.rules.yml"] = KoYaml.WriteDocument(rules) });
+        var check = KubeOpsPS.Engine.Runtime.Monitoring.PromTool.CheckRules(new Dictionary<string, string> { ["dashboards.rules.yml"] = KoYaml.WriteDocument(rules) });
         Assert.True(check.Passed, check.Output);
     }
 }

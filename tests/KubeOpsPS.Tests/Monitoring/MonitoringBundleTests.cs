@@ -4,7 +4,7 @@ using k8s.Models;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 

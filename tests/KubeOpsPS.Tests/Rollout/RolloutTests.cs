@@ -2,6 +2,7 @@ using FakeApiServer;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 

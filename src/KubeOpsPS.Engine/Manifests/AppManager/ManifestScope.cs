@@ -1,6 +1,6 @@
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.AppManager;
+namespace KubeOpsPS.Engine.Manifests.AppManager;
 
 /// <summary>A manifest the in-cluster manager cannot write with its namespace-scoped Role: the file and what it targets.</summary>
 public sealed record OutOfScopeManifest(string File, string Object, string Target);

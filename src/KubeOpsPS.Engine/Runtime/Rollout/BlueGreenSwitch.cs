@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Manifests.Rollout;
+namespace KubeOpsPS.Engine.Runtime.Rollout;
 
 /// <summary>The state of a blue/green pair after a switch: the Service, the live copy, and the previous one kept for a rollback.</summary>
 public sealed record BlueGreenResult(string Service, string Namespace, string Active, string? Previous, string Color, int? PreviousReplicas);

@@ -1,7 +1,8 @@
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Report;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Report;
+namespace KubeOpsPS.Engine.Runtime.Report;
 
 /// <summary>
 /// Reads what the report's checks look at from one cluster: the server version, then one paginated LIST per kind

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Monitoring;
 
-namespace KubeOpsPS.Engine.Monitoring;
+namespace KubeOpsPS.Engine.Runtime.Monitoring;
 
 /// <summary>The outcome of one reload: whether the server runs the config that was applied, and how long it took.</summary>
 public sealed record MonitoringReload(string Component, string Namespace, bool Loaded, string Status, int Attempts, TimeSpan Elapsed);

@@ -1,8 +1,9 @@
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Storage;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Manifests.Storage;
+namespace KubeOpsPS.Engine.Runtime.Storage;
 
 /// <summary>Reads what <see cref="VolumeDeleteRisk.Assess"/> needs from a cluster: the claim, its volume, its class and the pods that mount it.</summary>
 public static class VolumeClaimLookup

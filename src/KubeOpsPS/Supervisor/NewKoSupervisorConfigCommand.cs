@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using System.Text;
 using KubeOpsPS.Core;
-using KubeOpsPS.Engine.Manifests.CiCd;
+using KubeOpsPS.Engine.Manifests.Supervisor;
 
-namespace KubeOpsPS.CiCd;
+namespace KubeOpsPS.Supervisor;
 
 /// <summary>
 /// Writes a supervisord.conf for a container that runs several programs: supervisord in the foreground, program

@@ -1,4 +1,4 @@
-namespace KubeOpsPS.Engine.AppManager;
+namespace KubeOpsPS.Engine.Runtime.AppManager;
 
 /// <summary>What the app-manager did about one object or file.</summary>
 public enum AppManagerAction { Applied, Unchanged, Pruned, Failed, Skipped }

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.AppManager;
+namespace KubeOpsPS.Engine.Runtime.AppManager;
 
 /// <summary>The desired state read from one manifest file: its objects, or why it cannot be used.</summary>
 public sealed record ManifestFile(string Path, string RelativePath, string Hash, IReadOnlyList<DesiredObject> Objects, string? Error);

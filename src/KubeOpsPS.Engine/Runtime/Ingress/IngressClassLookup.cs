@@ -1,8 +1,9 @@
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Manifests.Ingress;
+namespace KubeOpsPS.Engine.Runtime.Ingress;
 
 /// <summary>Finds which controller serves an IngressClass, so annotations and secrets match the cluster's controller.</summary>
 public static class IngressClassLookup

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using KubeOpsPS.Engine.Manifests.CiCd;
+using KubeOpsPS.Engine.Manifests.Supervisor;
 using KubeOpsPS.Engine.Validation;
 
-namespace KubeOpsPS.Tests.CiCd;
+namespace KubeOpsPS.Tests.Supervisor;
 
 public class SupervisorConfigTests
 {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace KubeOpsPS.Engine.AppManager;
+namespace KubeOpsPS.Engine.Manifests.AppManager;
 
 /// <summary>Naming rules of the app-manager.</summary>
 public static partial class AppManagerNames

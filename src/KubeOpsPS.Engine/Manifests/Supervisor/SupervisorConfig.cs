@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using KubeOpsPS.Engine.Validation;
 
-namespace KubeOpsPS.Engine.Manifests.CiCd;
+namespace KubeOpsPS.Engine.Manifests.Supervisor;
 
 /// <summary>One [program:x] section: what supervisord starts, where, as whom, and how it restarts.</summary>
 public sealed record SupervisorProgram

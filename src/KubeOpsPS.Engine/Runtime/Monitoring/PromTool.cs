@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Monitoring;
+namespace KubeOpsPS.Engine.Runtime.Monitoring;
 
 /// <summary>What a check by promtool or amtool said; <see cref="Available"/> false when the tool is not on PATH.</summary>
 public sealed record ToolCheck(string Tool, bool Available, bool Passed, string Output)

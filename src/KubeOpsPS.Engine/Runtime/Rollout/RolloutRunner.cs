@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.Manifests.Rollout;
+namespace KubeOpsPS.Engine.Runtime.Rollout;
 
 /// <summary>One revision of a workload, as kubectl rollout history lists it.</summary>
 public sealed record RolloutRevision(string Kind, string Name, int Revision, IReadOnlyList<string> Images, string? ChangeCause, string Source, bool Current);

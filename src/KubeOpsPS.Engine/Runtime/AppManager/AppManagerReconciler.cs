@@ -3,7 +3,7 @@ using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 
-namespace KubeOpsPS.Engine.AppManager;
+namespace KubeOpsPS.Engine.Runtime.AppManager;
 
 /// <summary>Settings of one app-manager.</summary>
 public sealed record AppManagerOptions
