@@ -31,7 +31,7 @@ public sealed class NewKoSupervisorConfigCommand : KoCmdlet
 
     protected override void EndProcessing()
     {
-        var text = Build(() => SupervisorConfig.Render(new SupervisorConfigOptions
+        var text = Build(() => SupervisorConfig.Render(new SupervisorOptions
         {
             Programs = _programs.Select(p => SupervisorProgram.FromJson(PSObjects.ToJson(p), "-Program")).ToList(),
             SocketPath = SocketPath,

@@ -32,7 +32,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
     }
 
     private AppManagerReconciler New(bool prune = true, string instance = "test") =>
-        new(_gateway, new AppManagerOptions { Folder = _dir, Prune = prune, Instance = instance, PollInterval = TimeSpan.FromMilliseconds(200), Debounce = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(200) }, e => { lock (_events) _events.Add(e); });
+        new(_gateway, new AppManagerReconcilerOptions { Folder = _dir, Prune = prune, Instance = instance, PollInterval = TimeSpan.FromMilliseconds(200), Debounce = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(200) }, e => { lock (_events) _events.Add(e); });
 
     private void Write(string file, string yaml) => File.WriteAllText(Path.Combine(_dir, file), yaml);
 

@@ -6,7 +6,7 @@ namespace KubeOpsPS.Tests.Supervisor;
 
 public class SupervisorConfigTests
 {
-    private static string Render(params SupervisorProgram[] programs) => SupervisorConfig.Render(new SupervisorConfigOptions { Programs = programs });
+    private static string Render(params SupervisorProgram[] programs) => SupervisorConfig.Render(new SupervisorOptions { Programs = programs });
 
     private static Dictionary<string, Dictionary<string, string>> Sections(string ini)
     {
@@ -23,7 +23,7 @@ public class SupervisorConfigTests
     [Fact]
     public void WritesForegroundSupervisordWithASocketAndStdoutLogs()
     {
-        var s = Sections(SupervisorConfig.Render(new SupervisorConfigOptions { Programs = [new SupervisorProgram { Name = "web", Command = "nginx" }], SocketPath = "/run/app/s.sock", PidFile = "/run/app/s.pid" }));
+        var s = Sections(SupervisorConfig.Render(new SupervisorOptions { Programs = [new SupervisorProgram { Name = "web", Command = "nginx" }], SocketPath = "/run/app/s.sock", PidFile = "/run/app/s.pid" }));
         Assert.Equal(["unix_http_server", "supervisorctl", "rpcinterface:supervisor", "supervisord", "program:web"], s.Keys);
         Assert.Equal("/run/app/s.sock", s["unix_http_server"]["file"]);
         Assert.Equal("0700", s["unix_http_server"]["chmod"]);
@@ -135,5 +135,5 @@ public class SupervisorConfigTests
     [InlineData("relative.sock")]
     [InlineData("/tmp/with space.sock")]
     public void RefusesBadSocketPaths(string path) =>
-        Assert.Equal("-SocketPath", Assert.Throws<KoValidationException>(() => SupervisorConfig.Render(new SupervisorConfigOptions { Programs = [new SupervisorProgram { Name = "a", Command = "b" }], SocketPath = path })).Field);
+        Assert.Equal("-SocketPath", Assert.Throws<KoValidationException>(() => SupervisorConfig.Render(new SupervisorOptions { Programs = [new SupervisorProgram { Name = "a", Command = "b" }], SocketPath = path })).Field);
 }

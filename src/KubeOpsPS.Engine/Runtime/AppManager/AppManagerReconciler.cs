@@ -5,20 +5,6 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Runtime.AppManager;
 
-/// <summary>Settings of one app-manager.</summary>
-public sealed record AppManagerOptions
-{
-    public required string Folder { get; init; }
-    public bool Recurse { get; init; }
-    public bool Prune { get; init; }
-    /// <summary>Names this manager on the objects it owns (label kubeops.io/app-manager), so two managers never prune each other's objects.</summary>
-    public required string Instance { get; init; }
-    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-    public TimeSpan Resync { get; init; } = TimeSpan.FromMinutes(5);
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
-}
-
 /// <summary>
 /// Keeps a cluster in step with a folder of manifests, like Kubernetes' addon-manager but reacting to changes at
 /// once: server-side apply of changed files, per-object Reconcile / EnsureExists / Ignore modes (the addon-manager's
@@ -42,14 +28,14 @@ public sealed class AppManagerReconciler
     private static readonly HashSet<string> NeverPrune = ["PersistentVolumeClaim", "PersistentVolume", "Namespace", "CustomResourceDefinition"];
 
     private readonly ClusterGateway _gateway;
-    private readonly AppManagerOptions _options;
+    private readonly AppManagerReconcilerOptions _options;
     private readonly Action<AppManagerEvent> _emit;
     private readonly Dictionary<string, (DateTime Written, long Length)> _fingerprints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ManifestFile> _files = new(StringComparer.Ordinal);
     private readonly HashSet<string> _retry = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _seenKinds = [];
 
-    public AppManagerReconciler(ClusterGateway gateway, AppManagerOptions options, Action<AppManagerEvent> emit)
+    public AppManagerReconciler(ClusterGateway gateway, AppManagerReconcilerOptions options, Action<AppManagerEvent> emit)
     {
         _gateway = gateway;
         _options = options with { Instance = Validate.LabelValue(options.Instance, "-Instance") };

@@ -43,7 +43,7 @@ public static partial class ConfigReloader
         var doc = JsonNode.Parse(rulesJson);
         foreach (var g in doc?["data"]?["groups"]?.AsArray() ?? [])
             foreach (var r in g?["rules"]?.AsArray() ?? [])
-                if (r?["name"]?.ToString() == MonitoringConfigs.RevisionMetric && VectorRegex().Match(r["query"]?.ToString() ?? string.Empty) is { Success: true } m
+                if (r?["name"]?.ToString() == MonitoringConfig.RevisionMetric && VectorRegex().Match(r["query"]?.ToString() ?? string.Empty) is { Success: true } m
                     && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
                     return v;
         return null;
@@ -54,11 +54,11 @@ public static partial class ConfigReloader
         AmHashRegex().Match(metrics) is { Success: true } m && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     public static Task<MonitoringReload> PrometheusAsync(ClusterGateway g, string ns, long revision, TimeSpan timeout, TimeSpan interval, Action<string>? progress, CancellationToken ct) =>
-        ReloadAsync(g, ns, MonitoringBundle.Prometheus, "9090", MonitoringConfigs.PrometheusPrefix, $"{MonitoringConfigs.PrometheusPrefix}/api/v1/rules?type=record",
+        ReloadAsync(g, ns, MonitoringBundle.Prometheus, "9090", MonitoringConfig.PrometheusPrefix, $"{MonitoringConfig.PrometheusPrefix}/api/v1/rules?type=record",
             body => LoadedRevision(body), revision, timeout, interval, progress, ct);
 
     public static Task<MonitoringReload> AlertmanagerAsync(ClusterGateway g, string ns, string alertmanagerYml, TimeSpan timeout, TimeSpan interval, Action<string>? progress, CancellationToken ct) =>
-        ReloadAsync(g, ns, MonitoringBundle.Alertmanager, "9093", MonitoringConfigs.AlertmanagerPrefix, $"{MonitoringConfigs.AlertmanagerPrefix}/metrics",
+        ReloadAsync(g, ns, MonitoringBundle.Alertmanager, "9093", MonitoringConfig.AlertmanagerPrefix, $"{MonitoringConfig.AlertmanagerPrefix}/metrics",
             LoadedAlertmanagerHash, AlertmanagerHash(alertmanagerYml), timeout, interval, progress, ct);
 
     private static async Task<MonitoringReload> ReloadAsync(ClusterGateway g, string ns, string service, string port, string prefix, string statusPath,

@@ -84,7 +84,7 @@ public static class PromTool
     public static ToolCheck CheckAlertmanager(string yaml)
     {
         var check = Run("amtool", new Dictionary<string, string> { ["alertmanager.yml"] = yaml }, ["check-config", "alertmanager.yml"]);
-        var key = Manifests.Monitoring.MonitoringConfigs.ImplicitTlsKey;
+        var key = Manifests.Monitoring.MonitoringConfig.ImplicitTlsKey;
         if (check.Passed || !check.Output.Contains($"field {key} not found", StringComparison.Ordinal)) return check;
         if (KoYaml.ReadDocument(yaml, "alertmanager.yml") is not JsonObject doc || doc["global"] is not JsonObject global || !global.Remove(key)) return check;
         check = Run("amtool", new Dictionary<string, string> { ["alertmanager.yml"] = KoYaml.WriteDocument(doc) }, ["check-config", "alertmanager.yml"]);

@@ -32,10 +32,10 @@ public sealed class BlueGreenSwitch(ClusterGateway gateway)
         var liveName = books.Active ?? name;
         var live = await DeploymentAsync(ns, liveName, ct).ConfigureAwait(false)
             ?? throw new KoOperationException("NotFound", "ObjectNotFound", $"Deployment {ns}/{liveName} was not found.", liveName, $"List them with Get-KoResource Deployment -Namespace {ns}.");
-        BlueGreen.CheckSelects(service, live);
-        var color = BlueGreen.Value(service.Spec.Selector, BlueGreen.ColorLabel);
-        var next = BlueGreen.Other(color);
-        var copy = BlueGreen.NextDeployment(live, baseName, next, images, singleImage);
+        BlueGreenBuilder.CheckSelects(service, live);
+        var color = BlueGreenBuilder.Value(service.Spec.Selector, BlueGreenBuilder.ColorLabel);
+        var next = BlueGreenBuilder.Other(color);
+        var copy = BlueGreenBuilder.NextDeployment(live, baseName, next, images, singleImage);
         var nextName = copy["metadata"]!["name"]!.GetValue<string>();
         var full = live.Spec.Replicas ?? 1;
         // Older copies: the ones of this pair that will be neither active nor previous after the switch.
@@ -43,9 +43,9 @@ public sealed class BlueGreenSwitch(ClusterGateway gateway)
         foreach (var candidate in new[] { baseName, $"{baseName}-blue", $"{baseName}-green", books.Previous }.Distinct())
         {
             if (candidate is null || candidate == nextName || (candidate == liveName && !removePrevious)) continue;
-            if (await DeploymentAsync(ns, candidate, ct).ConfigureAwait(false) is { } old && BlueGreen.IsCopyOf(old, service)) remove.Add(candidate);
+            if (await DeploymentAsync(ns, candidate, ct).ConfigureAwait(false) is { } old && BlueGreenBuilder.IsCopyOf(old, service)) remove.Add(candidate);
         }
-        var patch = BlueGreen.SwitchPatch(service, next, nextName, removePrevious ? null : liveName, removePrevious ? null : full);
+        var patch = BlueGreenBuilder.SwitchPatch(service, next, nextName, removePrevious ? null : liveName, removePrevious ? null : full);
         return new BlueGreenPlan(ns, serviceName, liveName, nextName, next, copy, patch, full, remove);
     }
 
@@ -58,9 +58,9 @@ public sealed class BlueGreenSwitch(ClusterGateway gateway)
             throw new KoOperationException("NoPreviousVersion", "ObjectNotFound", $"Service {ns}/{serviceName} records no previous version to switch back to.", serviceName);
         var prev = await DeploymentAsync(ns, books.Previous, ct).ConfigureAwait(false)
             ?? throw new KoOperationException("PreviousGone", "ObjectNotFound", $"The previous version {books.Previous} is gone; deploy it again with Switch-KoBlueGreen.", serviceName);
-        var prevColor = BlueGreen.Value(prev.Spec.Template.Metadata?.Labels, BlueGreen.ColorLabel);
+        var prevColor = BlueGreenBuilder.Value(prev.Spec.Template.Metadata?.Labels, BlueGreenBuilder.ColorLabel);
         var full = books.PreviousReplicas ?? (prev.Spec.Replicas is > 0 ? prev.Spec.Replicas.Value : 1);
-        var patch = BlueGreen.SwitchPatch(service, prevColor, books.Previous, books.Active, books.Active is null ? null : full);
+        var patch = BlueGreenBuilder.SwitchPatch(service, prevColor, books.Previous, books.Active, books.Active is null ? null : full);
         return new BlueGreenPlan(ns, serviceName, books.Active ?? serviceName, books.Previous, prevColor, null, patch, full, []);
     }
 
@@ -76,9 +76,9 @@ public sealed class BlueGreenSwitch(ClusterGateway gateway)
         var (_, state) = await gateway.WaitAsync(DeploymentKind, ns, plan.Next, RolloutStatus.Evaluate, timeout, s => progress?.Invoke($"{plan.Next}: {s.Status}"), ct).ConfigureAwait(false);
         if (!state.Done)
             throw new KoOperationException("NewVersionNotReady", "InvalidResult", $"{plan.Next} did not become ready ({state.Status}); the Service still points at {plan.Live}.", plan.Next,
-                $"Look at its pods (Get-KoResource Pod -LabelSelector {BlueGreen.ColorLabel}={plan.NextColor}) and remove it with Remove-KoResource Deployment {plan.Next}.");
+                $"Look at its pods (Get-KoResource Pod -LabelSelector {BlueGreenBuilder.ColorLabel}={plan.NextColor}) and remove it with Remove-KoResource Deployment {plan.Next}.");
         await gateway.MergePatchAsync(ServiceKind, ns, plan.Service, plan.Patch, ct).ConfigureAwait(false);
-        var previous = plan.Patch["metadata"]!["annotations"]![BlueGreen.PreviousAnnotation]?.GetValue<string>();
+        var previous = plan.Patch["metadata"]!["annotations"]![BlueGreenBuilder.PreviousAnnotation]?.GetValue<string>();
         int? previousReplicas = null;
         if (previous is not null)
         {
@@ -103,8 +103,8 @@ public sealed class BlueGreenSwitch(ClusterGateway gateway)
     private static (string? Active, string? Previous, int? PreviousReplicas) Books(V1Service service)
     {
         var a = service.Metadata.Annotations;
-        var previous = BlueGreen.Value(a, BlueGreen.PreviousAnnotation);
-        return (BlueGreen.Value(a, BlueGreen.ActiveAnnotation), string.IsNullOrEmpty(previous) ? null : previous,
-            int.TryParse(BlueGreen.Value(a, BlueGreen.PreviousReplicasAnnotation), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null);
+        var previous = BlueGreenBuilder.Value(a, BlueGreenBuilder.PreviousAnnotation);
+        return (BlueGreenBuilder.Value(a, BlueGreenBuilder.ActiveAnnotation), string.IsNullOrEmpty(previous) ? null : previous,
+            int.TryParse(BlueGreenBuilder.Value(a, BlueGreenBuilder.PreviousReplicasAnnotation), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null);
     }
 }

@@ -34,7 +34,7 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     {
         var live = await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false)
             ?? throw new KoOperationException("NotFound", "ObjectNotFound", $"{kind.Kind} {ns}/{name} was not found.", $"{kind.Kind} {ns}/{name}", $"List them with Get-KoResource {kind.Kind} -Namespace {ns}.");
-        return RolloutChanges.Build(live, options);
+        return RollingUpdateBuilder.Build(live, options);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     {
         var started = DateTime.UtcNow;
         var target = $"{kind.Kind} {ns}/{name}";
-        await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), ct).ConfigureAwait(false);
+        await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), ct).ConfigureAwait(false);
         WaitState state;
         try
         {

@@ -12,7 +12,7 @@ public sealed record JenkinsAgent(string Name, string Label, V1Pod Pod);
 /// admin from environment variables (filled from the jenkins-admin Secret, so the ConfigMap holds no password), no
 /// builds on the controller, TCP agent port off, and a Kubernetes cloud whose agents connect over WebSocket.
 /// </summary>
-public static class JenkinsCasc
+public static class JenkinsCascConfig
 {
     public const string WorkDir = "/home/jenkins/agent";
 

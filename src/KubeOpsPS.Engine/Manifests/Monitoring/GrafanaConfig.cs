@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Yaml;
-using static KubeOpsPS.Engine.Manifests.Monitoring.MonitoringConfigs;
+using static KubeOpsPS.Engine.Manifests.Monitoring.MonitoringConfig;
 
 namespace KubeOpsPS.Engine.Manifests.Monitoring;
 
@@ -9,7 +9,7 @@ namespace KubeOpsPS.Engine.Manifests.Monitoring;
 /// /etc/grafana/provisioning) and the dashboards the module ships. The seed clicked its datasource together in the UI;
 /// provisioning makes it part of the install.
 /// </summary>
-public static class Grafana
+public static class GrafanaConfig
 {
     public const string DatasourceUid = "prometheus";
     public const string DatasourceName = "Prometheus";

@@ -9,7 +9,7 @@ namespace KubeOpsPS.Engine.Manifests.Rollout;
 /// Blue/green without a second load balancer: the new version runs beside the live one as a copy of its Deployment
 /// with a colour label, and the Service's selector switches colour in one write once the new copy is ready.
 /// </summary>
-public static class BlueGreen
+public static class BlueGreenBuilder
 {
     public const string ColorLabel = "kubeops.io/color";
     public const string ActiveAnnotation = "kubeops.io/active-deployment";

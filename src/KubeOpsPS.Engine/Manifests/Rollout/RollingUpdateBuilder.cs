@@ -4,24 +4,11 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Manifests.Rollout;
 
-/// <summary>What a rolling update changes.</summary>
-public sealed record RollingUpdateOptions
-{
-    /// <summary>One image for a single-container workload, or container name → image.</summary>
-    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
-    public string? SingleImage { get; init; }
-    public string? MaxSurge { get; init; }
-    public string? MaxUnavailable { get; init; }
-    public int? MinReadySeconds { get; init; }
-    public int? ProgressDeadlineSeconds { get; init; }
-    public string? ChangeCause { get; init; }
-}
-
 /// <summary>
 /// Builds the server-side apply configuration of a rolling update: only the fields it changes (container images,
 /// strategy, change cause), applied under its own field manager so the owner of the rest keeps it.
 /// </summary>
-public static class RolloutChanges
+public static class RollingUpdateBuilder
 {
     public const string FieldManager = "kubeops-rollout";
 

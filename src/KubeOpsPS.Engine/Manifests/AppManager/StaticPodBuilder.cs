@@ -1,11 +1,10 @@
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
-using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Manifests.AppManager;
 
 /// <summary>Static pods: Pod manifests the kubelet runs from its --pod-manifest-path, validated before they are written.</summary>
-public static class StaticPods
+public static class StaticPodBuilder
 {
     /// <summary>Why a static pod may not reference API objects: the reason every refusal gives.</summary>
     internal const string Why = "the kubelet starts static pods from files, without the API server, and since Kubernetes 1.37 it refuses a static pod that references a ConfigMap, Secret or ServiceAccount";
@@ -64,23 +63,5 @@ public static class StaticPods
             foreach (var p in c.Ports ?? []) Validate.Port(p.ContainerPort, $"spec.containers[{c.Name}].ports");
         }
         return name + ".yaml";
-    }
-
-    /// <summary>Writes the manifest atomically (a temporary file in the same folder, then a rename) so the kubelet never reads half a file.</summary>
-    public static string Write(V1Pod pod, string manifestPath)
-    {
-        var file = Path.Combine(manifestPath, Check(pod));
-        Directory.CreateDirectory(manifestPath);
-        var temp = Path.Combine(manifestPath, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, KoYaml.Write([pod]));
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-        return file;
     }
 }

@@ -11,7 +11,7 @@ namespace KubeOpsPS.Engine.Manifests.Monitoring;
 /// Renders the config files of the stack (prometheus.yml, alertmanager.yml) from options, as JSON trees written
 /// once by the project's YAML writer. Pure: no I/O.
 /// </summary>
-public static class MonitoringConfigs
+public static class MonitoringConfig
 {
     public const string PrometheusFile = "prometheus.yml";
     public const string AlertmanagerFile = "alertmanager.yml";

@@ -3,7 +3,7 @@ using k8s.Models;
 namespace KubeOpsPS.Engine.Manifests.Workloads;
 
 /// <summary>The RBAC pieces the install bundles share: policy rules and a ServiceAccount bound to a ClusterRole.</summary>
-public static class RbacObjects
+public static class RbacBuilder
 {
     public const string ApiVersion = "rbac.authorization.k8s.io/v1";
 
