@@ -150,17 +150,15 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
     private List<Target> Targets()
     {
         var file = KubeConfig is null ? null : FileSystemPath(KubeConfig);
-        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         try
         {
             if (Context is null)
             {
                 if (file is null && ClusterSession.Current is { } session) return [new Target(session.Connection.Context, () => session, false)];
-                var conn = KubeConfigs.Connect(file, null, null, env, home);
+                var conn = ClusterSession.Connect(file, null);
                 return [new Target(conn.Context, () => new ClusterGateway(conn), true)];
             }
-            var names = KubeConfigs.ListContexts(file, env, home).Select(c => c.Name).ToList();
+            var names = ClusterSession.ListContexts(file).Select(c => c.Name).ToList();
             var chosen = new List<string>();
             foreach (var pattern in Context)
             {
@@ -170,7 +168,7 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
                     Fail(new KoClusterException("ContextNotFound", "ObjectNotFound", $"No kubeconfig context matches '{pattern}'; nothing was checked. Contexts: {(names.Count == 0 ? "none" : string.Join(", ", names))}.", pattern, "Use one of the listed names (wildcards allowed) with -Context."));
                 chosen.AddRange(hit.Where(h => !chosen.Contains(h)));
             }
-            return chosen.Select(name => new Target(name, () => new ClusterGateway(KubeConfigs.Connect(file, name, null, env, home)), true)).ToList();
+            return chosen.Select(name => new Target(name, () => new ClusterGateway(ClusterSession.Connect(file, name)), true)).ToList();
         }
         catch (KoClusterException e)
         {
