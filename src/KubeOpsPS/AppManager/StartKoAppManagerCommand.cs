@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
-using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.AppManager;
 using KubeOpsPS.Engine.Runtime.AppManager;
 

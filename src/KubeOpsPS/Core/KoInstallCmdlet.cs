@@ -3,7 +3,6 @@ using k8s.Models;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
-using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;

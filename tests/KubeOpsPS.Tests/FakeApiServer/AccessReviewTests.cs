@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
 namespace KubeOpsPS.Tests.FakeApiServer;
