@@ -3,6 +3,7 @@ using k8s.Models;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.Storage;
 using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
@@ -68,16 +69,14 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
     {
         var gateway = Connect();
         ns = NamespaceOrDefault(ns);
-        var target = $"PersistentVolumeClaim {ns}/{name}";
-        var progress = new ProgressRecord(ProgressId, "Wait-KoVolumeClaim", $"{target}: waiting to be bound");
-        WriteProgress(progress);
+        var target = new ObjectRef(VolumeClaimLookup.ClaimKind.Kind, ns, name).ToString();
         try
         {
-            var (obj, state) = Run(ct => gateway.WaitAsync(VolumeClaimLookup.ClaimKind, ns, name, Check, Timeout, s => Post(() =>
+            var (obj, state) = WithProgress(ProgressId, "Wait-KoVolumeClaim", $"{target}: waiting to be bound", report =>
             {
-                progress.StatusDescription = $"{target}: {s.Status}";
-                WriteProgress(progress);
-            }), ct));
+                report($"{target}: waiting to be bound", -1);
+                return Run(ct => gateway.WaitAsync(VolumeClaimLookup.ClaimKind, ns, name, VolumeClaimStatus.Evaluate, Timeout, s => report($"{target}: {s.Status}", -1), ct));
+            });
             if (state.Failed) WriteFailure(new KoOperationException("ClaimLost", "InvalidResult", $"{target}: {state.Status}", target));
             else WriteObject(obj);
         }
@@ -85,20 +84,5 @@ public sealed class WaitKoVolumeClaimCommand : KoClusterCmdlet
         {
             WriteFailure(e, target);
         }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
     }
-
-    /// <summary>Bound is done, Lost is a failure, anything else is waiting (with the reason when there is one).</summary>
-    private static WaitState Check(object? obj) => obj switch
-    {
-        null => new WaitState(false, "not found yet"),
-        V1PersistentVolumeClaim { Status.Phase: "Bound" } c => new WaitState(true, $"Bound to {c.Spec?.VolumeName}"),
-        V1PersistentVolumeClaim { Status.Phase: "Lost" } c => new WaitState(false, $"Lost: its volume {c.Spec?.VolumeName} is gone", Failed: true),
-        V1PersistentVolumeClaim c => new WaitState(false, $"{c.Status?.Phase ?? "Pending"} (class {c.Spec?.StorageClassName ?? "default"})"),
-        _ => new WaitState(false, "waiting"),
-    };
 }
