@@ -20,7 +20,8 @@ public sealed partial class ClusterGateway
             if (r.Subresource.Length > 0) attributes["subresource"] = r.Subresource;
             if (r.Namespace is not null) attributes["namespace"] = r.Namespace;
             if (r.Name is not null) attributes["name"] = r.Name;
-            var spec = new JsonObject { ["resourceAttributes"] = attributes };
+            var spec = r.Url is null ? new JsonObject { ["resourceAttributes"] = attributes }
+                : new JsonObject { ["nonResourceAttributes"] = new JsonObject { ["verb"] = r.Verb, ["path"] = r.Url } };
             if (asUser is not null)
             {
                 spec["user"] = asUser;
@@ -31,7 +32,7 @@ public sealed partial class ClusterGateway
             var a = await SendAsync(HttpMethod.Post, path, body.ToJsonString(), "application/json", $"Checking access ({r})", true, ct).ConfigureAwait(false);
             var status = JsonNode.Parse(a.Body)?["status"];
             return new AccessCheck(user, r.Verb, r.Group, r.Resource, r.Subresource, r.Namespace, r.Name,
-                status?["allowed"]?.GetValue<bool>() == true, status?["reason"]?.GetValue<string>() ?? "");
+                status?["allowed"]?.GetValue<bool>() == true, status?["reason"]?.GetValue<string>() ?? "", r.Url);
         })).ConfigureAwait(false);
         return answers;
     }

@@ -35,13 +35,20 @@ public sealed class AccessControl
 
     internal Rbac Rbac => _rbac;
 
+    private const string UserItem = "fake.user";
+
+    /// <summary>Who made a request, for the request log: the user it acted as (after impersonation), "" when it was not authenticated.</summary>
+    internal static string UserOf(HttpContext ctx) => ctx.Items.TryGetValue(UserItem, out var u) ? (string)u! : "";
+
     /// <summary>Serves a request: <paramref name="next"/> runs only for an authenticated, authorized request this class does not answer itself.</summary>
     internal async Task ServeAsync(HttpContext ctx, Func<Task> next)
     {
         try
         {
             var user = Authenticator.Authenticate(ctx) ?? throw new ApiError(401, "Unauthorized", "Unauthorized");
+            ctx.Items[UserItem] = user.Name;
             user = Impersonate(ctx.Request, user);
+            ctx.Items[UserItem] = user.Name;
             var attrs = RequestAttributes.From(ctx.Request, user);
             var (allowed, reason) = _rbac.Authorize(attrs);
             if (!allowed) throw Rbac.Denied(attrs, reason);
