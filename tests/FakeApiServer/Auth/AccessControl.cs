@@ -12,6 +12,7 @@ namespace FakeApiServer.Auth;
 public sealed class AccessControl
 {
     private static readonly AsyncLocal<UserInfo?> Current = new();
+    private static readonly AsyncLocal<string?> CurrentName = new();
     private readonly Store _store;
     private readonly Rbac _rbac;
     private readonly FakeClock _clock;
@@ -33,6 +34,9 @@ public sealed class AccessControl
     /// <summary>The user of the request being served (null outside a request, e.g. for the simulated controllers).</summary>
     internal static UserInfo? CurrentUser => Current.Value;
 
+    /// <summary>The object name in the path of the request being served ("" for a POST to a collection, as the request-info step has it).</summary>
+    internal static string? CurrentRequestName => CurrentName.Value;
+
     internal Rbac Rbac => _rbac;
 
     private const string UserItem = "fake.user";
@@ -53,6 +57,7 @@ public sealed class AccessControl
             var (allowed, reason) = _rbac.Authorize(attrs);
             if (!allowed) throw Rbac.Denied(attrs, reason);
             Current.Value = user;
+            CurrentName.Value = attrs.Name;
             if (!await AccessApis.TryServeAsync(ctx, attrs, this).ConfigureAwait(false)) await next().ConfigureAwait(false);
         }
         catch (ApiError e)
