@@ -61,7 +61,7 @@ public sealed class BundleInstall(ClusterGateway gateway)
                     var escalate = new AccessRequest("escalate", RbacGroup, p.Kind.Plural, p.Ns, p.Name);
                     if (p.Json["aggregationRule"] is JsonObject)
                         needs.Add(new AccessNeed(new AccessRequest("*", "*", "*", null), $"{what} (an aggregationRule needs cluster-admin)"));
-                    needs.AddRange(Breakdown(p.Json["rules"], p.Ns).Select(r => new AccessNeed(r, $"{what} grants it", escalate)));
+                    needs.AddRange(Breakdown(p.Json["rules"], p.Ns).Select(r => new AccessNeed(r, $"{what}, which grants it", escalate)));
                     break;
                 }
                 case "RoleBinding" or "ClusterRoleBinding":
@@ -73,7 +73,7 @@ public sealed class BundleInstall(ClusterGateway gateway)
                     var role = prepared.FirstOrDefault(r => r.Kind.Kind == refKind && r.Name == refName && (refKind == "ClusterRole" || r.Ns == p.Ns)).Json
                         ?? await ReadRoleAsync(refKind, p.Ns, refName, ct).ConfigureAwait(false);
                     if (role is null) needs.Add(new AccessNeed(bind, $"{what} (it references {refKind} \"{refName}\", which is not in the bundle and cannot be read)"));
-                    else needs.AddRange(Breakdown(role["rules"], p.Ns).Select(r => new AccessNeed(r, $"{what} grants it ({refKind} \"{refName}\")", bind)));
+                    else needs.AddRange(Breakdown(role["rules"], p.Ns).Select(r => new AccessNeed(r, $"{what}, which grants it ({refKind} \"{refName}\")", bind)));
                     break;
                 }
             }
@@ -94,14 +94,20 @@ public sealed class BundleInstall(ClusterGateway gateway)
         return (checks.Count > 0 ? checks[0].User : "the current user", missing);
     }
 
-    /// <summary>The one error for missing permissions: each one, what it is for, and that nothing was written.</summary>
+    /// <summary>
+    /// The one error for missing permissions: each missing permission once, with what needs it; then, for permissions
+    /// that RBAC objects of the bundle grant, the escalate or bind permission that would do instead of holding them.
+    /// </summary>
     public static KoOperationException Forbidden(string activity, string user, IReadOnlyList<AccessNeed> missing)
     {
-        var lines = missing.GroupBy(n => (n.Request, n.Instead)).Select(g =>
-            $"  {g.Key.Request}: for {string.Join("; ", g.Select(n => n.For).Distinct())}{(g.Key.Instead is { } i ? $" (or {i})" : "")}");
-        return new KoOperationException("InstallForbidden", "PermissionDenied",
-            $"User \"{user}\" lacks {missing.Select(n => n.Request).Distinct().Count()} permission(s) that {activity} needs; nothing was written:\n{string.Join("\n", lines)}",
-            activity, "Ask a cluster administrator for a Role (or ClusterRole) granting these, or check them with Test-KoAccess on the manifests that -OutputDirectory writes.");
+        var lines = missing.GroupBy(n => n.Request).Select(g => $"  {g.Key}: for {string.Join("; ", g.Select(n => n.For).Distinct())}").ToList();
+        var instead = missing.Select(n => n.Instead).OfType<AccessRequest>().Distinct().ToList();
+        var message = $"User \"{user}\" lacks {lines.Count} permission(s) that {activity} needs; nothing was written:\n{string.Join("\n", lines)}";
+        if (instead.Count > 0)
+            message += "\nThe API server lets a user write a Role or binding only when they hold what it grants; instead of those permissions, these would do:\n"
+                + string.Join("\n", instead.Select(i => $"  {i}"));
+        return new KoOperationException("InstallForbidden", "PermissionDenied", message, activity,
+            "Ask a cluster administrator for a Role (or ClusterRole) granting these, or check them with Test-KoAccess on the manifests that -OutputDirectory writes.");
     }
 
     /// <summary>

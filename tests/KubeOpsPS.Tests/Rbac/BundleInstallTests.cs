@@ -77,8 +77,12 @@ public sealed class BundleInstallTests(FakeClusterFixture f) : IClassFixture<Fak
         Assert.Contains("create namespaces (cluster scope)", e.Message);
         Assert.Contains("patch statefulsets.apps \"jenkins\" in namespace", e.Message);
         Assert.Contains("create pods/exec in namespace", e.Message);
-        Assert.Contains("(or escalate roles.rbac.authorization.k8s.io \"jenkins-agents\"", e.Message);
-        Assert.Contains("(or bind roles.rbac.authorization.k8s.io \"jenkins-agents\"", e.Message);
+        Assert.Contains("create pods in namespace \"" + plan.Objects.OfType<k8s.Models.V1Role>().Single().Metadata.NamespaceProperty + "\": for Role ", e.Message);
+        Assert.Contains("\n  escalate roles.rbac.authorization.k8s.io \"jenkins-agents\"", e.Message);
+        Assert.Contains("\n  bind roles.rbac.authorization.k8s.io \"jenkins-agents\"", e.Message);
+        // Each missing permission is one line, however many objects need it.
+        var lines = e.Message.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(lines.Count, lines.Distinct().Count());
         Assert.Empty(WritesBy("nobody-ci"));
         // One round: one review per distinct permission, no more.
         var reviews = f.Cluster.Requests.Count(r => r.User == "nobody-ci" && r.Path.EndsWith("/selfsubjectaccessreviews", StringComparison.Ordinal));
