@@ -144,3 +144,92 @@ Describe 'Install-* under a user without the permissions' {
         $r.Outcome | Sort-Object -Unique | Should -Be 'Created'
     }
 }
+
+Describe 'All namespaces for a user who may read only some' {
+    BeforeAll {
+        # hard-reader may list namespaces, sees pods through view in default and monitoring, and may list Secrets only in monitoring.
+        $script:reader = New-KoFakeUser $cluster -Name 'hard-reader'
+        $null = Publish-KoResource -KubeConfig $cluster.KubeConfig -InputObject (@"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: hard-namespace-lister}
+rules:
+- {apiGroups: [''], resources: [namespaces], verbs: [list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: hard-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: hard-namespace-lister}
+subjects:
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: hard-reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: hard-reader, namespace: monitoring}
+rules:
+- {apiGroups: [''], resources: [pods, secrets], verbs: [list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: hard-reader, namespace: monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: hard-reader}
+subjects:
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: hard-reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: hard-reader-view, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: hard-reader}
+"@ | ConvertFrom-KoYaml)
+        $ca = New-KoCertificateAuthority -CommonName 'Hardening CA'
+        foreach ($ns in 'default', 'monitoring') {
+            $null = New-KoPrivateKey | New-KoCertificateRequest -CommonName "$ns.example.com" | New-KoCertificate -Issuer $ca -ValidDays 30 |
+                New-KoTlsSecret -Name "site-$ns" -Namespace $ns -WarningAction SilentlyContinue | Publish-KoResource -KubeConfig $cluster.KubeConfig
+        }
+        $script:namespaceCount = @(Get-KoResource namespaces -KubeConfig $cluster.KubeConfig).Count
+    }
+
+    It 'Get-KoResource -AllNamespaces lists the namespaces the user may read and says so once' {
+        $warnings = @()
+        $pods = Get-KoResource pods -AllNamespaces -KubeConfig $reader.KubeConfig -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Be "User ""hard-reader"" may not list pods in all namespaces; listed the 2 namespace(s) where they may: default, monitoring (of $namespaceCount)."
+        $pods | Should -Not -BeNullOrEmpty
+        $pods.Namespace | Sort-Object -Unique | Should -Be @('default', 'monitoring')
+        # The same as listing each of them as the admin.
+        $pods.Name | Sort-Object | Should -Be (@('default', 'monitoring') | ForEach-Object { Get-KoResource pods -Namespace $_ -KubeConfig $cluster.KubeConfig } | ForEach-Object Name | Sort-Object)
+    }
+
+    It 'Get-KoCertificate -AllNamespaces reads the Secrets of the namespaces it may, and says so once' {
+        $warnings = @()
+        $certs = Get-KoCertificate -AllNamespaces -KubeConfig $reader.KubeConfig -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -BeLike 'User "hard-reader" may not list secrets in all namespaces; listed the 1 namespace(s) where they may: monitoring (of *).'
+        $certs.Source | Should -Be 'monitoring/site-monitoring'
+    }
+
+    It 'a user who may not list namespaces falls back to the context''s namespace, and says that too' {
+        $warnings = @()
+        $pods = Get-KoResource pods -AllNamespaces -KubeConfig $users.viewer.KubeConfig -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Be 'User "hard-viewer" may not list pods in all namespaces; listed the 1 namespace(s) where they may: default. They may not list namespaces either, so only the context''s namespace "default" was tried.'
+        $pods.Namespace | Sort-Object -Unique | Should -Be 'default'
+    }
+
+    It 'a user who may list it nowhere gets the server''s refusal, not an empty list' {
+        { Get-KoResource pods -AllNamespaces -KubeConfig $users.nobody.KubeConfig -ErrorAction Stop } | Should -Throw '*User "hard-nobody" cannot list resource "pods" in API group "" at the cluster scope*'
+    }
+
+    It 'completes names across the namespaces the user may read, and namespaces from the context when namespaces cannot be listed' {
+        $complete = { param($kubeconfig, $line) (Invoke-KoChildPwsh @"
+Import-Module '$env:KO_MODULE'
+Connect-KoCluster -KubeConfig '$kubeconfig' | Out-Null
+`$line = '$line'
+'COMPLETED=' + ((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches.CompletionText -join ',')
+"@).Output }
+        & $complete $reader.KubeConfig 'Get-KoResource -Kind Secret -AllNamespaces -Name site-' | Should -Match 'COMPLETED=site-monitoring\s*$'
+        & $complete $users.viewer.KubeConfig 'Get-KoResource pods -Namespace ' | Should -Match 'COMPLETED=default\s*$'
+    }
+}
