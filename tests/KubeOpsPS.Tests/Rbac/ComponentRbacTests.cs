@@ -65,7 +65,10 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
         .. Each("create,patch", "", "events"),
         .. Each("get,list,watch", "discovery.k8s.io", "endpointslices"),
         .. Each("get", "", "configmaps,pods,secrets", "own"),
-        .. Each("get,create,update", "coordination.k8s.io", "leases", "own"),
+        // Leader election (--election-id): the lock is read and renewed by name, created when missing.
+        new("get", "coordination.k8s.io", "leases", "own", Name: IngressControllerBundle.ElectionId("ingress-nginx")),
+        new("update", "coordination.k8s.io", "leases", "own", Name: IngressControllerBundle.ElectionId("ingress-nginx")),
+        new("create", "coordination.k8s.io", "leases", "own"),
     ];
 
     /// <summary>F5 NGINX Ingress Controller: nginx/kubernetes-ingress deployments/rbac/rbac.yaml and charts/nginx-ingress/templates/clusterrole.yaml; -report-ingress-status with -external-service updates that Service.</summary>
@@ -96,7 +99,9 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
             case "ingress-nginx":
             {
                 var b = IngressControllerBundle.Build(new IngressControllerOptions { Controller = IngressController.IngressNginx, Namespace = "ing-community" });
-                return (b, [("ing-community", Sa(b), [.. IngressNginxCalls()], [new("update", "", "services"), new("delete", "", "pods", "own"), new("create", "", "secrets", "own")])]);
+                return (b, [("ing-community", Sa(b), [.. IngressNginxCalls()], [new("update", "", "services"), new("delete", "", "pods", "own"), new("create", "", "secrets", "own"),
+                    // Another component's lock, and its own configuration, are not the controller's to change.
+                    new("update", "coordination.k8s.io", "leases", "own", Name: "kube-state-metrics"), new("update", "", "configmaps", "own", Name: "ingress-nginx-controller")])]);
             }
             case "nginx-inc":
             {
