@@ -30,8 +30,8 @@ public sealed class AppManagerReconciler
     public const string OwnerLabel = "kubeops.io/app-manager";
     public const string FileAnnotation = "kubeops.io/app-manager-file";
 
-    // Kinds the prune pass looks at besides those seen in the folder (the addon-manager prunes a fixed list too).
-    private static readonly (string ApiVersion, string Kind)[] PruneKinds =
+    /// <summary>Kinds the prune pass looks at besides those seen in the folder (the addon-manager prunes a fixed list too).</summary>
+    public static readonly (string ApiVersion, string Kind)[] PruneKinds =
     [
         ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "Service"), ("v1", "ServiceAccount"), ("apps/v1", "Deployment"),
         ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("batch/v1", "Job"), ("batch/v1", "CronJob"),
