@@ -3,6 +3,7 @@ using k8s.Models;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
+using KubeOpsPS.Engine.Runtime.Install;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;

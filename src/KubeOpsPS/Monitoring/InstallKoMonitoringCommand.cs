@@ -94,7 +94,7 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
         CheckAccess(Build(() => MonitoringBundle.Build(options)), "Install-KoMonitoring", SecretAccess(Namespace, MonitoringBundle.GrafanaAdminSecret));
         options = options with { GrafanaAdmin = GrafanaAdmin() };
         var bundle = Build(() => MonitoringBundle.Build(options));
-        MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfigs.Alertmanager(options)));
+        MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfig.Alertmanager(options)));
         if (InsecureSkipVerify)
             WriteWarning("Prometheus will scrape the kubelets without verifying their certificates. Prefer -CaFile, or the default (through the API server, verified with the cluster CA).");
         if (SmtpServer is not null && !SmtpRequireTls && SmtpCredential is not null && !options.ImplicitTls)

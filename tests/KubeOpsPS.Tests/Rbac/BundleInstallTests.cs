@@ -3,6 +3,7 @@ using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.CiCd;
 using KubeOpsPS.Engine.Manifests.Monitoring;
+using KubeOpsPS.Engine.Runtime.Install;
 using KubeOpsPS.Tests.FakeApiServer;
 
 namespace KubeOpsPS.Tests.Rbac;

@@ -5,19 +5,6 @@ using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Manifests.AppManager;
 
-/// <summary>Options of the in-cluster app-manager.</summary>
-public sealed record AppManagerBundleOptions
-{
-    public string Name { get; init; } = "kubeops-app-manager";
-    public string Namespace { get; init; } = "kubeops-system";
-    /// <summary>Manifest files to ship in the ConfigMap (file name → text). Empty: an empty ConfigMap to fill later.</summary>
-    public IReadOnlyDictionary<string, string> Manifests { get; init; } = new Dictionary<string, string>();
-    /// <summary>Grant rights in every namespace (a ClusterRole) instead of only the manager's namespace.</summary>
-    public bool ClusterWide { get; init; }
-    public bool Prune { get; init; } = true;
-    public string Image { get; init; } = Images.AppManager.Reference;
-}
-
 /// <summary>
 /// The app-manager as a Deployment in the cluster — the seed's "container with a kubeconfig" done properly: it runs
 /// PowerShell with the module under a ServiceAccount whose RBAC is scoped to its namespace (or cluster-wide when
@@ -28,8 +15,16 @@ public static class AppManagerBundle
     public const string ManifestMount = "/manifests";
 
     /// <summary>The container's command line; tests run the same line locally against the fake API server.</summary>
-    public static string StartCommand(AppManagerBundleOptions o, string manifestPath = ManifestMount) =>
+    public static string StartCommand(AppManagerOptions o, string manifestPath = ManifestMount) =>
         $"Import-Module KubeOpsPS; Connect-KoCluster | Out-Null; Start-KoAppManager -Path '{manifestPath}' -Instance '{o.Name}'{(o.Prune ? " -Prune" : string.Empty)} | ForEach-Object {{ $_.ToString() }}";
+
+    /// <summary>Kinds the prune pass looks at (AppManagerReconciler) besides those seen in the folder (the addon-manager prunes a fixed list too).</summary>
+    public static readonly (string ApiVersion, string Kind)[] PruneKinds =
+    [
+        ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "Service"), ("v1", "ServiceAccount"), ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("batch/v1", "Job"), ("batch/v1", "CronJob"),
+        ("networking.k8s.io/v1", "Ingress"), ("rbac.authorization.k8s.io/v1", "Role"), ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ];
 
     private static readonly List<string> ManageVerbs = ["get", "list", "watch", "create", "update", "patch", "delete"];
 
@@ -42,7 +37,7 @@ public static class AppManagerBundle
     /// </summary>
     internal static List<V1PolicyRule> ClusterWideRules(IReadOnlyDictionary<string, string> manifests)
     {
-        var kinds = new HashSet<(string Group, string Resource)>(Engine.AppManager.AppManagerReconciler.PruneKinds
+        var kinds = new HashSet<(string Group, string Resource)>(PruneKinds
             .Select(k => KubeTypes.Find(k.ApiVersion, k.Kind)!).Select(k => (k.Group, k.Plural)));
         var granted = new List<V1PolicyRule>();
         var roles = new HashSet<string>(StringComparer.Ordinal);
@@ -75,7 +70,7 @@ public static class AppManagerBundle
         return rules;
     }
 
-    public static IReadOnlyList<object> Build(AppManagerBundleOptions o)
+    public static IReadOnlyList<object> Build(AppManagerOptions o)
     {
         var name = Validate.Subdomain(o.Name, "-Name");
         Validate.Label(name, "-Name");
