@@ -67,8 +67,10 @@ public sealed partial class Api
             if (!wc.IsStatus)
             {
                 Admission.Default(t, result);
+                if (old is null) AdmitMutating(t, ns, name, result, wc);
                 if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old);
+                if (old is null) AdmitQuota(t, ns, name, result, wc);
             }
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
             {
