@@ -37,7 +37,7 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     }
 
     /// <summary>
-    /// Applies a rolling update's <paramref name="change"/> and follows it for up to <paramref name="timeout"/>. When it
+    /// Once the controller has recorded the current revision, applies a rolling update's <paramref name="change"/> and follows it for up to <paramref name="timeout"/>. When it
     /// fails (deadline exceeded, timeout, pods never ready) the failure says why, with the pods' reasons; unless
     /// <paramref name="rollback"/> is false, the workload is first rolled back (<see cref="UndoAsync"/>) and followed again.
     /// </summary>
@@ -45,6 +45,9 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     {
         var started = DateTime.UtcNow;
         var target = $"{kind.Kind} {ns}/{name}";
+        // The revision a failed update goes back to must exist first: a workload created or changed a moment ago may
+        // not have been seen by its controller yet, and an update applied then folds into the same revision.
+        await gateway.WaitAsync(kind, ns, name, RolloutStatus.Observed, timeout, s => progress?.Invoke($"{target}: {s.Status}"), ct).ConfigureAwait(false);
         await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), ct).ConfigureAwait(false);
         WaitState state;
         try
