@@ -390,8 +390,7 @@ namespace KoTest {
 
     It 'Undo-KoRollout -Wait says which revision is applied, and how to go back to the one before' {
         Publish-Rollout ctrlc-undo 'nginx:broken'
-        Publish-Rollout ctrlc-undo 'nginx:1.29'
-        Wait-KoRollout -Name ctrlc-undo -Timeout 00:01:00 | Out-Null
+        Start-KoRollingUpdate -Name ctrlc-undo -Image nginx:1.29 -Timeout 00:01:00 | Out-Null
         $warnings = @(Stop-AtProgress "Connect-KoCluster -KubeConfig '$kc' | Out-Null; Undo-KoRollout -Name ctrlc-undo -Wait -Timeout 01:00:00" 'ImagePullBackOff')
         $warnings.Count | Should -Be 1
         $warnings[0] | Should -BeLike "Stopped following the rollback of Deployment default/ctrlc-undo: revision 1's template is applied*Last seen: *ImagePullBackOff*"
