@@ -62,7 +62,7 @@ public sealed class FaultOptions
 }
 
 /// <summary>One request the fake answered.</summary>
-public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string Query, string UserAgent, int Status, bool Injected);
+public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string Query, string UserAgent, int Status, bool Injected, string User = "");
 
 /// <summary>
 /// A fake Kubernetes API server (v1.32 semantics) on 127.0.0.1: discovery, CRUD, server-side apply, watch, validation,
@@ -182,7 +182,7 @@ public sealed class FakeCluster : IAsyncDisposable
         }
         finally
         {
-            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected));
+            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected, Auth.AccessControl.UserOf(ctx)));
         }
     }
 
@@ -227,7 +227,7 @@ public sealed class FakeCluster : IAsyncDisposable
                 return;
             case ("/fake/requests", "GET"):
                 var arr = new JsonArray();
-                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected });
+                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected, ["user"] = r.User });
                 await Api.WriteAsync(ctx, 200, arr).ConfigureAwait(false);
                 return;
             case ("/fake/requests", "DELETE"):

@@ -33,7 +33,11 @@ public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
                 WriteWarning($"{kind.Kind} {ns}/{name} already runs that revision; skipped rollback.");
                 return;
             }
-            var status = Wait ? Follow(runner, kind, ns, name, Timeout, "Undo-KoRollout").Status : "rollback started";
+            var status = Wait
+                ? SayWhereStopped(kind, ns, name,
+                    () => $"Stopped following the rollback of {kind.Kind} {ns}/{name}: revision {restored}'s template is applied, and its controller carries on with the rollout. Follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}; go back to the revision before it: {CommandFor("Undo-KoRollout", kind, ns, name)}.",
+                    () => Follow(runner, kind, ns, name, Timeout, "Undo-KoRollout")).Status
+                : "rollback started";
             WriteObject(new RolloutResult(kind.Kind, ns, name, restored.Value, "RolledBack", status, DateTime.UtcNow - started));
         }
         catch (KoClusterException e)

@@ -26,7 +26,9 @@ public sealed class WaitKoRolloutCommand : KoRolloutCmdlet
             var current = Run(ct => runner.HistoryAsync(kind, ns, name, ct)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
             if (Revision is { } want && want != current)
                 Fail(new KoOperationException("RevisionMismatch", "InvalidResult", $"{kind.Kind} {ns}/{name} is at revision {current}, not {want}.", $"{kind.Kind} {ns}/{name}"));
-            var state = Follow(runner, kind, ns, name, Timeout, "Wait-KoRollout");
+            var state = SayWhereStopped(kind, ns, name,
+                () => $"Stopped waiting for {kind.Kind} {ns}/{name}: nothing was changed, and its controller carries on with the rollout. Follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}; roll it back: {CommandFor("Undo-KoRollout", kind, ns, name)}.",
+                () => Follow(runner, kind, ns, name, Timeout, "Wait-KoRollout"));
             if (state.Failed)
             {
                 WriteFailure(new KoOperationException("RolloutFailed", "InvalidResult", $"{kind.Kind} {ns}/{name}: {state.Status}.", $"{kind.Kind} {ns}/{name}",

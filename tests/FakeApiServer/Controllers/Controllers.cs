@@ -101,6 +101,7 @@ internal sealed partial class Controllers
     private void Pass()
     {
         Step("namespaces", Namespaces);
+        Step("resource quotas", ResourceQuotas);
         Step("namespace contents", NamespaceContents);
         Step("customresourcedefinitions", CustomResourceDefinitions);
         Step("garbage collector", GarbageCollect);
