@@ -29,7 +29,7 @@ internal static class Completion
             var owned = false;
             if (gateway is null)
             {
-                var conn = KubeConfigs.Connect(null, null, null, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Deadline);
+                var conn = ClusterSession.Connect(null, null, null, Deadline);
                 gateway = new ClusterGateway(conn, new GatewayOptions { MaxAttempts = 1, RequestTimeout = Deadline });
                 owned = true;
             }
@@ -80,7 +80,7 @@ public sealed class ContextCompleter : IArgumentCompleter
     {
         try
         {
-            var contexts = KubeConfigs.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig") ?? ClusterSession.KubeConfigFile, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+            var contexts = ClusterSession.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig") ?? ClusterSession.KubeConfigFile);
             return Completion.Match(contexts.Select(c => c.Name), wordToComplete);
         }
         catch (KoClusterException)

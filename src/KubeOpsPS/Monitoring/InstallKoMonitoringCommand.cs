@@ -1,11 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security.Cryptography;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Monitoring;
 

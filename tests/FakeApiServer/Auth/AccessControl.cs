@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Auth;
 
@@ -17,11 +16,11 @@ public sealed class AccessControl
     private readonly Rbac _rbac;
     private readonly FakeClock _clock;
 
-    internal AccessControl(Store store, FakeClusterOptions options, ClusterCertificates certificates)
+    internal AccessControl(Store store, FakeClock clock, ClusterCertificates certificates)
     {
         _store = store;
         _rbac = new Rbac(store);
-        _clock = new FakeClock(options);
+        _clock = clock;
         Certificates = certificates;
         Authenticator = new Authenticator(store, _clock, certificates);
     }

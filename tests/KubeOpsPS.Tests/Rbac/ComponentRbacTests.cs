@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using global::FakeApiServer;
 using k8s;
 using k8s.Models;
 using KubeOpsPS.Engine.Manifests.AppManager;
