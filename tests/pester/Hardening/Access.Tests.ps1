@@ -50,6 +50,16 @@ subjects:
         $after[0].Reason | Should -Match 'RoleBinding "deployer/default" of Role "deployer" to ServiceAccount "deployer/default"'
     }
 
+    It 'for a Role, also checks what it grants and the escalate that would do instead, as the server''s escalation check asks' {
+        $role = "apiVersion: rbac.authorization.k8s.io/v1`nkind: Role`nmetadata: {name: exec-runner, namespace: default}`nrules:`n- {apiGroups: [''], resources: [pods/exec], verbs: [create]}`n" | ConvertFrom-KoYaml
+        $r = $role | Test-KoAccess -KubeConfig $dev.KubeConfig
+        $r | Should -HaveCount 5
+        ($r | Where-Object { $_.Resource -eq 'pods' -and $_.Subresource -eq 'exec' -and $_.Verb -eq 'create' -and $_.Namespace -eq 'default' }) | Should -HaveCount 1
+        ($r | Where-Object { $_.Verb -eq 'escalate' -and $_.Resource -eq 'roles' -and $_.Name -eq 'exec-runner' }) | Should -HaveCount 1
+        $admin = $role | Test-KoAccess -KubeConfig $cluster.KubeConfig
+        $admin.Allowed | Sort-Object -Unique | Should -BeTrue
+    }
+
     It 'needs the right to create subjectaccessreviews for -As' {
         { $cm | Test-KoAccess -As someone -KubeConfig $dev.KubeConfig -ErrorAction Stop } | Should -Throw '*cannot create resource "subjectaccessreviews"*'
     }
