@@ -129,6 +129,7 @@ public sealed partial class Api
         if (ServiceProxyPath.Parse(path) is { } proxied) ServiceProxyUnmapped(proxied);
         var type = ResourceTypes.Find(group, version, tail[0]) ?? Custom.Find(group, version, tail[0]) ?? throw NotFoundPath();
         if (type == EventsView.V1) type = EventsView.Enter(ctx);
+        else if (type == HpaV1View.V1) type = HpaV1View.Enter(ctx);
         else if (type.Custom is { } cv && cv.StorageVersion != type.Version) type = VersionView.Enter(ctx, type, Custom.Find(group, cv.StorageVersion, type.Plural)!);
         if (ns is not null && !type.Namespaced) throw NotFoundPath();
         var outcome = Wire.MediaTypes.Negotiate(ctx, type);

@@ -123,3 +123,65 @@ internal sealed class EventsView : RequestView
         if (errors.Count > 0) throw ApiError.Invalid(V1, e["metadata"]?["name"]?.GetValue<string>() ?? "", errors);
     }
 }
+
+/// <summary>
+/// autoscaling/v1 HorizontalPodAutoscalers are the stored autoscaling/v2 ones in the older shape: a CPU utilization
+/// target (targetCPUUtilizationPercentage ⇄ a Resource cpu Utilization metric) and the current CPU utilization in
+/// status; v2-only metrics, behavior and conditions are not shown in v1.
+/// </summary>
+internal sealed class HpaV1View : RequestView
+{
+    public static readonly ResourceType V1 = ResourceTypes.Find("autoscaling", "v1", "horizontalpodautoscalers")!;
+    public static readonly ResourceType V2 = ResourceTypes.Find("autoscaling", "v2", "horizontalpodautoscalers")!;
+    private static readonly HpaV1View Instance = new();
+
+    public override string ApiVersion => V1.GroupVersion;
+
+    public static ResourceType Enter(HttpContext ctx) => Enter(ctx, Instance, V2);
+
+    public override JsonObject In(JsonObject v1, bool creating) => ToV2(v1);
+
+    /// <summary>A v1 object in the v2 shape (also what the table printer reads).</summary>
+    public static JsonObject ToV2(JsonObject v1)
+    {
+        var v2 = (JsonObject)v1.DeepClone();
+        v2["apiVersion"] = V2.GroupVersion;
+        if (v2["spec"] is JsonObject spec && spec["targetCPUUtilizationPercentage"] is { } target)
+        {
+            spec.Remove("targetCPUUtilizationPercentage");
+            spec["metrics"] = new JsonArray(CpuMetric("target", new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = target.DeepClone() }));
+        }
+        if (v2["status"] is JsonObject status && status["currentCPUUtilizationPercentage"] is { } current)
+        {
+            status.Remove("currentCPUUtilizationPercentage");
+            status["currentMetrics"] = new JsonArray(CpuMetric("current", new JsonObject { ["averageUtilization"] = current.DeepClone() }));
+        }
+        return v2;
+    }
+
+    public override JsonObject Out(JsonObject v2)
+    {
+        var v1 = (JsonObject)v2.DeepClone();
+        if (v1["apiVersion"] is not null) v1["apiVersion"] = V1.GroupVersion;
+        if (v1["spec"] is JsonObject spec)
+        {
+            var cpu = (spec["metrics"] as JsonArray ?? []).FirstOrDefault(IsCpu)?["resource"]?["target"]?["averageUtilization"];
+            spec.Remove("metrics");
+            spec.Remove("behavior");
+            if (cpu is not null) spec["targetCPUUtilizationPercentage"] = cpu.DeepClone();
+        }
+        if (v1["status"] is JsonObject status)
+        {
+            var cpu = (status["currentMetrics"] as JsonArray ?? []).FirstOrDefault(IsCpu)?["resource"]?["current"]?["averageUtilization"];
+            status.Remove("currentMetrics");
+            status.Remove("conditions");
+            if (cpu is not null) status["currentCPUUtilizationPercentage"] = cpu.DeepClone();
+        }
+        return v1;
+    }
+
+    private static bool IsCpu(JsonNode? m) => m?["type"]?.GetValue<string>() == "Resource" && m["resource"]?["name"]?.GetValue<string>() == "cpu";
+
+    private static JsonObject CpuMetric(string field, JsonObject value) =>
+        new() { ["type"] = "Resource", ["resource"] = new JsonObject { ["name"] = "cpu", [field] = value } };
+}

@@ -59,6 +59,7 @@ public static class ResourceTypes
         R("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
         R("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, ["netpol"], null, true),
         R("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, ["hpa"], ["all"], true),
+        R("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, ["hpa"], ["all"], true),
         R("batch", "v1", "jobs", "Job", true, null, ["all"], true),
         R("batch", "v1", "cronjobs", "CronJob", true, ["cj"], ["all"], true),
         R("storage.k8s.io", "v1", "storageclasses", "StorageClass", false, ["sc"]),

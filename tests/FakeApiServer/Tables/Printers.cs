@@ -254,6 +254,8 @@ internal static class Printers
 
     private static string HpaTargets(JsonObject o)
     {
+        // A real server prints from the internal (v2-shaped) object whatever version was asked for.
+        if (o["spec"]?["targetCPUUtilizationPercentage"] is not null || o["status"]?["currentCPUUtilizationPercentage"] is not null) o = HpaV1View.ToV2(o);
         var specs = o["spec"]?["metrics"] as JsonArray ?? [];
         if (specs.Count == 0) return "<none>";
         var statuses = o["status"]?["currentMetrics"] as JsonArray ?? [];

@@ -88,6 +88,10 @@ public sealed class KubectlCheckSetTests : IClassFixture<FakeClusterFixture>, ID
         ["delete --ignore-not-found"] = [new("delete configmap cm --ignore-not-found -n NS", 0, "^$")],
         ["auth can-i"] = [new("auth can-i create pods -n NS", 0, "^yes\n$")],
         ["auth whoami"] = [new("auth whoami", 0, "Username +kubernetes-admin")],
+        ["autoscale"] = [Deploy, new("autoscale deployment web --min=1 --max=3 --cpu-percent=50 -n NS", 0, "^horizontalpodautoscaler.autoscaling/web autoscaled"),
+            new("get hpa web -n NS", 0, "^NAME +REFERENCE +TARGETS +MINPODS +MAXPODS +REPLICAS +AGE\nweb +Deployment/web +cpu: <unknown>/50% +1 +3 +"),
+            new("get horizontalpodautoscalers.v1.autoscaling web -n NS -o jsonpath={.spec.targetCPUUtilizationPercentage}", 0, "^50$"),
+            new("get horizontalpodautoscalers.v2.autoscaling web -n NS -o jsonpath={.spec.metrics[0].resource.target.averageUtilization}", 0, "^50$")],
         ["top without metrics"] = [new("top pods -n NS", 1, "error: Metrics API not available")],
     };
 

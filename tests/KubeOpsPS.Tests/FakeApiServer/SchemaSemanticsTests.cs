@@ -45,25 +45,30 @@ public sealed class SchemaSemanticsTests : IClassFixture<FakeClusterFixture>, ID
                 ports: [{containerPort: 80}]
         """;
 
+    /// <summary>A partial configuration of deployment web: container c with the given fields (indented as its own), and anything after.</summary>
+    private static string ContainerC(string ns, string fields) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: {{ns}}}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: c
+
+        """ + string.Join("\n", fields.Split('\n').Select(l => l.Length == 0 ? l : "    " + l));
+
     [Fact]
     public async Task TwoAppliersMergeContainersEnvAndPortsByTheirKeys()
     {
         var ns = await _h.Ns("lists");
         await Apply("a", ByA.Replace("NS", ns));
-        await Apply("b", $$"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web, namespace: {{ns}}}
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: c
-                    env: [{name: B, value: "2"}]
-                    ports: [{containerPort: 8080}, {containerPort: 53, protocol: UDP}]
-                  - name: sidecar
-                    image: busybox:1.36
-            """);
+        await Apply("b", ContainerC(ns, """
+                env: [{name: B, value: "2"}]
+                ports: [{containerPort: 8080}, {containerPort: 53, protocol: UDP}]
+              - name: sidecar
+                image: busybox:1.36
+            """));
         var live = await _h.Get($"/apis/apps/v1/namespaces/{ns}/deployments/web");
         Assert.Equal("c,sidecar", Names(live, "spec.template.spec.containers"));
         Assert.Equal("A,B", Names(live, "spec.template.spec.containers.0.env"));
@@ -84,17 +89,7 @@ public sealed class SchemaSemanticsTests : IClassFixture<FakeClusterFixture>, ID
     {
         var ns = await _h.Ns("atomic");
         await Apply("a", ByA.Replace("NS", ns));
-        var other = $$"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web, namespace: {{ns}}}
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: c
-                    args: [z]
-            """;
+        var other = ContainerC(ns, "    args: [z]\n");
         var conflict = await _kubectl.In(other, "apply", "--server-side", "--field-manager", "b", "-f", "-");
         Assert.Equal(1, conflict.Exit);
         Assert.Contains("conflict with \"a\": .spec.template.spec.containers[name=\"c\"].args", conflict.Err);
