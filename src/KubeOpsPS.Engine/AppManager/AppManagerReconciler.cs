@@ -170,7 +170,7 @@ public sealed class AppManagerReconciler
             }
             var options = new ApplyOptions(Force: true);
             var result = listed
-                ? await _gateway.ApplyListedAsync(desired, options, current is null ? null : ClusterGateway.ResourceVersion(current), ct).ConfigureAwait(false)
+                ? await _gateway.ApplyListedAsync(desired, options, current, ct).ConfigureAwait(false)
                 : await _gateway.ApplyAsync(desired, options, ct).ConfigureAwait(false);
             Emit(result.Outcome == ApplyOutcome.Unchanged ? AppManagerAction.Unchanged : AppManagerAction.Applied, file.RelativePath, o, result.Outcome.ToString().ToLowerInvariant());
             return true;

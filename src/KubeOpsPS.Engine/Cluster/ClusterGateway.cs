@@ -234,11 +234,13 @@ public sealed partial class ClusterGateway : IDisposable
     }
 
     /// <summary>List items carry no kind/apiVersion on a real server; fill them before typing.</summary>
-    private static object Typed(JsonObject o, KubeKind kind)
+    private static object Typed(JsonObject o, KubeKind kind) => KoYaml.FromJson(WithKind(o, kind));
+
+    private static JsonObject WithKind(JsonObject o, KubeKind kind)
     {
         if (o["apiVersion"] is null) o["apiVersion"] = kind.ApiVersion;
         if (o["kind"] is null) o["kind"] = kind.Kind;
-        return KoYaml.FromJson(o);
+        return o;
     }
 
     // ---------------------------------------------------------------- writes
@@ -246,52 +248,59 @@ public sealed partial class ClusterGateway : IDisposable
     /// <summary>
     /// Server-side apply of one object with the gateway's field manager. The object is first checked locally
     /// (kind, apiVersion, name) so a bad object sends nothing. Created / configured / unchanged is read from
-    /// the answer's code and resourceVersion against a GET of the object before.
+    /// the answer against a GET of the object before.
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(object obj, ApplyOptions options, CancellationToken ct)
     {
         var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
         var before = await GetRawAsync(ObjectPath(kind, ns, name), Describe(kind, ns, name), ct).ConfigureAwait(false);
-        return await PatchAsync(kind, json, ns, name, before is null ? null : ResourceVersion(before) ?? string.Empty, options, ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, before, options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Server-side apply of one object whose collection was listed just before (<see cref="ListVersionsAsync"/>):
-    /// one request, no GET. <paramref name="listedVersion"/> is the object's resourceVersion in that LIST, null when
-    /// the LIST did not have it. The outcome is reported as <see cref="ApplyAsync(object, ApplyOptions, CancellationToken)"/> reports it.
+    /// Server-side apply of one object whose collection was listed just before (<see cref="ListExistingAsync"/>):
+    /// one request, no GET. <paramref name="listed"/> is the object as that LIST had it, null when the LIST did not
+    /// have it. The outcome is reported as <see cref="ApplyAsync(object, ApplyOptions, CancellationToken)"/> reports it.
     /// </summary>
-    public async Task<ApplyResult> ApplyListedAsync(object obj, ApplyOptions options, string? listedVersion, CancellationToken ct)
+    public async Task<ApplyResult> ApplyListedAsync(object obj, ApplyOptions options, JsonObject? listed, CancellationToken ct)
     {
         var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
-        return await PatchAsync(kind, json, ns, name, listedVersion, options, ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, listed, options, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The apply PATCH; <paramref name="versionBefore"/> is null when the object did not exist before.</summary>
-    private async Task<ApplyResult> PatchAsync(KubeKind kind, JsonObject json, string? ns, string name, string? versionBefore, ApplyOptions options, CancellationToken ct)
+    /// <summary>
+    /// The apply PATCH; <paramref name="before"/> is the object as it was, null when it did not exist. A real apply
+    /// changed the object when its resourceVersion moved. A dry run answers with the resourceVersion the object already
+    /// has, so there the preview is compared with the object before, field by field, as kubectl diff does.
+    /// </summary>
+    private async Task<ApplyResult> PatchAsync(KubeKind kind, JsonObject json, string? ns, string name, JsonObject? before, ApplyOptions options, CancellationToken ct)
     {
         var q = $"?fieldManager={Uri.EscapeDataString(options.FieldManager ?? _options.FieldManager)}&force={(options.Force ? "true" : "false")}";
         if (options.DryRun) q += "&dryRun=All";
         var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + q, json.ToJsonString(), "application/apply-patch+yaml", Describe(kind, ns, name), true, ct).ConfigureAwait(false);
         var after = JsonNode.Parse(a.Body)!.AsObject();
         // 201: the apply created it (also when it was deleted after the listing).
-        var outcome = versionBefore is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
-            : versionBefore == ResourceVersion(after) ? ApplyOutcome.Unchanged
+        var unchanged = options.DryRun
+            ? ObjectDiff.Compare(kind.Kind, ns, name, before, after).Count == 0
+            : (ResourceVersion(before ?? []) ?? string.Empty) == ResourceVersion(after);
+        var outcome = before is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
+            : unchanged ? ApplyOutcome.Unchanged
             : ApplyOutcome.Configured;
         return new ApplyResult(kind.Kind, ns, name, outcome, Typed(after, kind));
     }
 
     /// <summary>An object's metadata.resourceVersion.</summary>
-    public static string? ResourceVersion(JsonObject o) => o["metadata"]?["resourceVersion"]?.GetValue<string>();
+    private static string? ResourceVersion(JsonObject o) => o["metadata"]?["resourceVersion"]?.GetValue<string>();
 
     /// <summary>
-    /// The resourceVersion of every object of one kind in one namespace (or cluster-wide for a cluster-scoped kind),
-    /// by name, from a paginated LIST: what a batch needs to know before applying, in one request per 500 objects
-    /// instead of a GET per object. A 404 (a kind the server does not serve yet) means nothing of it exists.
+    /// Every object of one kind in one namespace (or cluster-wide for a cluster-scoped kind), by name, from a paginated
+    /// LIST: what a batch needs to know before applying, in one request per 500 objects instead of a GET per object.
+    /// A 404 (a kind the server does not serve yet) means nothing of it exists.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ListVersionsAsync(KubeKind kind, string? ns, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, JsonObject>> ListExistingAsync(KubeKind kind, string? ns, CancellationToken ct)
     {
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var existing = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var pages = 0;
         try
         {
@@ -299,15 +308,15 @@ public sealed partial class ClusterGateway : IDisposable
             {
                 pages++;
                 foreach (var item in list["items"]?.AsArray() ?? [])
-                    if (item?["metadata"] is JsonObject m && m["name"]?.GetValue<string>() is { } n)
-                        versions[n] = m["resourceVersion"]?.GetValue<string>() ?? string.Empty;
+                    if (item is JsonObject o && o["metadata"]?["name"]?.GetValue<string>() is { } n)
+                        existing[n] = WithKind(o, kind);
             }
         }
         catch (KoClusterException e) when (e.StatusCode == 404 && pages == 0)
         {
             // The server does not serve the kind (yet): nothing of it exists.
         }
-        return versions;
+        return existing;
     }
 
     private async Task<JsonObject?> GetRawAsync(string path, string what, CancellationToken ct)
