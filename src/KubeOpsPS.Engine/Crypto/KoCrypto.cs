@@ -104,18 +104,6 @@ public sealed class KoCertificate
     public override string ToString() => $"{Subject} (expires {NotAfter:yyyy-MM-dd})";
 }
 
-/// <summary>What a certificate request says about its subject.</summary>
-public sealed record CertificateRequestOptions
-{
-    public required string CommonName { get; init; }
-    public IReadOnlyList<string> DnsNames { get; init; } = [];
-    public IReadOnlyList<string> IpAddresses { get; init; } = [];
-    /// <summary>Extra subject parts in order, e.g. ("O", "Example Ltd"), ("C", "DE").</summary>
-    public IReadOnlyList<(string Key, string Value)> SubjectParts { get; init; } = [];
-    /// <summary>Accept a common name that is not a fully qualified domain name.</summary>
-    public bool AllowShortName { get; init; }
-}
-
 /// <summary>
 /// Keys, requests, certificate authorities, signing, import and checks, on the platform's crypto (.NET's RSA, ECDsa,
 /// CertificateRequest and X509 loaders cover everything needed here, and are faster than a managed implementation).

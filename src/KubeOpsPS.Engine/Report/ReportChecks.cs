@@ -2,14 +2,6 @@ using k8s.Models;
 
 namespace KubeOpsPS.Engine.Report;
 
-/// <summary>What the checks are asked: the release to check upgrade readiness for, and the certificate horizon.</summary>
-public sealed record ReportOptions
-{
-    /// <summary>The release to check against; null means the server's next minor.</summary>
-    public KubeVersion? TargetVersion { get; init; }
-    public int CertificateDays { get; init; } = 30;
-}
-
 /// <summary>One check of the report: a stable id, its category, what it looks for, and the pure function that does it.</summary>
 public sealed record ReportCheck(string Id, string Category, string Summary, Func<ClusterSnapshot, ReportOptions, IEnumerable<ReportFinding>> Run);
 

@@ -37,19 +37,19 @@ public sealed class InstallKoAppManagerCommand : KoInstallCmdlet
             var folder = FileSystemPath(Path);
             if (!Directory.Exists(folder))
                 Fail(Engine.Validation.Validate.Invalid("-Path", folder, $"The folder '{folder}' does not exist."));
-            foreach (var f in Engine.AppManager.ManifestFolder.ListFiles(folder, recurse: false))
+            foreach (var f in Engine.Runtime.AppManager.ManifestFolder.ListFiles(folder, recurse: false))
                 manifests[System.IO.Path.GetFileName(f)] = File.ReadAllText(f);
         }
         // A namespace-scoped manager cannot write elsewhere: say so before installing, not in its pod's log later.
         if (!ClusterWide)
         {
-            var outside = Engine.AppManager.ManifestScope.OutsideNamespace(manifests, Namespace);
+            var outside = ManifestScope.OutsideNamespace(manifests, Namespace);
             if (outside.Count > 0)
                 WriteWarning($"The app-manager may only change namespace '{Namespace}', but these manifests target more: "
                     + string.Join("; ", outside.Select(o => $"{o.File} ({o.Object}, {o.Target})"))
                     + $". Install it with -ClusterWide, or move those objects into namespace '{Namespace}'.");
         }
-                var options = new AppManagerBundleOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
+                var options = new AppManagerOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
         if (Image is not null) options = options with { Image = Image };
         var bundle = Build(() => AppManagerBundle.Build(options));
         ApplyBundle(bundle, "Install-KoAppManager");

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using k8s.Models;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 
 namespace KubeOpsPS.AppManager;
 
@@ -32,18 +33,18 @@ public sealed class NewKoStaticPodCommand : KoCmdlet
     public V1Pod? InputObject { get; set; }
 
     [Parameter]
-    public string ManifestPath { get; set; } = StaticPods.DefaultManifestPath;
+    public string ManifestPath { get; set; } = StaticPodBuilder.DefaultManifestPath;
 
     protected override void ProcessRecord()
     {
-        var pod = InputObject ?? Build(() => StaticPods.Build(Name, Namespace, Image, Port, Command, HostNetwork));
-        var fileName = Build(() => StaticPods.Check(pod), pod);
+        var pod = InputObject ?? Build(() => StaticPodBuilder.Build(Name, Namespace, Image, Port, Command, HostNetwork));
+        var fileName = Build(() => StaticPodBuilder.Check(pod), pod);
         var folder = FileSystemPath(ManifestPath);
         var target = System.IO.Path.Combine(folder, fileName);
         if (!ShouldProcess(target, "write static pod manifest")) return;
         try
         {
-            var written = StaticPods.Write(pod, folder);
+            var written = StaticPodWriter.Write(pod, folder);
             WriteVerbose($"Wrote {written}; the kubelet starts the pod on its next sync.");
             WriteFile(written);
         }

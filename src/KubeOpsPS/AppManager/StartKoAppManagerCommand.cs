@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 
 namespace KubeOpsPS.AppManager;
 
@@ -41,7 +42,7 @@ public sealed class StartKoAppManagerCommand : KoClusterCmdlet
         var instance = Instance ?? AppManagerNames.InstanceFor(folder);
         if (!ShouldProcess($"folder {folder} (instance {instance})", "reconcile into the cluster")) return;
         var gateway = Connect();
-        var options = new AppManagerOptions { Folder = folder, Recurse = Recurse, Prune = Prune, Instance = instance, Resync = Resync, PollInterval = PollInterval };
+        var options = new AppManagerReconcilerOptions { Folder = folder, Recurse = Recurse, Prune = Prune, Instance = instance, Resync = Resync, PollInterval = PollInterval };
         AppManagerJob? job = null;
         var reconciler = Build(() => new AppManagerReconciler(gateway, options, ev =>
         {

@@ -115,7 +115,7 @@ public sealed class NameCompleter : IArgumentCompleter
     private static string? KindFromCommand(string command) => command switch
     {
         _ when command.Contains("VolumeClaim", StringComparison.OrdinalIgnoreCase) => "PersistentVolumeClaim",
-        _ when command.Contains("Rollout", StringComparison.OrdinalIgnoreCase) || command.Contains("RollingUpdate", StringComparison.OrdinalIgnoreCase) || command.Contains("BlueGreen", StringComparison.OrdinalIgnoreCase) => "Deployment",
+        _ when command.Contains("Rollout", StringComparison.OrdinalIgnoreCase) || command.Contains("RollingUpdate", StringComparison.OrdinalIgnoreCase) || command.Contains("BlueGreenBuilder", StringComparison.OrdinalIgnoreCase) => "Deployment",
         _ => null,
     };
 }

@@ -4,6 +4,7 @@ using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;

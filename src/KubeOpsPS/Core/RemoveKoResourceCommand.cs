@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;
@@ -86,7 +87,7 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
             // A claim's data may go with it: say what happens, and ask when it is destroyed (unless -Force).
             Engine.Manifests.Storage.VolumeDeleteRisk? risk = null;
             if (kind.Kind == "PersistentVolumeClaim" && kind.Group.Length == 0)
-                risk = Run(ct => Engine.Manifests.Storage.VolumeClaimLookup.AssessDeleteAsync(gateway, ns!, name, ct));
+                risk = Run(ct => Engine.Runtime.Storage.VolumeClaimLookup.AssessDeleteAsync(gateway, ns!, name, ct));
             if (!ShouldProcess(target, risk is null ? "delete" : Storage.VolumeDeleteGuard.Action(risk))) return;
             if (risk is not null)
             {

@@ -4,6 +4,7 @@ using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Ingress;
+using KubeOpsPS.Engine.Runtime.Ingress;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Ingress;

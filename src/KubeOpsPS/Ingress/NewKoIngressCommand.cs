@@ -4,6 +4,7 @@ using k8s.Models;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Ingress;
+using KubeOpsPS.Engine.Runtime.Ingress;
 
 namespace KubeOpsPS.Ingress;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 
 namespace KubeOpsPS.Monitoring;
 

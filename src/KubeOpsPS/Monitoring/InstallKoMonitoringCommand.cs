@@ -93,7 +93,7 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
         Build(() => MonitoringBundle.Build(options)); // everything is checked before the Secret is looked up
         options = options with { GrafanaAdmin = GrafanaAdmin() };
         var bundle = Build(() => MonitoringBundle.Build(options));
-        MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfigs.Alertmanager(options)));
+        MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfig.Alertmanager(options)));
         if (InsecureSkipVerify)
             WriteWarning("Prometheus will scrape the kubelets without verifying their certificates. Prefer -CaFile, or the default (through the API server, verified with the cluster CA).");
         if (SmtpServer is not null && !SmtpRequireTls && SmtpCredential is not null && !options.ImplicitTls)

@@ -4,7 +4,7 @@ using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Monitoring;
@@ -50,17 +50,17 @@ public abstract class KoMonitoringConfigCmdlet : KoClusterCmdlet
     /// <summary>Checks, applies and reloads. Either set may be null (unchanged). Writes one MonitoringReload per reloaded component.</summary>
     protected void ApplyAndReload(ClusterGateway g, Dictionary<string, string>? prometheusFiles, string? alertmanagerYml)
     {
-        if (prometheusFiles is not null) prometheusFiles = MonitoringConfigs.WithRevision(prometheusFiles);
+        if (prometheusFiles is not null) prometheusFiles = MonitoringConfig.WithRevision(prometheusFiles);
         MonitoringConfigCheck.Run(this, prometheusFiles, alertmanagerYml);
         var progress = new ProgressRecord(ProgressId, "Monitoring config", "Applying");
         try
         {
             if (prometheusFiles is not null && Apply(g, MonitoringBundle.PrometheusConfigMap, prometheusFiles, MonitoringBundle.Prometheus) && !NoReload)
             {
-                var revision = MonitoringConfigs.Revision(prometheusFiles);
+                var revision = MonitoringConfig.Revision(prometheusFiles);
                 Reload(MonitoringBundle.Prometheus, ct => ConfigReloader.PrometheusAsync(g, Namespace, revision, Timeout, TimeSpan.FromSeconds(5), Status(progress), ct));
             }
-            if (alertmanagerYml is not null && Apply(g, MonitoringBundle.AlertmanagerConfigMap, new Dictionary<string, string> { [MonitoringConfigs.AlertmanagerFile] = alertmanagerYml }, MonitoringBundle.Alertmanager) && !NoReload)
+            if (alertmanagerYml is not null && Apply(g, MonitoringBundle.AlertmanagerConfigMap, new Dictionary<string, string> { [MonitoringConfig.AlertmanagerFile] = alertmanagerYml }, MonitoringBundle.Alertmanager) && !NoReload)
                 Reload(MonitoringBundle.Alertmanager, ct => ConfigReloader.AlertmanagerAsync(g, Namespace, alertmanagerYml, Timeout, TimeSpan.FromSeconds(5), Status(progress), ct));
         }
         finally

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 
 namespace KubeOpsPS.Monitoring;
 

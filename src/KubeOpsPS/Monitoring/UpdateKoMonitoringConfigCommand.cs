@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Monitoring;
@@ -34,15 +34,15 @@ public sealed class UpdateKoMonitoringConfigCommand : KoMonitoringConfigCmdlet
             if (PrometheusConfig is not null)
             {
                 var text = ReadText(PrometheusConfig, "-PrometheusConfig");
-                if (!Build(() => MonitoringConfigs.LoadsRevision(text)))
-                    Fail(Validate.Invalid("-PrometheusConfig", PrometheusConfig, $"-PrometheusConfig '{PrometheusConfig}' does not load the rule files of the ConfigMap: keep rule_files: ['*.rules.yml'] (the default rules, custom.rules.yml and {MonitoringConfigs.RevisionFile}, by which a reload is confirmed)."));
-                prometheus[MonitoringConfigs.PrometheusFile] = text;
+                if (!Build(() => MonitoringConfig.LoadsRevision(text)))
+                    Fail(Validate.Invalid("-PrometheusConfig", PrometheusConfig, $"-PrometheusConfig '{PrometheusConfig}' does not load the rule files of the ConfigMap: keep rule_files: ['*.rules.yml'] (the default rules, custom.rules.yml and {MonitoringConfig.RevisionFile}, by which a reload is confirmed)."));
+                prometheus[MonitoringConfig.PrometheusFile] = text;
             }
             foreach (var path in RuleFile)
             {
                 var key = Path.GetFileName(path);
-                if (!key.EndsWith(".rules.yml", StringComparison.Ordinal) || key == MonitoringConfigs.RevisionFile)
-                    Fail(Validate.Invalid("-RuleFile", path, $"-RuleFile '{path}' must be named *.rules.yml (prometheus.yml loads rule_files '*.rules.yml'), and not {MonitoringConfigs.RevisionFile}."));
+                if (!key.EndsWith(".rules.yml", StringComparison.Ordinal) || key == MonitoringConfig.RevisionFile)
+                    Fail(Validate.Invalid("-RuleFile", path, $"-RuleFile '{path}' must be named *.rules.yml (prometheus.yml loads rule_files '*.rules.yml'), and not {MonitoringConfig.RevisionFile}."));
                 prometheus[Build(() => Validate.ConfigKey(key, "-RuleFile"))] = ReadText(path, "-RuleFile");
             }
         }
@@ -55,7 +55,7 @@ public sealed class UpdateKoMonitoringConfigCommand : KoMonitoringConfigCmdlet
         {
             // Nothing to change: reload both and confirm they run what their ConfigMaps hold.
             prometheus = ReadFiles(g, MonitoringBundle.PrometheusConfigMap);
-            alertmanager = ReadFiles(g, MonitoringBundle.AlertmanagerConfigMap).GetValueOrDefault(MonitoringConfigs.AlertmanagerFile);
+            alertmanager = ReadFiles(g, MonitoringBundle.AlertmanagerConfigMap).GetValueOrDefault(MonitoringConfig.AlertmanagerFile);
         }
         ApplyAndReload(g, prometheus, alertmanager);
     }

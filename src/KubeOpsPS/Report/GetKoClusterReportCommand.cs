@@ -4,6 +4,7 @@ using System.Management.Automation.Language;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Report;
+using KubeOpsPS.Engine.Runtime.Report;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Report;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Rollout;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Runtime.Rollout;
 
 namespace KubeOpsPS.Rollout;
 

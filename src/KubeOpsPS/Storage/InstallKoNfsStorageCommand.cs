@@ -3,6 +3,7 @@ using k8s.Models;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Storage;
+using KubeOpsPS.Engine.Runtime.Storage;
 
 namespace KubeOpsPS.Storage;
 

@@ -3,6 +3,7 @@ using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Storage;
+using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Storage;

@@ -4,6 +4,7 @@ using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Storage;
+using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Tests.AppManager;
@@ -66,7 +66,7 @@ public sealed class AppManagerUnitTests : IDisposable
     [Fact]
     public void TheInClusterBundleIsScopedToItsNamespaceUnlessClusterWide()
     {
-        var objects = AppManagerBundle.Build(new AppManagerBundleOptions { Manifests = new Dictionary<string, string> { ["web.yaml"] = "x" } });
+        var objects = AppManagerBundle.Build(new AppManagerOptions { Manifests = new Dictionary<string, string> { ["web.yaml"] = "x" } });
         Assert.Contains(objects, o => o is V1Role);
         Assert.DoesNotContain(objects, o => o is V1ClusterRole);
         var deploy = Assert.Single(objects.OfType<V1Deployment>());
@@ -76,7 +76,7 @@ public sealed class AppManagerUnitTests : IDisposable
         Assert.Contains("-Prune", c.Args[0]);
         Assert.True(c.SecurityContext.ReadOnlyRootFilesystem);
         Assert.Equal("x", objects.OfType<V1ConfigMap>().Single().Data["web.yaml"]);
-        var wide = AppManagerBundle.Build(new AppManagerBundleOptions { ClusterWide = true, Prune = false });
+        var wide = AppManagerBundle.Build(new AppManagerOptions { ClusterWide = true, Prune = false });
         Assert.Contains(wide, o => o is V1ClusterRoleBinding);
         Assert.DoesNotContain("-Prune", wide.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args[0]);
     }
@@ -84,14 +84,14 @@ public sealed class AppManagerUnitTests : IDisposable
     [Fact]
     public void StaticPodsAreValidatedAndWrittenAtomically()
     {
-        var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [8080], ["sleep", "infinity"], hostNetwork: true);
-        var file = StaticPods.Write(pod, _dir);
+        var pod = StaticPodBuilder.Build("agent", "kube-system", "busybox:1.37", [8080], ["sleep", "infinity"], hostNetwork: true);
+        var file = StaticPodWriter.Write(pod, _dir);
         Assert.Equal(Path.Combine(_dir, "agent.yaml"), file);
         Assert.Contains("hostNetwork: true", File.ReadAllText(file));
         Assert.Single(Directory.GetFiles(_dir)); // no temporary file left
-        Assert.Throws<KoValidationException>(() => StaticPods.Build("Bad_Name", "kube-system", "busybox", [], null, false));
-        Assert.Throws<KoValidationException>(() => StaticPods.Build("agent", "kube-system", "busybox", [70000], null, false));
-        Assert.Throws<KoValidationException>(() => StaticPods.Check(new V1Pod { Metadata = new V1ObjectMeta { Name = "empty" }, Spec = new V1PodSpec { Containers = [] } }));
+        Assert.Throws<KoValidationException>(() => StaticPodBuilder.Build("Bad_Name", "kube-system", "busybox", [], null, false));
+        Assert.Throws<KoValidationException>(() => StaticPodBuilder.Build("agent", "kube-system", "busybox", [70000], null, false));
+        Assert.Throws<KoValidationException>(() => StaticPodBuilder.Check(new V1Pod { Metadata = new V1ObjectMeta { Name = "empty" }, Spec = new V1PodSpec { Containers = [] } }));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class AppManagerUnitTests : IDisposable
     {
         V1Pod Pod(Action<V1PodSpec> change)
         {
-            var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [], ["sleep", "infinity"], hostNetwork: false);
+            var pod = StaticPodBuilder.Build("agent", "kube-system", "busybox:1.37", [], ["sleep", "infinity"], hostNetwork: false);
             change(pod.Spec);
             return pod;
         }
@@ -111,7 +111,7 @@ public sealed class AppManagerUnitTests : IDisposable
         };
         foreach (var pod in refused)
         {
-            var e = Assert.Throws<KoValidationException>(() => StaticPods.Check(pod));
+            var e = Assert.Throws<KoValidationException>(() => StaticPodBuilder.Check(pod));
             Assert.Contains("without the API server", e.Message, StringComparison.Ordinal);
             Assert.Contains("since Kubernetes 1.37 it refuses", e.Message, StringComparison.Ordinal);
         }
@@ -135,11 +135,11 @@ public class AppManagerSafetyTests
     [Fact]
     public void StaticPodsCannotUseConfigMapsSecretsOrServiceAccounts()
     {
-        var pod = StaticPods.Build("agent", "kube-system", "busybox:1.37", [], null, false);
+        var pod = StaticPodBuilder.Build("agent", "kube-system", "busybox:1.37", [], null, false);
         pod.Spec.Volumes = [new V1Volume { Name = "cfg", ConfigMap = new V1ConfigMapVolumeSource { Name = "x" } }];
-        Assert.Contains("ConfigMap", Assert.Throws<KoValidationException>(() => StaticPods.Check(pod)).Message);
+        Assert.Contains("ConfigMap", Assert.Throws<KoValidationException>(() => StaticPodBuilder.Check(pod)).Message);
         pod.Spec.Volumes = null;
         pod.Spec.ServiceAccountName = "robot";
-        Assert.Throws<KoValidationException>(() => StaticPods.Check(pod));
+        Assert.Throws<KoValidationException>(() => StaticPodBuilder.Check(pod));
     }
 }

@@ -1,7 +1,8 @@
 using FakeApiServer;
 using k8s.Models;
-using KubeOpsPS.Engine.AppManager;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
+using KubeOpsPS.Engine.Runtime.AppManager;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Tests.AppManager;
@@ -31,7 +32,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
     }
 
     private AppManagerReconciler New(bool prune = true, string instance = "test") =>
-        new(_gateway, new AppManagerOptions { Folder = _dir, Prune = prune, Instance = instance, PollInterval = TimeSpan.FromMilliseconds(200), Debounce = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(200) }, e => { lock (_events) _events.Add(e); });
+        new(_gateway, new AppManagerReconcilerOptions { Folder = _dir, Prune = prune, Instance = instance, PollInterval = TimeSpan.FromMilliseconds(200), Debounce = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(200) }, e => { lock (_events) _events.Add(e); });
 
     private void Write(string file, string yaml) => File.WriteAllText(Path.Combine(_dir, file), yaml);
 

@@ -113,7 +113,7 @@ public class JenkinsBundleTests
     [Fact]
     public void BuildsImagesWithoutPrivilegeOrTheHostSocket()
     {
-        var agents = JenkinsCasc.Agents("ci", JenkinsBundle.ParseRegistry("http://10.0.0.5:5000"));
+        var agents = JenkinsCascConfig.Agents("ci", JenkinsBundle.ParseRegistry("http://10.0.0.5:5000"));
         Assert.All(agents, a =>
         {
             Assert.True(a.Pod.Spec.SecurityContext.RunAsNonRoot);

@@ -1,5 +1,5 @@
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Tests.Monitoring;

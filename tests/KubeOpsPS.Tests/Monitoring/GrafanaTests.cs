@@ -41,14 +41,14 @@ public class GrafanaProvisioningTests
     [Fact]
     public void TheDatasourceFileFollowsTheDocumentedSchema()
     {
-        var doc = (JsonObject)KoYaml.ReadDocument(Grafana.Datasources("mon"), "datasources.yaml")!;
+        var doc = (JsonObject)KoYaml.ReadDocument(GrafanaConfig.Datasources("mon"), "datasources.yaml")!;
         Assert.Equal(["apiVersion", "datasources"], doc.Select(p => p.Key));
         Assert.Equal(1, doc["apiVersion"]!.GetValue<int>());
         var ds = doc["datasources"]!.AsArray().Single()!.AsObject();
         KeysAreDocumented(ds, DatasourceKeys);
         Assert.Equal("prometheus", ds["type"]!.ToString());
         Assert.Equal("proxy", ds["access"]!.ToString()); // "Server" in the UI: Grafana's back end queries Prometheus
-        Assert.Equal(Grafana.DatasourceUid, ds["uid"]!.ToString());
+        Assert.Equal(GrafanaConfig.DatasourceUid, ds["uid"]!.ToString());
         Assert.Equal("http://prometheus.mon.svc:9090/prometheus", ds["url"]!.ToString());
         Assert.True(ds["isDefault"]!.GetValue<bool>());
         Assert.Equal(["httpMethod", "timeInterval"], ds["jsonData"]!.AsObject().Select(p => p.Key).Order());
@@ -58,13 +58,13 @@ public class GrafanaProvisioningTests
     [Fact]
     public void TheDashboardProviderFollowsTheDocumentedSchema()
     {
-        var doc = (JsonObject)KoYaml.ReadDocument(Grafana.Providers(), "dashboards.yaml")!;
+        var doc = (JsonObject)KoYaml.ReadDocument(GrafanaConfig.Providers(), "dashboards.yaml")!;
         Assert.Equal(1, doc["apiVersion"]!.GetValue<int>());
         var p = doc["providers"]!.AsArray().Single()!.AsObject();
         KeysAreDocumented(p, ProviderKeys);
         Assert.Equal("file", p["type"]!.ToString());
         Assert.Equal(["foldersFromFilesStructure", "path"], p["options"]!.AsObject().Select(x => x.Key).Order());
-        Assert.Equal(Grafana.DashboardsDir, p["options"]!["path"]!.ToString());
+        Assert.Equal(GrafanaConfig.DashboardsDir, p["options"]!["path"]!.ToString());
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public class GrafanaProvisioningTests
     [InlineData("kubeops-node.json")]
     public void ShippedDashboardsUseTheProvisionedDatasourceAndCurrentPanels(string file)
     {
-        var json = Grafana.ShippedDashboards()[file];
+        var json = GrafanaConfig.ShippedDashboards()[file];
         var dash = JsonNode.Parse(json)!.AsObject();
         Assert.Null(dash["id"]);
         Assert.Equal(Path.GetFileNameWithoutExtension(file), dash["uid"]!.ToString());
@@ -83,7 +83,7 @@ public class GrafanaProvisioningTests
         Assert.All(panels, p =>
         {
             Assert.Contains(p!["type"]!.ToString(), new[] { "stat", "timeseries" });
-            Assert.Equal(Grafana.DatasourceUid, p["datasource"]!["uid"]!.ToString());
+            Assert.Equal(GrafanaConfig.DatasourceUid, p["datasource"]!["uid"]!.ToString());
             Assert.All(p["targets"]!.AsArray(), t => Assert.False(string.IsNullOrEmpty(t!["expr"]!.ToString())));
             foreach (var k in new[] { "x", "y", "w", "h" }) Assert.Equal(JsonValueKind.Number, p["gridPos"]![k]!.GetValueKind());
         });
@@ -95,7 +95,7 @@ public class GrafanaProvisioningTests
     public void ShippedDashboardQueriesParseAsPromql()
     {
         // promtool parses each query as the expression of a recording rule.
-        var exprs = Grafana.ShippedDashboards().Values.SelectMany(j => JsonNode.Parse(j)!["panels"]!.AsArray())
+        var exprs = GrafanaConfig.ShippedDashboards().Values.SelectMany(j => JsonNode.Parse(j)!["panels"]!.AsArray())
             .SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.ToString().Replace("$node", "n1", StringComparison.Ordinal)).ToList();
         var rules = new JsonObject
         {
@@ -105,7 +105,7 @@ public class GrafanaProvisioningTests
                 ["rules"] = new JsonArray(exprs.Select((e, i) => (JsonNode?)new JsonObject { ["record"] = $"dashboard:query{i}", ["expr"] = e }).ToArray()),
             }),
         };
-        var check = KubeOpsPS.Engine.Monitoring.PromTool.CheckRules(new Dictionary<string, string> { ["dashboards.rules.yml"] = KoYaml.WriteDocument(rules) });
+        var check = KubeOpsPS.Engine.Runtime.Monitoring.PromTool.CheckRules(new Dictionary<string, string> { ["dashboards.rules.yml"] = KoYaml.WriteDocument(rules) });
         Assert.True(check.Passed, check.Output);
     }
 }
@@ -242,7 +242,7 @@ public class DashboardFixerTests
     [InlineData("kubeops-node.json")]
     public void ShippedDashboardsAreClassicDashboardsGrafana13FileProvisioningLoads(string file)
     {
-        var dash = JsonNode.Parse(Grafana.ShippedDashboards()[file])!.AsObject();
+        var dash = JsonNode.Parse(GrafanaConfig.ShippedDashboards()[file])!.AsObject();
         ClassicProvisioningAccepts(dash);
         Assert.Null(DashboardV2.Spec(dash));
     }
@@ -279,8 +279,8 @@ public class DashboardFixerTests
         Assert.Equal("A", (string?)target["refId"]);
         Assert.Equal("{{node}}", (string?)target["legendFormat"]);
         Assert.Contains("node_cpu_seconds_total{", (string?)target["expr"]); // then the fixer's renames ran on the converted queries
-        Assert.Equal(Grafana.DatasourceUid, (string?)target["datasource"]!["uid"]);
-        Assert.Equal(Grafana.DatasourceUid, (string?)cpu["datasource"]!["uid"]);
+        Assert.Equal(GrafanaConfig.DatasourceUid, (string?)target["datasource"]!["uid"]);
+        Assert.Equal(GrafanaConfig.DatasourceUid, (string?)cpu["datasource"]!["uid"]);
         var stat = panels[2]!;
         Assert.Equal([false, true], stat["targets"]!.AsArray().Select(t => t!["hide"] is { } h && (bool)h));
         Assert.Equal("merge", (string?)stat["transformations"]![0]!["id"]);
@@ -298,7 +298,7 @@ public class DashboardFixerTests
         var node = vars[0]!;
         Assert.Equal(("query", 2, 1, 0), ((string?)node["type"], (int)node["refresh"]!, (int)node["sort"]!, (int)node["hide"]!));
         Assert.Equal("label_values(node_uname_info, node)", (string?)node["query"]!["query"]);
-        Assert.Equal(Grafana.DatasourceUid, (string?)node["datasource"]!["uid"]);
+        Assert.Equal(GrafanaConfig.DatasourceUid, (string?)node["datasource"]!["uid"]);
         Assert.True((bool)node["multi"]! && (bool)node["includeAll"]!);
         Assert.Equal(("custom", "1m,5m,15m"), ((string?)vars[1]!["type"], (string?)vars[1]!["query"]));
     }

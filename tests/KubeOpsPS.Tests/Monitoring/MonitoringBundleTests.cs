@@ -4,7 +4,7 @@ using k8s.Models;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Monitoring;
+using KubeOpsPS.Engine.Runtime.Monitoring;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 
@@ -146,7 +146,7 @@ public class MonitoringBundleTests
     [Fact]
     public void ScrapeConfigsCoverTheClusterAndVerifyTlsByDefault()
     {
-        var doc = (JsonObject)KoYaml.ReadDocument(MonitoringConfigs.Prometheus(new MonitoringOptions(), "monitoring"), "p")!;
+        var doc = (JsonObject)KoYaml.ReadDocument(MonitoringConfig.Prometheus(new MonitoringOptions(), "monitoring"), "p")!;
         var jobs = doc["scrape_configs"]!.AsArray().ToDictionary(j => j!["job_name"]!.ToString(), j => j!.AsObject());
         Assert.Equal(["alertmanager", "kube-state-metrics", "kubernetes-apiservers", "kubernetes-cadvisor", "kubernetes-nodes", "kubernetes-pods", "kubernetes-service-endpoints", "node-exporter", "prometheus"], jobs.Keys.Order());
         var text = doc.ToJsonString();
@@ -155,9 +155,9 @@ public class MonitoringBundleTests
         Assert.Equal("kubernetes.default.svc:443", jobs["kubernetes-nodes"]["relabel_configs"]!.AsArray().Single(r => r!["target_label"]?.ToString() == "__address__")!["replacement"]!.ToString());
         Assert.Equal("alertmanager.monitoring.svc:9093", doc["alerting"]!["alertmanagers"]![0]!["static_configs"]![0]!["targets"]![0]!.ToString());
 
-        var insecure = MonitoringConfigs.Prometheus(new MonitoringOptions { KubeletScrape = KubeletScrape.DirectInsecure }, "monitoring");
+        var insecure = MonitoringConfig.Prometheus(new MonitoringOptions { KubeletScrape = KubeletScrape.DirectInsecure }, "monitoring");
         Assert.Equal(2, insecure.Split("insecure_skip_verify: true").Length - 1); // kubelet and cAdvisor only, never the API server
-        var withCa = MonitoringConfigs.Prometheus(new MonitoringOptions { KubeletScrape = KubeletScrape.DirectWithCa, KubeletCaCertificate = "-----BEGIN CERTIFICATE-----" }, "monitoring");
+        var withCa = MonitoringConfig.Prometheus(new MonitoringOptions { KubeletScrape = KubeletScrape.DirectWithCa, KubeletCaCertificate = "-----BEGIN CERTIFICATE-----" }, "monitoring");
         Assert.Contains("ca_file: /etc/prometheus/kubelet-ca/ca.crt", withCa, StringComparison.Ordinal);
         Assert.DoesNotContain("insecure_skip_verify", withCa, StringComparison.Ordinal);
     }
@@ -168,7 +168,7 @@ public class MonitoringBundleTests
     public void TheGeneratedAlertmanagerConfigPassesAmtool(bool email)
     {
         var o = email ? Full() : new MonitoringOptions();
-        var yaml = MonitoringConfigs.Alertmanager(o with { SmtpRequireTls = false });
+        var yaml = MonitoringConfig.Alertmanager(o with { SmtpRequireTls = false });
         var check = PromTool.CheckAlertmanager(yaml);
         Assert.True(check.Available, "amtool is not installed (apt-get install prometheus-alertmanager)");
         Assert.True(check.Passed, check.Output);
@@ -182,7 +182,7 @@ public class MonitoringBundleTests
     [InlineData("smtp.example.com:587", false, false)]
     public void ImplicitTlsIsWrittenForPort465OrWhenAskedAndAmtoolStillChecksTheRest(string server, bool ask, bool implicitTls)
     {
-        var yaml = MonitoringConfigs.Alertmanager(Full() with { SmtpServer = server, SmtpImplicitTls = ask });
+        var yaml = MonitoringConfig.Alertmanager(Full() with { SmtpServer = server, SmtpImplicitTls = ask });
         var global = (JsonObject)KoYaml.ReadDocument(yaml, "alertmanager.yml")!["global"]!;
         Assert.Equal(implicitTls, global.ContainsKey("smtp_force_implicit_tls"));
         if (implicitTls) Assert.True(global["smtp_force_implicit_tls"]!.GetValue<bool>());
@@ -199,7 +199,7 @@ public class MonitoringBundleTests
     [Fact]
     public void AnAmtoolRejectionForAnotherReasonStillFailsWithImplicitTls()
     {
-        var yaml = MonitoringConfigs.Alertmanager(Full() with { SmtpServer = "smtp.example.com:465" }).Replace("receiver: email", "receiver: nowhere", StringComparison.Ordinal);
+        var yaml = MonitoringConfig.Alertmanager(Full() with { SmtpServer = "smtp.example.com:465" }).Replace("receiver: email", "receiver: nowhere", StringComparison.Ordinal);
         var check = PromTool.CheckAlertmanager(yaml);
         Assert.True(check.Available, "amtool is not installed (apt-get install prometheus-alertmanager)");
         Assert.False(check.Passed, check.Output);
@@ -211,12 +211,12 @@ public class MonitoringBundleTests
     {
         var a = MonitoringBundle.PrometheusFiles(Full(), "mon");
         var b = MonitoringBundle.PrometheusFiles(Full(), "mon");
-        Assert.Equal(a[MonitoringConfigs.RevisionFile], b[MonitoringConfigs.RevisionFile]);
+        Assert.Equal(a[MonitoringConfig.RevisionFile], b[MonitoringConfig.RevisionFile]);
         var c = MonitoringBundle.PrometheusFiles(Full() with { Retention = "31d", Rules = [] }, "mon");
-        Assert.NotEqual(a[MonitoringConfigs.RevisionFile], c[MonitoringConfigs.RevisionFile]);
-        var rev = MonitoringConfigs.Revision(a);
+        Assert.NotEqual(a[MonitoringConfig.RevisionFile], c[MonitoringConfig.RevisionFile]);
+        var rev = MonitoringConfig.Revision(a);
         Assert.InRange(rev, 0, (1L << 48) - 1); // exact in a double, as Prometheus reports it
-        Assert.Contains($"vector({rev})", a[MonitoringConfigs.RevisionFile], StringComparison.Ordinal);
+        Assert.Contains($"vector({rev})", a[MonitoringConfig.RevisionFile], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -268,7 +268,7 @@ public class MonitoringBundleTests
     [InlineData("global: {scrape_interval: 1m}", false)]
     public void APrometheusConfigMustLoadTheRevisionMarker(string yaml, bool loads)
     {
-        Assert.Equal(loads, MonitoringConfigs.LoadsRevision(yaml));
-        Assert.True(MonitoringConfigs.LoadsRevision(MonitoringConfigs.Prometheus(new MonitoringOptions(), "monitoring")));
+        Assert.Equal(loads, MonitoringConfig.LoadsRevision(yaml));
+        Assert.True(MonitoringConfig.LoadsRevision(MonitoringConfig.Prometheus(new MonitoringOptions(), "monitoring")));
     }
 }

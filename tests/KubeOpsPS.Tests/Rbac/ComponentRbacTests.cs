@@ -109,7 +109,7 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
                 return (b, [("mon-rbac", WorkloadSa(b, component), component switch
                 {
                     // prometheus/prometheus documentation/examples/rbac-setup.yml; kubernetes_sd roles node, pod, service,
-                    // endpointslice in the module's prometheus.yml (MonitoringConfigs: no job uses the deprecated endpoints
+                    // endpointslice in the module's prometheus.yml (MonitoringConfig: no job uses the deprecated endpoints
                     // role); cAdvisor through the API server's node proxy.
                     "prometheus" => [.. Each("list,watch", "", "nodes,pods,services"), .. Each("list,watch", "discovery.k8s.io", "endpointslices"),
                         new("get", "", "nodes", Sub: "proxy", Name: "node-1"), new("get", "", "nodes", Sub: "metrics", Name: "node-1"), Url("/metrics")],
@@ -193,7 +193,7 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
             {
                 var wide = component == "app-manager-cluster-wide";
                 var ns = wide ? "am-wide" : "am-ns";
-                var b = AppManagerBundle.Build(new AppManagerBundleOptions { Namespace = ns, Name = "app-manager", ClusterWide = wide });
+                var b = AppManagerBundle.Build(new AppManagerOptions { Namespace = ns, Name = "app-manager", ClusterWide = wide });
                 // Start-KoAppManager (src/KubeOpsPS.Engine/AppManager): server-side apply (patch), get, list and watch of
                 // whatever its manifests contain, delete when pruning; here a Deployment, a ConfigMap and a Secret.
                 Call[] own = [.. Each("get,list,watch,patch,create,update,delete", "apps", "deployments", ns), .. Each("get,list,watch,patch,create,update,delete", "", "configmaps,secrets,services", ns)];

@@ -1,6 +1,7 @@
 using FakeApiServer;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Report;
+using KubeOpsPS.Engine.Runtime.Report;
 using KubeOpsPS.Tests.FakeApiServer;
 
 namespace KubeOpsPS.Tests.Report;

@@ -2,6 +2,7 @@ using FakeApiServer;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Rollout;
+using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 
@@ -60,8 +61,8 @@ public sealed class RolloutTests : IAsyncLifetime
             {
             }
         });
-        var change = RolloutChanges.Build(Deployment("inv", 4, "nginx:1.29", "1", "1"), new RollingUpdateOptions { SingleImage = "nginx:1.30" });
-        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var change = RollingUpdateBuilder.Build(Deployment("inv", 4, "nginx:1.29", "1", "1"), new RollingUpdateOptions { SingleImage = "nginx:1.30" });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), CancellationToken.None);
         var (_, state) = await _gateway.WaitAsync(DeploymentKind, "default", "inv", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
         record.Cancel();
         await recorder;
@@ -80,8 +81,8 @@ public sealed class RolloutTests : IAsyncLifetime
         await _gateway.ApplyAsync(Deployment("broke", 2, "nginx:1.29", "25%", "25%"), new ApplyOptions(), CancellationToken.None);
         await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
         var d = Deployment("broke", 2, "nginx:1.29", "25%", "25%");
-        var change = RolloutChanges.Build(d, new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 30 });
-        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var change = RollingUpdateBuilder.Build(d, new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 30 });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), CancellationToken.None);
         var (_, state) = await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
         Assert.True(state.Failed, state.Status);
         var runner = new RolloutRunner(_gateway);
@@ -98,8 +99,8 @@ public sealed class RolloutTests : IAsyncLifetime
     {
         await _gateway.ApplyAsync(Deployment("why", 1, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);
         await _gateway.WaitAsync(DeploymentKind, "default", "why", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
-        var change = RolloutChanges.Build(Deployment("why", 1, "nginx:1.29", "1", "0"), new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 60 });
-        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RolloutChanges.FieldManager), CancellationToken.None);
+        var change = RollingUpdateBuilder.Build(Deployment("why", 1, "nginx:1.29", "1", "0"), new RollingUpdateOptions { SingleImage = "nginx:broken", ProgressDeadlineSeconds = 60 });
+        await _gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), CancellationToken.None);
         var lines = new List<string>();
         var state = await new RolloutRunner(_gateway).FollowAsync(DeploymentKind, "default", "why", TimeSpan.FromSeconds(60), l => { lock (lines) lines.Add(l); }, CancellationToken.None);
         Assert.True(state.Failed, state.Status);
@@ -128,10 +129,10 @@ public sealed class RolloutTests : IAsyncLifetime
     [Fact]
     public void TheChangeCarriesOnlyTheFieldsItSets()
     {
-        var change = RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxSurge = "50%", ChangeCause = "why" });
+        var change = RollingUpdateBuilder.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxSurge = "50%", ChangeCause = "why" });
         Assert.Equal("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x","namespace":"default","annotations":{"kubernetes.io/change-cause":"why"}},"spec":{"template":{"spec":{"containers":[{"name":"web","image":"a:2"}]}},"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"50%"}}}}""", change.ToJsonString());
-        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxUnavailable = "150%" }));
-        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { Images = new Dictionary<string, string> { ["nope"] = "a:2" } }));
-        Assert.Throws<KoValidationException>(() => RolloutChanges.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions()));
+        Assert.Throws<KoValidationException>(() => RollingUpdateBuilder.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { SingleImage = "a:2", MaxUnavailable = "150%" }));
+        Assert.Throws<KoValidationException>(() => RollingUpdateBuilder.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions { Images = new Dictionary<string, string> { ["nope"] = "a:2" } }));
+        Assert.Throws<KoValidationException>(() => RollingUpdateBuilder.Build(Deployment("x", 2, "a:1", "1", "0"), new RollingUpdateOptions()));
     }
 }

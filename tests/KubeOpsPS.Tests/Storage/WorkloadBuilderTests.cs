@@ -158,7 +158,7 @@ public class PodTemplateTests
     [InlineData("https:8443", "HTTPS", 8443, "/")]
     public void ProbeShorthandsParse(string spec, string? scheme, int port, string? path)
     {
-        var p = PodTemplate.Probe(spec, "-ReadinessProbe");
+        var p = PodTemplateBuilder.Probe(spec, "-ReadinessProbe");
         Assert.Equal(10, p.PeriodSeconds);
         if (scheme is null)
         {
@@ -184,7 +184,7 @@ public class PodTemplateTests
     [InlineData("exec:ls")]
     public void ProbeShorthandsThatDoNotParseAreRefused(string spec)
     {
-        var e = Assert.Throws<KoValidationException>(() => PodTemplate.Probe(spec, "-LivenessProbe"));
+        var e = Assert.Throws<KoValidationException>(() => PodTemplateBuilder.Probe(spec, "-LivenessProbe"));
         Assert.Equal("-LivenessProbe", e.Field);
     }
 

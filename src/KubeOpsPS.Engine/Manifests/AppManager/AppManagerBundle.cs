@@ -3,19 +3,6 @@ using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Engine.Manifests.AppManager;
 
-/// <summary>Options of the in-cluster app-manager.</summary>
-public sealed record AppManagerBundleOptions
-{
-    public string Name { get; init; } = "kubeops-app-manager";
-    public string Namespace { get; init; } = "kubeops-system";
-    /// <summary>Manifest files to ship in the ConfigMap (file name → text). Empty: an empty ConfigMap to fill later.</summary>
-    public IReadOnlyDictionary<string, string> Manifests { get; init; } = new Dictionary<string, string>();
-    /// <summary>Grant rights in every namespace (a ClusterRole) instead of only the manager's namespace.</summary>
-    public bool ClusterWide { get; init; }
-    public bool Prune { get; init; } = true;
-    public string Image { get; init; } = Images.AppManager.Reference;
-}
-
 /// <summary>
 /// The app-manager as a Deployment in the cluster — the seed's "container with a kubeconfig" done properly: it runs
 /// PowerShell with the module under a ServiceAccount whose RBAC is scoped to its namespace (or cluster-wide when
@@ -26,10 +13,10 @@ public static class AppManagerBundle
     public const string ManifestMount = "/manifests";
 
     /// <summary>The container's command line; tests run the same line locally against the fake API server.</summary>
-    public static string StartCommand(AppManagerBundleOptions o, string manifestPath = ManifestMount) =>
+    public static string StartCommand(AppManagerOptions o, string manifestPath = ManifestMount) =>
         $"Import-Module KubeOpsPS; Connect-KoCluster | Out-Null; Start-KoAppManager -Path '{manifestPath}' -Instance '{o.Name}'{(o.Prune ? " -Prune" : string.Empty)} | ForEach-Object {{ $_.ToString() }}";
 
-    public static IReadOnlyList<object> Build(AppManagerBundleOptions o)
+    public static IReadOnlyList<object> Build(AppManagerOptions o)
     {
         var name = Validate.Subdomain(o.Name, "-Name");
         Validate.Label(name, "-Name");

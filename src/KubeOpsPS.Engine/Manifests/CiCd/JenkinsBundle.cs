@@ -1,41 +1,13 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s.Models;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Workloads;
 using KubeOpsPS.Engine.Validation;
-using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Manifests.CiCd;
-
-/// <summary>Options of a Jenkins controller with Kubernetes agents (Install-KoJenkins).</summary>
-public sealed record JenkinsOptions
-{
-    public string Namespace { get; init; } = JenkinsBundle.DefaultNamespace;
-    /// <summary>The class of the controller's JENKINS_HOME claim; null: the cluster's default class.</summary>
-    public string? StorageClass { get; init; }
-    public string StorageSize { get; init; } = "8Gi";
-    /// <summary>The admin user and password; null: the Secret jenkins-admin must exist already.</summary>
-    public string? AdminUser { get; init; }
-    public SecureString? AdminPassword { get; init; }
-    /// <summary>Where the image-building agent pushes: host[:port][/path], optionally with http:// or https://.</summary>
-    public string? Registry { get; init; }
-    /// <summary>Registry credentials; null: the Secret jenkins-registry (kubernetes.io/dockerconfigjson) is made separately.</summary>
-    public string? RegistryUser { get; init; }
-    public SecureString? RegistryPassword { get; init; }
-    /// <summary>Expose the UI through an Ingress.</summary>
-    public IngressExposure? Ingress { get; init; }
-}
-
-/// <summary>A registry push target: host[:port] (the credentials' key) and an optional repository path.</summary>
-public sealed record RegistryTarget(string Host, string? Path, bool Insecure)
-{
-    /// <summary>host[:port][/path]: the prefix of the image names the build agent pushes.</summary>
-    public string Prefix => Path is null ? Host : $"{Host}/{Path}";
-}
 
 /// <summary>
 /// Builds a Jenkins controller for Kubernetes: a StatefulSet running as uid 1000 with a restrictive securityContext
@@ -79,7 +51,7 @@ public static class JenkinsBundle
         var registry = o.Registry is null ? null : ParseRegistry(o.Registry);
         if (o.RegistryUser is not null && registry is null)
             throw Validate.Invalid("-RegistryCredential", o.RegistryUser, "-RegistryCredential needs -Registry: the credentials are stored for that registry's host.");
-        var labels = new Dictionary<string, string> { [PodTemplate.NameLabel] = Name, ["app.kubernetes.io/part-of"] = "kubeops-cicd" };
+        var labels = new Dictionary<string, string> { [PodTemplateBuilder.NameLabel] = Name, ["app.kubernetes.io/part-of"] = "kubeops-cicd" };
         V1ObjectMeta Meta(string name) => new() { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string>(labels) };
 
         var objects = new List<object>
@@ -125,7 +97,7 @@ public static class JenkinsBundle
             });
 
         var url = o.Ingress is null ? null : $"{(o.Ingress.TlsSecretName is null ? "http" : "https")}://{o.Ingress.Host}/";
-        var casc = JenkinsCasc.Render(ns, $"http://{Name}.{ns}.svc.cluster.local:{HttpPort}/", url, registry);
+        var casc = JenkinsCascConfig.Render(ns, $"http://{Name}.{ns}.svc.cluster.local:{HttpPort}/", url, registry);
         var cm = Meta(CascConfigMap);
         objects.Add(new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = cm, Data = new Dictionary<string, string> { ["jenkins.yaml"] = casc } });
         objects.Add(new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = Meta(PluginsConfigMap), Data = new Dictionary<string, string> { ["plugins.txt"] = string.Join("\n", Plugins) + "\n" } });
@@ -172,7 +144,7 @@ public static class JenkinsBundle
         foreach (var (env, key) in new[] { ("JENKINS_ADMIN_ID", "username"), ("JENKINS_ADMIN_PASSWORD", "password") })
             c.Env.Add(new V1EnvVar { Name = env, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = AdminSecret, Key = key } } });
         // Jenkins takes minutes on first start (plugins, war unpacking): the startup probe holds the others back.
-        c.StartupProbe = PodTemplate.Probe($"http:{HttpPort}/login", "startupProbe");
+        c.StartupProbe = PodTemplateBuilder.Probe($"http:{HttpPort}/login", "startupProbe");
         c.StartupProbe.FailureThreshold = 60;
         c.VolumeMounts.Add(new V1VolumeMount { Name = "casc", MountPath = CascDir, ReadOnlyProperty = true });
         c.VolumeMounts.Add(new V1VolumeMount { Name = "plugins", MountPath = RefPlugins });

@@ -271,7 +271,7 @@ public static class LoggingBundle
             ApiVersion = "apps/v1", Kind = "DaemonSet", Metadata = Meta(name, ns, labels),
             Spec = new V1DaemonSetSpec
             {
-                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [PodTemplate.NameLabel] = name } },
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [PodTemplateBuilder.NameLabel] = name } },
                 UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } },
                 Template = new V1PodTemplateSpec
                 {
@@ -318,7 +318,7 @@ public static class LoggingBundle
         ];
     }
 
-    private static Dictionary<string, string> Labels(string name) => new() { [PodTemplate.NameLabel] = name, ["app.kubernetes.io/part-of"] = PartOf };
+    private static Dictionary<string, string> Labels(string name) => new() { [PodTemplateBuilder.NameLabel] = name, ["app.kubernetes.io/part-of"] = PartOf };
 
     private static V1ObjectMeta Meta(string name, string ns, Dictionary<string, string> labels) => new() { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string>(labels) };
 

@@ -100,7 +100,7 @@ public static partial class DashboardFixer
         if (v2From is not null)
         {
             Report("(dashboard)", "V2Converted", $"converted from {v2From} to the classic model (schemaVersion {DashboardV2.SchemaVersion}) that file provisioning loads", true);
-            foreach (var boundUid in bound) Report("(dashboard)", "DatasourceBound", $"datasource uid '{boundUid}' (prometheus) bound to the provisioned datasource '{Grafana.DatasourceName}' (uid {Grafana.DatasourceUid})", true);
+            foreach (var boundUid in bound) Report("(dashboard)", "DatasourceBound", $"datasource uid '{boundUid}' (prometheus) bound to the provisioned datasource '{GrafanaConfig.DatasourceName}' (uid {GrafanaConfig.DatasourceUid})", true);
             foreach (var (where, what) in lost) Report(where, "V2NotConverted", what, false);
         }
         if (dash["title"] is null) dash["title"] = title;
@@ -113,7 +113,7 @@ public static partial class DashboardFixer
             var prometheus = input["pluginId"]?.ToString() == "prometheus";
             inputs[name] = prometheus;
             Report("(dashboard)", "DatasourceInput", prometheus
-                ? $"${{{name}}} bound to the provisioned datasource '{Grafana.DatasourceName}' (uid {Grafana.DatasourceUid})"
+                ? $"${{{name}}} bound to the provisioned datasource '{GrafanaConfig.DatasourceName}' (uid {GrafanaConfig.DatasourceUid})"
                 : $"${{{name}}} needs a {input["pluginId"]} datasource, which is not provisioned: add one and set its uid in the dashboard", prometheus);
         }
         dash.Remove("__inputs");
@@ -185,8 +185,8 @@ public static partial class DashboardFixer
             var m = InputRegex().Match(text);
             if (!m.Success || !bindable.Contains(m.Groups[1].Value)) continue;
             // The old form "datasource": "${DS_X}" becomes the reference object newer Grafana writes.
-            if (key == "datasource" && m.Value == text) node[key] = Grafana.Datasource();
-            else node[key] = InputRegex().Replace(text, x => bindable.Contains(x.Groups[1].Value) ? Grafana.DatasourceUid : x.Value);
+            if (key == "datasource" && m.Value == text) node[key] = GrafanaConfig.Datasource();
+            else node[key] = InputRegex().Replace(text, x => bindable.Contains(x.Groups[1].Value) ? GrafanaConfig.DatasourceUid : x.Value);
         }
     }
 

@@ -119,10 +119,10 @@ public static class DashboardV2
                 {
                     var type = ds["type"]?.ToString();
                     var uid = ds["uid"]?.ToString();
-                    if (type == "prometheus" && uid != Grafana.DatasourceUid)
+                    if (type == "prometheus" && uid != GrafanaConfig.DatasourceUid)
                     {
                         rebound.Add(uid ?? "(none: the default)");
-                        o["datasource"] = Grafana.Datasource();
+                        o["datasource"] = GrafanaConfig.Datasource();
                     }
                     else if (type is not (null or "prometheus" or "grafana" or "datasource" or "dashboard") && !(uid ?? string.Empty).StartsWith("${", StringComparison.Ordinal)) missing.Add(type);
                 }

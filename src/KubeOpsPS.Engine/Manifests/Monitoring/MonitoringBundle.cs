@@ -2,8 +2,8 @@ using k8s.Models;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Workloads;
 using KubeOpsPS.Engine.Validation;
-using static KubeOpsPS.Engine.Manifests.Monitoring.MonitoringConfigs;
-using static KubeOpsPS.Engine.Manifests.Workloads.RbacObjects;
+using static KubeOpsPS.Engine.Manifests.Monitoring.MonitoringConfig;
+using static KubeOpsPS.Engine.Manifests.Workloads.RbacBuilder;
 
 namespace KubeOpsPS.Engine.Manifests.Monitoring;
 
@@ -63,7 +63,7 @@ public static class MonitoringBundle
     /// <summary>The files of the Prometheus ConfigMap: prometheus.yml, the rule files and the revision marker.</summary>
     public static Dictionary<string, string> PrometheusFiles(MonitoringOptions o, string ns)
     {
-        var files = new Dictionary<string, string>(StringComparer.Ordinal) { [PrometheusFile] = MonitoringConfigs.Prometheus(o, ns) };
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { [PrometheusFile] = MonitoringConfig.Prometheus(o, ns) };
         if (o.DefaultRules) files[AlertRules.DefaultFile] = AlertRules.Render(AlertRules.DefaultGroup, AlertRules.Defaults);
         if (o.Rules.Count > 0) files[AlertRules.CustomFile] = AlertRules.Render(AlertRules.CustomGroup, o.Rules);
         return WithRevision(files);
@@ -87,7 +87,7 @@ public static class MonitoringBundle
             Name = NodeExporter, Image = Images.NodeExporter.Reference,
             Args = ["--path.rootfs=/host/root", "--web.listen-address=:9100", "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/kubelet/.+)($|/)"],
             Ports = [new V1ContainerPort { Name = "metrics", ContainerPort = 9100 }],
-            ReadinessProbe = PodTemplate.Probe("http:9100/", "node-exporter"),
+            ReadinessProbe = PodTemplateBuilder.Probe("http:9100/", "node-exporter"),
             Resources = Resources("50m", "64Mi", "128Mi"),
             SecurityContext = new V1SecurityContext { ReadOnlyRootFilesystem = true, AllowPrivilegeEscalation = false, RunAsNonRoot = true, RunAsUser = 65534 },
             VolumeMounts = [new V1VolumeMount { Name = "root", MountPath = "/host/root", ReadOnlyProperty = true, MountPropagation = "HostToContainer" }],
@@ -217,7 +217,7 @@ public static class MonitoringBundle
     private static IEnumerable<object> AlertmanagerObjects(MonitoringOptions o, string ns)
     {
         var labels = Labels(Alertmanager);
-        yield return ConfigMap(AlertmanagerConfigMap, ns, new Dictionary<string, string> { [AlertmanagerFile] = MonitoringConfigs.Alertmanager(o) }, Alertmanager);
+        yield return ConfigMap(AlertmanagerConfigMap, ns, new Dictionary<string, string> { [AlertmanagerFile] = MonitoringConfig.Alertmanager(o) }, Alertmanager);
         if (o.SmtpCredential is { } cred)
         {
             yield return new V1Secret
@@ -273,9 +273,9 @@ public static class MonitoringBundle
                 StringData = new Dictionary<string, string> { ["admin-user"] = Validate.Required(admin.UserName, "-GrafanaCredential"), ["admin-password"] = admin.Password },
             };
         }
-        yield return ConfigMap(GrafanaDatasourcesConfigMap, ns, new Dictionary<string, string> { [Monitoring.Grafana.DatasourcesFile] = Monitoring.Grafana.Datasources(ns) }, Grafana);
-        yield return ConfigMap(GrafanaProvidersConfigMap, ns, new Dictionary<string, string> { [Monitoring.Grafana.ProvidersFile] = Monitoring.Grafana.Providers() }, Grafana);
-        yield return ConfigMap(GrafanaDashboardsConfigMap, ns, Monitoring.Grafana.ShippedDashboards(), Grafana);
+        yield return ConfigMap(GrafanaDatasourcesConfigMap, ns, new Dictionary<string, string> { [Monitoring.GrafanaConfig.DatasourcesFile] = Monitoring.GrafanaConfig.Datasources(ns) }, Grafana);
+        yield return ConfigMap(GrafanaProvidersConfigMap, ns, new Dictionary<string, string> { [Monitoring.GrafanaConfig.ProvidersFile] = Monitoring.GrafanaConfig.Providers() }, Grafana);
+        yield return ConfigMap(GrafanaDashboardsConfigMap, ns, Monitoring.GrafanaConfig.ShippedDashboards(), Grafana);
 
         var env = new Dictionary<string, string> { ["GF_ANALYTICS_REPORTING_ENABLED"] = "false", ["GF_ANALYTICS_CHECK_FOR_UPDATES"] = "false" };
         if (o.Ingress is { } ing)
@@ -298,9 +298,9 @@ public static class MonitoringBundle
         c.VolumeMounts =
         [
             new V1VolumeMount { Name = "admin", MountPath = "/etc/grafana/admin", ReadOnlyProperty = true },
-            new V1VolumeMount { Name = "datasources", MountPath = $"{Monitoring.Grafana.ProvisioningDir}/datasources", ReadOnlyProperty = true },
-            new V1VolumeMount { Name = "providers", MountPath = $"{Monitoring.Grafana.ProvisioningDir}/dashboards", ReadOnlyProperty = true },
-            new V1VolumeMount { Name = "dashboards", MountPath = Monitoring.Grafana.DashboardsDir, ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "datasources", MountPath = $"{Monitoring.GrafanaConfig.ProvisioningDir}/datasources", ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "providers", MountPath = $"{Monitoring.GrafanaConfig.ProvisioningDir}/dashboards", ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "dashboards", MountPath = Monitoring.GrafanaConfig.DashboardsDir, ReadOnlyProperty = true },
             new V1VolumeMount { Name = "data", MountPath = "/var/lib/grafana" },
         ];
         var pod = deployment.Spec.Template.Spec;
@@ -328,20 +328,20 @@ public static class MonitoringBundle
     private static Dictionary<string, string> Labels(string? component)
     {
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = PartOf };
-        if (component is not null) labels[PodTemplate.NameLabel] = component;
+        if (component is not null) labels[PodTemplateBuilder.NameLabel] = component;
         return labels;
     }
 
     private static V1ObjectMeta Meta(string name, string ns, Dictionary<string, string> labels) => new() { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string>(labels) };
 
-    private static V1LabelSelector Selector(string name) => new() { MatchLabels = new Dictionary<string, string> { [PodTemplate.NameLabel] = name } };
+    private static V1LabelSelector Selector(string name) => new() { MatchLabels = new Dictionary<string, string> { [PodTemplateBuilder.NameLabel] = name } };
 
     private static V1Service Service(string name, string ns, int port, bool headless = false)
     {
         var svc = ServiceBuilder.Build(new ServiceOptions
         {
             Name = name, Namespace = ns, Type = headless ? "Headless" : "ClusterIP",
-            Ports = [new ServicePortOptions(port, Name: "http")], Selector = new Dictionary<string, string> { [PodTemplate.NameLabel] = name },
+            Ports = [new ServicePortOptions(port, Name: "http")], Selector = new Dictionary<string, string> { [PodTemplateBuilder.NameLabel] = name },
             Labels = Labels(name),
         });
         return svc;

@@ -2,40 +2,9 @@ using System.Net;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
-using static KubeOpsPS.Engine.Manifests.Workloads.RbacObjects;
+using static KubeOpsPS.Engine.Manifests.Workloads.RbacBuilder;
 
 namespace KubeOpsPS.Engine.Manifests.Storage;
-
-/// <summary>
-/// Options of NFS-backed dynamic storage. Two modes: without <see cref="Server"/>, an NFS server inside the cluster
-/// that exports a directory of one node (<see cref="HostPath"/>) and provisions a subdirectory per claim (NFS Ganesha);
-/// with <see cref="Server"/> and <see cref="Share"/>, csi-driver-nfs provisioning subdirectories on an existing server.
-/// </summary>
-public sealed record NfsStorageOptions
-{
-    public string Namespace { get; init; } = NfsStorageBundle.DefaultNamespace;
-    public string StorageClassName { get; init; } = "nfs";
-    /// <summary>Mark the class as the cluster's default (claims without a class use it).</summary>
-    public bool Default { get; init; }
-    /// <summary>Mount options for every volume of the class; null: nfsvers=4.1 (both servers speak NFS 4.1).</summary>
-    public IReadOnlyList<string>? MountOptions { get; init; }
-    /// <summary>Retain or Delete; null: Retain in-cluster, Delete with -Server (where -OnDelete decides what happens to the data).</summary>
-    public string? ReclaimPolicy { get; init; }
-    /// <summary>Another image for the NFS server (in-cluster) or the CSI plugin (external server).</summary>
-    public string? Image { get; init; }
-
-    // In-cluster server
-    public string? HostPath { get; init; }
-    public string? NodeName { get; init; }
-
-    // External server (csi-driver-nfs)
-    public string? Server { get; init; }
-    public string? Share { get; init; }
-    /// <summary>Subdirectory per volume under the share; may use ${pvc.metadata.namespace}, ${pvc.metadata.name}, ${pv.metadata.name}. Null: the volume's name.</summary>
-    public string? SubDir { get; init; }
-    /// <summary>What csi-driver-nfs does with a volume's directory when the volume is deleted: Retain, Archive or Delete.</summary>
-    public string OnDelete { get; init; } = "Retain";
-}
 
 /// <summary>Builds the objects of <see cref="NfsStorageOptions"/> in dependency order, ready for apply or for manifests.</summary>
 public static partial class NfsStorageBundle
@@ -125,7 +94,7 @@ public static partial class NfsStorageBundle
                 ApiVersion = "v1", Kind = "Service", Metadata = Meta(ServerName),
                 Spec = new V1ServiceSpec
                 {
-                    Selector = new Dictionary<string, string> { [Workloads.PodTemplate.NameLabel] = ServerName },
+                    Selector = new Dictionary<string, string> { [Workloads.PodTemplateBuilder.NameLabel] = ServerName },
                     Ports = ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.Port, TargetPort = p.Port, Protocol = p.Protocol }).ToList(),
                 },
             },
@@ -136,7 +105,7 @@ public static partial class NfsStorageBundle
                 {
                     Replicas = 1, // one server per export: Ganesha cannot share a directory between replicas
                     ServiceName = ServerName,
-                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplate.NameLabel] = ServerName } },
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplateBuilder.NameLabel] = ServerName } },
                     Template = new V1PodTemplateSpec
                     {
                         Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) },
@@ -283,10 +252,10 @@ public static partial class NfsStorageBundle
                 {
                     Replicas = 1,
                     Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 0, MaxUnavailable = 1 } },
-                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplate.NameLabel] = Controller } },
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplateBuilder.NameLabel] = Controller } },
                     Template = new V1PodTemplateSpec
                     {
-                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) { [Workloads.PodTemplate.NameLabel] = Controller } },
+                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) { [Workloads.PodTemplateBuilder.NameLabel] = Controller } },
                         Spec = new V1PodSpec
                         {
                             HostNetwork = true, // the controller mounts the share itself to create and remove directories
@@ -312,10 +281,10 @@ public static partial class NfsStorageBundle
                 Spec = new V1DaemonSetSpec
                 {
                     UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDaemonSet { MaxUnavailable = 1 } },
-                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplate.NameLabel] = Node } },
+                    Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.PodTemplateBuilder.NameLabel] = Node } },
                     Template = new V1PodTemplateSpec
                     {
-                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) { [Workloads.PodTemplate.NameLabel] = Node } },
+                        Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) { [Workloads.PodTemplateBuilder.NameLabel] = Node } },
                         Spec = new V1PodSpec
                         {
                             HostNetwork = true, // NFS connections would break when the pod's network goes away
@@ -360,7 +329,7 @@ public static partial class NfsStorageBundle
         };
     }
 
-    private static Dictionary<string, string> Labels(string name) => new() { [Workloads.PodTemplate.NameLabel] = name, ["app.kubernetes.io/part-of"] = "kubeops-storage" };
+    private static Dictionary<string, string> Labels(string name) => new() { [Workloads.PodTemplateBuilder.NameLabel] = name, ["app.kubernetes.io/part-of"] = "kubeops-storage" };
 
     private static V1EnvVar FieldEnv(string name, string path) => new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = path } } };
 

@@ -3,22 +3,14 @@ using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Engine.Manifests.Workloads;
 
-/// <summary>Options of a one-container Deployment, the shape of the seed's workloads.</summary>
-public sealed record DeploymentOptions : WorkloadOptions
-{
-    public string? MaxSurge { get; init; }
-    public string? MaxUnavailable { get; init; }
-    public int? ProgressDeadlineSeconds { get; init; }
-}
-
 /// <summary>Builds a Deployment whose selector always matches its template (app.kubernetes.io/name = name).</summary>
 public static class DeploymentBuilder
 {
-    public const string NameLabel = PodTemplate.NameLabel;
+    public const string NameLabel = PodTemplateBuilder.NameLabel;
 
     public static V1Deployment Build(DeploymentOptions o)
     {
-        var parts = PodTemplate.Build(o);
+        var parts = PodTemplateBuilder.Build(o);
         V1DeploymentStrategy? strategy = null;
         if (o.MaxSurge is not null || o.MaxUnavailable is not null)
         {
@@ -47,5 +39,5 @@ public static class DeploymentBuilder
     }
 
     /// <summary>A probe from the shorthand tcp:8080 or http:8080/healthz (the seed's tcpSocket probes).</summary>
-    public static V1Probe Probe(string spec, string field) => PodTemplate.Probe(spec, field);
+    public static V1Probe Probe(string spec, string field) => PodTemplateBuilder.Probe(spec, field);
 }

@@ -4,21 +4,6 @@ using KubeOpsPS.Engine.Validation;
 
 namespace KubeOpsPS.Engine.Manifests.Workloads;
 
-/// <summary>Options of a one-container StatefulSet: the workload options plus per-pod claims from templates.</summary>
-public sealed record StatefulSetOptions : WorkloadOptions
-{
-    /// <summary>name=size:/mount/path, e.g. data=10Gi:/var/lib/mysql: one claim per pod (data-mysql-0, data-mysql-1, ...).</summary>
-    public IReadOnlyList<string> VolumeClaimTemplates { get; init; } = [];
-    /// <summary>The class of the templates' claims; null: the cluster's default class.</summary>
-    public string? StorageClass { get; init; }
-    /// <summary>The access mode of the templates' claims.</summary>
-    public string AccessMode { get; init; } = "ReadWriteOnce";
-    /// <summary>The governing (headless) Service; null: the StatefulSet's name.</summary>
-    public string? ServiceName { get; init; }
-    /// <summary>OrderedReady (the default: one pod at a time, in order) or Parallel.</summary>
-    public string PodManagementPolicy { get; init; } = "OrderedReady";
-}
-
 /// <summary>
 /// Builds a StatefulSet whose selector matches its template, with volumeClaimTemplates and an explicit claim
 /// retention policy (Retain on delete and on scale-down: the seed's "deleting the StatefulSet keeps the claims"),
@@ -28,7 +13,7 @@ public static class StatefulSetBuilder
 {
     public static V1StatefulSet Build(StatefulSetOptions o)
     {
-        var parts = PodTemplate.Build(o);
+        var parts = PodTemplateBuilder.Build(o);
         // Pod names are <name>-<ordinal> and serve as host names (DNS labels); the controller-revision-hash label
         // (<name>-<hash>) must stay within 63 characters, which leaves 52 for the name.
         if (parts.Name.Contains('.') || parts.Name.Length > 52)
