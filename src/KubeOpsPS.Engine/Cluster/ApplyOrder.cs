@@ -71,7 +71,7 @@ public static class BatchApplier
             {
                 try
                 {
-                    listed[group.Key] = await gateway.ListExistingAsync(group.Key.Kind, group.Key.Ns, ct).ConfigureAwait(false);
+                    listed[group.Key] = await gateway.ListByNameAsync(group.Key.Kind, group.Key.Ns, ct).ConfigureAwait(false);
                 }
                 catch (KoClusterException e)
                 {
@@ -84,8 +84,8 @@ public static class BatchApplier
                 ApplyResult r;
                 try
                 {
-                    r = listed.TryGetValue((p.Kind, p.Ns), out var existing)
-                        ? await gateway.ApplyListedAsync(objects[p.Index], options, existing.GetValueOrDefault(p.Name), token).ConfigureAwait(false)
+                    r = listed.TryGetValue((p.Kind, p.Ns), out var current)
+                        ? await gateway.ApplyListedAsync(objects[p.Index], options, current.GetValueOrDefault(p.Name), token).ConfigureAwait(false)
                         : await gateway.ApplyAsync(objects[p.Index], options, token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is KoClusterException or Validation.KoValidationException)

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
@@ -43,7 +42,42 @@ public abstract class KoRolloutCmdlet : KoClusterCmdlet
         return (KubeTypes.Find("apps/v1", Kind)!, NamespaceOrDefault(Namespace), Name);
     }
 
+    /// <summary>The last state a rollout was seen in (what a progress line said), for the message of a stop.</summary>
+    protected string? LastSeen { get; set; }
+
     /// <summary>Follows a rollout by watching, with a progress bar; returns the final state.</summary>
     protected WaitState Follow(RolloutRunner runner, KubeKind kind, string ns, string name, TimeSpan timeout, string activity) =>
-        WithProgress(ProgressId, activity, $"{kind.Kind} {ns}/{name}", report => Run(ct => runner.FollowAsync(kind, ns, name, timeout, s => report(s), ct)));
+        WithProgress(ProgressId, activity, $"{kind.Kind} {ns}/{name}", report => Run(ct => runner.FollowAsync(kind, ns, name, timeout, s => report(LastSeen = s), ct)));
+
+    /// <summary>
+    /// Runs <paramref name="work"/>; when Ctrl+C stops it, first warns what the workload is left in (<paramref name="leftIn"/>)
+    /// and the last state seen, then lets the stop go on. A stopped pipeline takes no more writes, so the warning goes
+    /// to the host's UI, as a WARNING line, unless warnings are silenced.
+    /// </summary>
+    protected T SayWhereStopped<T>(KubeKind kind, string ns, string name, Func<string> leftIn, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (PipelineStoppedException)
+        {
+            var prefix = $"{kind.Kind} {ns}/{name}: ";
+            var seen = LastSeen is null ? "no state read yet" : LastSeen.Replace(prefix, string.Empty, StringComparison.Ordinal);
+            var silenced = (MyInvocation.BoundParameters.TryGetValue("WarningAction", out var action) ? action : GetVariableValue("WarningPreference"))
+                is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
+            if (!silenced) Host.UI?.WriteWarningLine($"{leftIn()} Last seen: {seen}.");
+            throw;
+        }
+    }
+
+    /// <summary>The command line of another rollout cmdlet for this workload, naming the cluster when this call named one.</summary>
+    protected string CommandFor(string cmdlet, KubeKind kind, string ns, string name)
+    {
+        static string Quoted(string s) => $"'{System.Management.Automation.Language.CodeGeneration.EscapeSingleQuotedStringContent(s)}'";
+        var line = $"{cmdlet} -Name {name}{(kind.Kind == "Deployment" ? string.Empty : $" -Kind {kind.Kind}")} -Namespace {ns}";
+        if (Context is not null) line += $" -Context {Quoted(Context)}";
+        if (KubeConfig is not null) line += $" -KubeConfig {Quoted(KubeConfig)}";
+        return line;
+    }
 }

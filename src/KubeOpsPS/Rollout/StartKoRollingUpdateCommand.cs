@@ -55,8 +55,10 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
         if (!ShouldProcess($"{kind.Kind} {ns}/{name}", $"rolling update to {Image}")) return;
         try
         {
-            var outcome = WithProgress(ProgressId, "Start-KoRollingUpdate", $"{kind.Kind} {ns}/{name}", report =>
-                Run(ct => runner.UpdateAsync(kind, ns, name, change, $"{Image}", Timeout, !NoRollback, s => report(s), w => Post(() => WriteWarning(w)), ct)));
+            var stage = RolloutStage.Preparing;
+            var outcome = SayWhereStopped(kind, ns, name, () => LeftIn(stage, kind, ns, name), () =>
+                WithProgress(ProgressId, "Start-KoRollingUpdate", $"{kind.Kind} {ns}/{name}", report =>
+                    Run(ct => runner.UpdateAsync(kind, ns, name, change, $"{Image}", Timeout, !NoRollback, (at, s) => { stage = at; report(LastSeen = s); }, w => Post(() => WriteWarning(w)), ct))));
             if (outcome.Result is not null) WriteObject(outcome.Result);
             if (outcome.Failure is not null) WriteFailure(outcome.Failure);
         }
@@ -65,4 +67,12 @@ public sealed class StartKoRollingUpdateCommand : KoRolloutCmdlet
             WriteFailure(e, $"{kind.Kind} {ns}/{name}"); // the next workload in the pipeline still gets its update
         }
     }
+
+    // What a stop at each stage leaves behind, and the command that undoes or resumes it.
+    private string LeftIn(RolloutStage stage, Engine.Yaml.KubeKind kind, string ns, string name) => stage switch
+    {
+        RolloutStage.Preparing => $"Stopped before the update was applied: {kind.Kind} {ns}/{name} is unchanged. Update it again: {MyInvocation.Statement.Trim()}",
+        RolloutStage.Following => $"Stopped following the update of {kind.Kind} {ns}/{name} to {Image}: the new template is applied, its controller carries on with the rollout, and nothing will roll it back by itself now. Roll it back: {CommandFor("Undo-KoRollout", kind, ns, name)}; follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}.",
+        _ => $"Stopped following the rollback of {kind.Kind} {ns}/{name} after its update to {Image} failed: the previous template is applied again, and its controller carries on with the rollout. Follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}.",
+    };
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Runtime.Rollout;
 
 namespace KubeOpsPS.Rollout;
@@ -27,7 +26,9 @@ public sealed class WaitKoRolloutCommand : KoRolloutCmdlet
             var current = Run(ct => runner.HistoryAsync(kind, ns, name, ct)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
             if (Revision is { } want && want != current)
                 Fail(new KoOperationException("RevisionMismatch", "InvalidResult", $"{kind.Kind} {ns}/{name} is at revision {current}, not {want}.", $"{kind.Kind} {ns}/{name}"));
-            var state = Follow(runner, kind, ns, name, Timeout, "Wait-KoRollout");
+            var state = SayWhereStopped(kind, ns, name,
+                () => $"Stopped waiting for {kind.Kind} {ns}/{name}: nothing was changed, and its controller carries on with the rollout. Follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}; roll it back: {CommandFor("Undo-KoRollout", kind, ns, name)}.",
+                () => Follow(runner, kind, ns, name, Timeout, "Wait-KoRollout"));
             if (state.Failed)
             {
                 WriteFailure(new KoOperationException("RolloutFailed", "InvalidResult", $"{kind.Kind} {ns}/{name}: {state.Status}.", $"{kind.Kind} {ns}/{name}",
@@ -92,7 +93,11 @@ public sealed class UndoKoRolloutCommand : KoRolloutCmdlet
                 WriteWarning($"{kind.Kind} {ns}/{name} already runs that revision; skipped rollback.");
                 return;
             }
-            var status = Wait ? Follow(runner, kind, ns, name, Timeout, "Undo-KoRollout").Status : "rollback started";
+            var status = Wait
+                ? SayWhereStopped(kind, ns, name,
+                    () => $"Stopped following the rollback of {kind.Kind} {ns}/{name}: revision {restored}'s template is applied, and its controller carries on with the rollout. Follow it again: {CommandFor("Wait-KoRollout", kind, ns, name)}; go back to the revision before it: {CommandFor("Undo-KoRollout", kind, ns, name)}.",
+                    () => Follow(runner, kind, ns, name, Timeout, "Undo-KoRollout")).Status
+                : "rollback started";
             WriteObject(new RolloutResult(kind.Kind, ns, name, restored.Value, "RolledBack", status, DateTime.UtcNow - started));
         }
         catch (KoClusterException e)

@@ -95,6 +95,33 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUpdateRightAfterTheWorkloadIsWrittenKeepsTheRevisionToGoBackTo()
+    {
+        // Controller passes a second apart: the update is ready before the controller has seen the new Deployment.
+        await using var slow = await FakeCluster.StartAsync(new FakeClusterOptions { ClockSpeed = 10, PodReadyDelay = TimeSpan.FromSeconds(2), ReconcileInterval = TimeSpan.FromSeconds(1) });
+        var kubeconfig = slow.WriteKubeConfig(Path.GetTempFileName());
+        try
+        {
+            using var gateway = new ClusterGateway(KubeConfigs.Connect(kubeconfig, null, null, null, "/nonexistent"));
+            await gateway.ApplyAsync(Deployment("fresh", 1, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);
+            var runner = new RolloutRunner(gateway);
+            var change = await runner.PlanUpdateAsync(DeploymentKind, "default", "fresh", new RollingUpdateOptions { SingleImage = "nginx:1.30" }, CancellationToken.None);
+            var stages = new List<RolloutStage>();
+            var outcome = await runner.UpdateAsync(DeploymentKind, "default", "fresh", change, "nginx:1.30", TimeSpan.FromSeconds(60), true, (stage, _) => { lock (stages) stages.Add(stage); }, null, CancellationToken.None);
+            Assert.Null(outcome.Failure);
+            // It waited (Preparing) before it applied and followed, so a stop before then leaves the Deployment unchanged.
+            Assert.Equal([RolloutStage.Preparing, RolloutStage.Following], stages.Distinct());
+            var history = await runner.HistoryAsync(DeploymentKind, "default", "fresh", CancellationToken.None);
+            Assert.Equal(["1 web=nginx:1.29", "2 web=nginx:1.30"], history.Select(h => $"{h.Revision} {string.Join(",", h.Images)}"));
+            Assert.Equal(1, await runner.UndoAsync(DeploymentKind, "default", "fresh", 0, CancellationToken.None));
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
+    [Fact]
     public async Task FollowingAFailingRolloutSaysWhyItWaitsAsSoonAsThePodsTell()
     {
         await _gateway.ApplyAsync(Deployment("why", 1, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);

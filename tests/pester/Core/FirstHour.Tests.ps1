@@ -272,5 +272,134 @@ Describe 'Small things' {
         } finally { Pop-Location }
     }
 }
+Describe 'Ctrl+C during a rollout' {
+    BeforeAll {
+        function Publish-Rollout([string] $Name, [string] $Image) {
+            "apiVersion: apps/v1`nkind: Deployment`nmetadata: {name: $Name, namespace: default}`nspec:`n  replicas: 2`n  progressDeadlineSeconds: 3600`n  selector: {matchLabels: {app: $Name}}`n  template:`n    metadata: {labels: {app: $Name}}`n    spec: {containers: [{name: web, image: '$Image'}]}" |
+                ConvertFrom-KoYaml | Publish-KoResource -Force | Out-Null
+        }
+        # A stopped pipeline takes no more writes, so what a stop leaves behind is told to the host, as a console host
+        # shows it: this host keeps the WARNING lines it is given.
+        if (-not ('KoTest.RecordingHost' -as [type])) {
+            Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+namespace KoTest {
+    public sealed class RecordingHost : PSHost {
+        private readonly RecordingUI _ui = new RecordingUI();
+        public List<string> Warnings { get { return _ui.Warnings; } }
+        public override string Name { get { return "KoTestRecordingHost"; } }
+        public override Version Version { get { return new Version(1, 0); } }
+        public override Guid InstanceId { get; } = Guid.NewGuid();
+        public override PSHostUserInterface UI { get { return _ui; } }
+        public override CultureInfo CurrentCulture { get { return CultureInfo.InvariantCulture; } }
+        public override CultureInfo CurrentUICulture { get { return CultureInfo.InvariantCulture; } }
+        public override void SetShouldExit(int exitCode) { }
+        public override void EnterNestedPrompt() { throw new NotSupportedException(); }
+        public override void ExitNestedPrompt() { throw new NotSupportedException(); }
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+    }
+    public sealed class RecordingUI : PSHostUserInterface {
+        public readonly List<string> Warnings = new List<string>();
+        public override PSHostRawUserInterface RawUI { get { return null; } }
+        public override void WriteWarningLine(string message) { lock (Warnings) Warnings.Add(message); }
+        public override void Write(string value) { }
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { }
+        public override void WriteLine(string value) { }
+        public override void WriteErrorLine(string value) { }
+        public override void WriteDebugLine(string message) { }
+        public override void WriteVerboseLine(string message) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override string ReadLine() { throw new NotSupportedException(); }
+        public override SecureString ReadLineAsSecureString() { throw new NotSupportedException(); }
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) { throw new NotSupportedException(); }
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) { throw new NotSupportedException(); }
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) { throw new NotSupportedException(); }
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) { throw new NotSupportedException(); }
+    }
+}
+'@
+        }
+        # Runs the command in its own pipeline, stops it (PowerShell.Stop(), what Ctrl+C does) once its progress line
+        # matches $Until, and returns the WARNING lines its host was given. Waits on the progress stream's DataAdded
+        # event, not a timer.
+        function Stop-AtProgress([string] $Command, [string] $Until) {
+            $hostUI = [KoTest.RecordingHost]::new()
+            $runspace = [runspacefactory]::CreateRunspace($hostUI)
+            $runspace.Open()
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $id = "ctrlc-$([guid]::NewGuid())"
+            try {
+                $null = $ps.AddScript("Import-Module '$env:KO_MODULE'; $Command")
+                $null = Register-ObjectEvent -InputObject $ps.Streams.Progress -EventName DataAdded -SourceIdentifier $id
+                $running = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                # Indexed, not enumerated: enumerating a stream of a running pipeline blocks until it ends.
+                $seen = { $n = $ps.Streams.Progress.Count; $n -gt 0 -and $ps.Streams.Progress[$n - 1].StatusDescription -match $Until }
+                while (-not (& $seen) -and -not $running.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+                    Wait-Event -SourceIdentifier $id -Timeout 5 | Remove-Event
+                }
+                $running.IsCompleted | Should -BeFalse -Because "the command still runs when its progress says '$Until' ($(if ($ps.Streams.Error.Count) { $ps.Streams.Error[0] }))"
+                & $seen | Should -BeTrue -Because "the progress line came to '$Until'"
+                $ps.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                $hostUI.Warnings | Where-Object { $_ -like 'Stopped *' }
+            } finally {
+                Unregister-Event -SourceIdentifier $id -ErrorAction SilentlyContinue
+                Get-Event -SourceIdentifier $id -ErrorAction SilentlyContinue | Remove-Event
+                $ps.Dispose()
+                $runspace.Dispose()
+            }
+        }
+        function Get-Image([string] $Name) { (Get-KoResource Deployment $Name).Spec.Template.Spec.Containers[0].Image }
+    }
+
+    It 'Start-KoRollingUpdate says the new template stays applied, and its undo command works as printed' {
+        Publish-Rollout ctrlc-up 'nginx:1.29'
+        Wait-KoRollout -Name ctrlc-up -Timeout 00:01:00 | Out-Null
+        $warnings = @(Stop-AtProgress "Start-KoRollingUpdate -Name ctrlc-up -Image nginx:broken -Timeout 01:00:00 -KubeConfig '$kc'" 'ImagePullBackOff')
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -BeLike 'Stopped following the update of Deployment default/ctrlc-up to nginx:broken: the new template is applied*nothing will roll it back by itself*Last seen: *ImagePullBackOff*'
+        $warnings[0] | Should -Match ([regex]::Escape("follow it again: Wait-KoRollout -Name ctrlc-up -Namespace default -KubeConfig '$kc'."))
+        Get-Image ctrlc-up | Should -Be 'nginx:broken' -Because 'the stop changed nothing'
+        $undo = [regex]::Match($warnings[0], 'Roll it back: (.+?); follow it again').Groups[1].Value
+        $undo | Should -Be "Undo-KoRollout -Name ctrlc-up -Namespace default -KubeConfig '$kc'"
+        Invoke-Expression $undo | Out-Null
+        Get-Image ctrlc-up | Should -Be 'nginx:1.29'
+    }
+
+    It 'Wait-KoRollout says nothing was changed, with the commands to follow and to roll back' {
+        Publish-Rollout ctrlc-wait 'nginx:1.29'
+        Wait-KoRollout -Name ctrlc-wait -Timeout 00:01:00 | Out-Null
+        Publish-Rollout ctrlc-wait 'nginx:broken'
+        $warnings = @(Stop-AtProgress "Connect-KoCluster -KubeConfig '$kc' | Out-Null; Wait-KoRollout -Name ctrlc-wait -Namespace default -Timeout 01:00:00" 'ImagePullBackOff')
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -BeLike 'Stopped waiting for Deployment default/ctrlc-wait: nothing was changed, and its controller carries on*Last seen: *ImagePullBackOff*'
+        $undo = [regex]::Match($warnings[0], 'roll it back: (.+?)\. Last seen').Groups[1].Value
+        $undo | Should -Be 'Undo-KoRollout -Name ctrlc-wait -Namespace default'
+        Invoke-Expression $undo | Out-Null
+        Get-Image ctrlc-wait | Should -Be 'nginx:1.29'
+    }
+
+    It 'Undo-KoRollout -Wait says which revision is applied, and how to go back to the one before' {
+        Publish-Rollout ctrlc-undo 'nginx:broken'
+        Start-KoRollingUpdate -Name ctrlc-undo -Image nginx:1.29 -Timeout 00:01:00 | Out-Null
+        $warnings = @(Stop-AtProgress "Connect-KoCluster -KubeConfig '$kc' | Out-Null; Undo-KoRollout -Name ctrlc-undo -Wait -Timeout 01:00:00" 'ImagePullBackOff')
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -BeLike "Stopped following the rollback of Deployment default/ctrlc-undo: revision 1's template is applied*Last seen: *ImagePullBackOff*"
+        Get-Image ctrlc-undo | Should -Be 'nginx:broken'
+        $back = [regex]::Match($warnings[0], 'go back to the revision before it: (.+?)\. Last seen').Groups[1].Value
+        Invoke-Expression $back | Out-Null
+        Get-Image ctrlc-undo | Should -Be 'nginx:1.29'
+    }
+}
+
 # That a rollout's progress line says why it waits is tested on RolloutRunner.FollowAsync (xunit RolloutTests):
 # the cmdlets reuse one ProgressRecord, so a host's recorded progress keeps only its last text.

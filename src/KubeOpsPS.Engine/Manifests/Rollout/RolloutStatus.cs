@@ -20,6 +20,25 @@ public static class RolloutStatus
         _ => new WaitState(true, "no rollout to wait for"),
     };
 
+    /// <summary>
+    /// Whether the workload's controller has seen its current spec, and so has made the revision (ReplicaSet or
+    /// ControllerRevision) that spec belongs to.
+    /// </summary>
+    public static WaitState Observed(object? obj)
+    {
+        var (meta, observed) = obj switch
+        {
+            V1Deployment d => (d.Metadata, d.Status?.ObservedGeneration),
+            V1StatefulSet s => (s.Metadata, s.Status?.ObservedGeneration),
+            V1DaemonSet ds => (ds.Metadata, ds.Status?.ObservedGeneration),
+            _ => (null, null),
+        };
+        if (obj is null) return new WaitState(false, "not found yet");
+        return (meta?.Generation ?? 0) > (observed ?? 0)
+            ? new WaitState(false, "waiting for the controller to record the current revision")
+            : new WaitState(true, "the current revision is recorded");
+    }
+
     public static WaitState Deployment(V1Deployment d)
     {
         var st = d.Status ?? new V1DeploymentStatus();

@@ -14,6 +14,17 @@ public sealed record RolloutResult(string Kind, string Namespace, string Name, i
 /// <summary>How a rolling update ended: its result (none when it was left failed), and why it failed, if it did.</summary>
 public sealed record RollingUpdateOutcome(RolloutResult? Result, KoOperationException? Failure);
 
+/// <summary>Where a rolling update is, which is what stopping it there leaves behind.</summary>
+public enum RolloutStage
+{
+    /// <summary>Nothing applied yet: waiting for the controller to record the current revision.</summary>
+    Preparing,
+    /// <summary>The new template is applied; following its rollout.</summary>
+    Following,
+    /// <summary>The rollout failed and the previous template is applied again; following the rollback.</summary>
+    RollingBack,
+}
+
 /// <summary>
 /// Rollout history, undo and failure diagnosis through the gateway, with kubectl's semantics: a Deployment's
 /// revisions are its ReplicaSets (revision annotation), a StatefulSet's and DaemonSet's are ControllerRevisions;
@@ -38,19 +49,24 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     }
 
     /// <summary>
-    /// Applies a rolling update's <paramref name="change"/> and follows it for up to <paramref name="timeout"/>. When it
+    /// Once the controller has recorded the current revision, applies a rolling update's <paramref name="change"/> and follows it for up to <paramref name="timeout"/>. When it
     /// fails (deadline exceeded, timeout, pods never ready) the failure says why, with the pods' reasons; unless
     /// <paramref name="rollback"/> is false, the workload is first rolled back (<see cref="UndoAsync"/>) and followed again.
+    /// Each state goes to <paramref name="progress"/> with the stage it belongs to.
     /// </summary>
-    public async Task<RollingUpdateOutcome> UpdateAsync(KubeKind kind, string ns, string name, JsonObject change, string imageText, TimeSpan timeout, bool rollback, Action<string>? progress, Action<string>? warn, CancellationToken ct)
+    public async Task<RollingUpdateOutcome> UpdateAsync(KubeKind kind, string ns, string name, JsonObject change, string imageText, TimeSpan timeout, bool rollback, Action<RolloutStage, string>? progress, Action<string>? warn, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
         var target = $"{kind.Kind} {ns}/{name}";
+        // The revision a failed update goes back to must exist first: a workload created or changed a moment ago may
+        // not have been seen by its controller yet, and an update applied then folds into the same revision.
+        await gateway.WaitAsync(kind, ns, name, RolloutStatus.Observed, timeout, s => progress?.Invoke(RolloutStage.Preparing, $"{target}: {s.Status}"), ct).ConfigureAwait(false);
         await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), ct).ConfigureAwait(false);
+        progress?.Invoke(RolloutStage.Following, $"{target}: {imageText} applied");
         WaitState state;
         try
         {
-            state = await FollowAsync(kind, ns, name, timeout, progress, ct).ConfigureAwait(false);
+            state = await FollowAsync(kind, ns, name, timeout, s => progress?.Invoke(RolloutStage.Following, s), ct).ConfigureAwait(false);
         }
         catch (KoClusterException e) when (e.ErrorId == "WaitTimeout")
         {
@@ -64,7 +80,8 @@ public sealed class RolloutRunner(ClusterGateway gateway)
             return new(null, new KoOperationException("RolloutFailed", "InvalidResult", message + " It was left as it is (-NoRollback).", target,
                 "Fix the image or configuration and run Start-KoRollingUpdate again, or roll back with Undo-KoRollout."));
         var restored = await UndoAsync(kind, ns, name, 0, ct, $"the rollout to {imageText} failed: {state.Status}", warn).ConfigureAwait(false);
-        var after = await FollowAsync(kind, ns, name, timeout, s => progress?.Invoke("Rolling back: " + s), ct).ConfigureAwait(false);
+        progress?.Invoke(RolloutStage.RollingBack, $"Rolling back: {target}: back to revision {restored}");
+        var after = await FollowAsync(kind, ns, name, timeout, s => progress?.Invoke(RolloutStage.RollingBack, "Rolling back: " + s), ct).ConfigureAwait(false);
         return new(new RolloutResult(kind.Kind, ns, name, restored ?? revision, "RolledBack", after.Status, DateTime.UtcNow - started),
             new KoOperationException("RolloutFailed", "InvalidResult", message + $" It was rolled back to revision {restored}: {after.Status}.", target,
                 "Fix the image or configuration, then run Start-KoRollingUpdate again."));
