@@ -274,7 +274,7 @@ public sealed partial class ClusterGateway : IDisposable
         var after = JsonNode.Parse(a.Body)!.AsObject();
         // 201: the apply created it (also when it was deleted after the listing).
         var outcome = before is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
-            : AppliedChange(json, before, after, manager) ? ApplyOutcome.Configured
+            : AppliedChange(json, before, after, manager, options.DryRun) ? ApplyOutcome.Configured
             : ApplyOutcome.Unchanged;
         return new ApplyResult(kind.Kind, ns, name, outcome, Typed(after, kind));
     }
@@ -283,10 +283,11 @@ public sealed partial class ClusterGateway : IDisposable
     /// Whether an apply changed what it manages: a value at a path it sends, or the set of fields its manager owns
     /// (a field dropped from the configuration is removed or given up). What others wrote between the read and the
     /// apply (a controller's status, another manager's labels) moves the resourceVersion but is not the apply's doing.
-    /// apiVersion and kind name the object (a LIST's items do not carry them).
+    /// apiVersion and kind name the object (a LIST's items do not carry them). A dry run answers with the resourceVersion
+    /// the object already has, so there only the values and the ownership tell (as kubectl diff compares the preview).
     /// </summary>
-    private static bool AppliedChange(JsonObject applied, JsonObject before, JsonObject after, string manager) =>
-        ResourceVersion(before) != ResourceVersion(after)
+    private static bool AppliedChange(JsonObject applied, JsonObject before, JsonObject after, string manager, bool dryRun) =>
+        (dryRun || ResourceVersion(before) != ResourceVersion(after))
         && (applied.Any(f => f.Key is not ("apiVersion" or "kind") && !SameAt(f.Value, before[f.Key], after[f.Key]))
             || !JsonNode.DeepEquals(OwnedFields(before, manager), OwnedFields(after, manager)));
 

@@ -203,18 +203,9 @@ public static class KoYaml
     /// </summary>
     public static string Write(IEnumerable<object> objects, bool includeServerFields = false)
     {
-        var sb = new StringBuilder();
-        using var writer = new StringWriter(sb) { NewLine = "\n" };
-        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
-        emitter.Emit(new StreamStart());
-        var first = true;
-        foreach (var o in objects)
-        {
-            WriteOne(emitter, o, includeServerFields, first);
-            first = false;
-        }
-        emitter.Emit(new StreamEnd());
-        return sb.ToString();
+        var stream = new YamlStream(includeServerFields);
+        foreach (var o in objects) stream.Add(o);
+        return stream.Finish();
     }
 
     /// <summary>Kubernetes JSON, as kubectl -o json prints it: the object, or a v1 List of several.</summary>
@@ -254,12 +245,35 @@ public static class KoYaml
     public static JsonNode? ReadDocument(string text, string source) =>
         JsonNode.Parse(YamlReader.ToJson(new YamlReader.Chunk(text, 1), source));
 
-    private static void WriteOne(IEmitter emitter, object o, bool includeServerFields, bool first)
+    /// <summary>
+    /// A multi-document YAML stream written one object at a time, as <see cref="Write"/> writes it: a caller that gets
+    /// objects one by one (a pipeline) need not hold them all until the end.
+    /// </summary>
+    public sealed class YamlStream(bool includeServerFields)
     {
-        var root = ToJsonObject(o, includeServerFields: true, verbatim: true);
-        if (!includeServerFields && HasServerState(root)) RemoveServerFields(root);
-        emitter.Emit(new DocumentStart(null, null, isImplicit: first));
-        YamlWriter.WriteMapping(emitter, root, manifest: true, top: true);
-        emitter.Emit(new DocumentEnd(isImplicit: true));
+        private readonly StringBuilder _sb = new();
+        private Emitter? _emitter;
+
+        public void Add(object o)
+        {
+            var first = _emitter is null;
+            if (_emitter is null)
+            {
+                _emitter = new Emitter(new StringWriter(_sb) { NewLine = "\n" }, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
+                _emitter.Emit(new StreamStart());
+            }
+            var root = ToJsonObject(o, includeServerFields: true, verbatim: true);
+            if (!includeServerFields && HasServerState(root)) RemoveServerFields(root);
+            _emitter.Emit(new DocumentStart(null, null, isImplicit: first));
+            YamlWriter.WriteMapping(_emitter, root, manifest: true, top: true);
+            _emitter.Emit(new DocumentEnd(isImplicit: true));
+        }
+
+        /// <summary>The text written so far, the stream ended (empty when nothing was added).</summary>
+        public string Finish()
+        {
+            _emitter?.Emit(new StreamEnd());
+            return _sb.ToString();
+        }
     }
 }

@@ -10,6 +10,8 @@ namespace KubeOpsPS.Core;
 public sealed class ConvertToKoYamlCommand : KoCmdlet
 {
     private readonly List<object> _objects = [];
+    private KoYaml.YamlStream? _stream;
+    private int _streamed;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
@@ -26,11 +28,22 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
 
     protected override void ProcessRecord()
     {
-        _objects.AddRange(KubernetesObjects(InputObject));
+        // Plain YAML to the pipeline is written as objects arrive, so a long pipeline's objects are not all held.
+        if (OutputDirectory is null && Format == "Yaml")
+        {
+            _stream ??= new KoYaml.YamlStream(IncludeServerFields);
+            foreach (var o in KubernetesObjects(InputObject)) { _stream.Add(o); _streamed++; }
+        }
+        else _objects.AddRange(KubernetesObjects(InputObject));
     }
 
     protected override void EndProcessing()
     {
+        if (_stream is not null)
+        {
+            if (_streamed > 0) WriteObject(_stream.Finish());
+            return;
+        }
         if (OutputDirectory is null)
         {
             if (_objects.Count > 0) WriteObject(Render(_objects));

@@ -88,9 +88,56 @@ public sealed class GatewayTests : IAsyncLifetime
         objects.Add(Cm("batch-new"));
         var dry = await BatchApplier.ApplyAsync(_gateway, objects, new ApplyOptions(DryRun: true), 8, false, null, CancellationToken.None);
         Assert.Equal(ApplyOutcome.Created, dry[^1].Outcome);
+        Assert.Equal(ApplyOutcome.Configured, dry[4].Outcome);
         Assert.Equal(ApplyOutcome.Unchanged, dry[5].Outcome);
         Assert.Equal(0, _fake.WritesFor("configmaps", "default", "batch-new"));
         Assert.Equal(1, _fake.WritesFor("configmaps", "default", "batch-4"));
+    }
+
+    [Fact]
+    public async Task ADryRunOfOneObjectTellsAChangeFromNoChangeAndStoresNothing()
+    {
+        await _gateway.ApplyAsync(Cm("dry-one", "a"), new ApplyOptions(), CancellationToken.None);
+        var writes = _fake.WritesFor("configmaps", "default", "dry-one");
+        // The server answers a dry run with the resourceVersion the object already has; the change is in the content.
+        var changed = await _gateway.ApplyAsync(Cm("dry-one", "b"), new ApplyOptions(DryRun: true), CancellationToken.None);
+        Assert.Equal(ApplyOutcome.Configured, changed.Outcome);
+        Assert.Equal("b", ((V1ConfigMap)changed.Object!).Data["k"]);
+        var same = await _gateway.ApplyAsync(Cm("dry-one", "a"), new ApplyOptions(DryRun: true), CancellationToken.None);
+        Assert.Equal(ApplyOutcome.Unchanged, same.Outcome);
+        Assert.Equal(writes, _fake.WritesFor("configmaps", "default", "dry-one"));
+        Assert.Equal("a", ((V1ConfigMap)(await _gateway.GetAsync(KubeTypes.Find("v1", "ConfigMap")!, "default", "dry-one", CancellationToken.None))!).Data["k"]);
+    }
+
+    [Fact]
+    public async Task ABatchWhoseListIsRefusedReadsEachObjectAndStillTellsTheOutcomes()
+    {
+        await BatchApplier.ApplyAsync(_gateway, [Cm("nolist-0"), Cm("nolist-1")], new ApplyOptions(), 2, false, null, CancellationToken.None);
+        // Carol may read and apply ConfigMaps in default, one by one, but not list them.
+        using var admin = FakeHttp.Client(_fake);
+        Assert.Equal(201, (await admin.Post("/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", FakeHttp.J("""
+            {"metadata":{"name":"cm-no-list"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","create","patch"]}]}
+            """))).Code);
+        Assert.Equal(201, (await admin.Post("/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", FakeHttp.J("""
+            {"metadata":{"name":"carol-cm"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"cm-no-list"},
+             "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"carol"}]}
+            """))).Code);
+        var config = _fake.WriteKubeConfig(Path.GetTempFileName(), "carol");
+        try
+        {
+            using var carol = new ClusterGateway(KubeConfigs.Connect(config, null, null, null, "/nonexistent"), new GatewayOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+            _fake.ClearRequests();
+            var results = await BatchApplier.ApplyAsync(carol, [Cm("nolist-0"), Cm("nolist-1", "changed"), Cm("nolist-2")], new ApplyOptions(), 2, false, null, CancellationToken.None);
+            Assert.Equal([ApplyOutcome.Unchanged, ApplyOutcome.Configured, ApplyOutcome.Created], results.Select(r => r.Outcome));
+            var requests = _fake.Requests;
+            Assert.Single(requests, r => r.Method == "GET" && r.Path == "/api/v1/namespaces/default/configmaps" && r.Status == 403);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.Single(requests, r => r.Method == "GET" && r.Path == $"/api/v1/namespaces/default/configmaps/nolist-{i}"));
+            Assert.Equal(3, requests.Count(r => r.Method == "PATCH"));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
     }
 
     [Fact]

@@ -174,6 +174,21 @@ Describe 'Publish-KoResource' {
         New-TestDeployment -Name dry -Namespace shop | Publish-KoResource -DryRun | Out-Null
         Get-KoResource Deployment -Name dry -Namespace shop -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'reports with -DryRun what an apply would create, change or leave alone, and changes nothing' {
+        $cm = { param($Name, $Value) "apiVersion: v1`nkind: ConfigMap`nmetadata: {name: $Name, namespace: shop}`ndata: {k: $Value}" | ConvertFrom-KoYaml }
+        (& $cm dry-same a), (& $cm dry-change a) | Publish-KoResource | Out-Null
+        # Three ConfigMaps in one namespace: the batch lists them once.
+        $r = (& $cm dry-same a), (& $cm dry-change b), (& $cm dry-new a) | Publish-KoResource -DryRun
+        ($r | Where-Object Name -eq 'dry-same').Outcome | Should -Be 'Unchanged'
+        ($r | Where-Object Name -eq 'dry-change').Outcome | Should -Be 'Configured'
+        ($r | Where-Object Name -eq 'dry-new').Outcome | Should -Be 'Created'
+        # A lone object is read with a GET first.
+        (& $cm dry-change c | Publish-KoResource -DryRun).Outcome | Should -Be 'Configured'
+        (& $cm dry-same a | Publish-KoResource -DryRun).Outcome | Should -Be 'Unchanged'
+        Invoke-KoKubectl $kc get configmap dry-change -n shop -o jsonpath='{.data.k}' | Should -Be 'a'
+        Invoke-KoKubectl $kc get configmap -n shop -o name | Should -Not -Contain 'configmap/dry-new'
+    }
 }
 
 Describe 'Get-KoResource, Compare-KoResource and Remove-KoResource' {
