@@ -5,7 +5,7 @@
 .DESCRIPTION
     Run it through the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
       Build        assemble the importable module in out/KubeOpsPS (skipped when nothing changed)
-      Test         xunit + Pester; ends with one line "N passed, N failed"; fails on any failure
+      Test         dotnet format --verify-no-changes (full run only), xunit + Pester; ends with one line "N passed, N failed"; fails on any failure
       Demo         write the seed's environment as manifests into out/demo (no cluster needed)
       Bench        run the benchmarks; figures go to out/bench/results.md
       FakeCluster  serve the fake API server on 127.0.0.1:<Port> and write a kubeconfig to <KubeConfigOut>
@@ -123,6 +123,14 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results | Out-Null
 
+    # The house style (.editorconfig), on a full run only, so that a focused run stays quick.
+    $style = 'not checked (focused run)'; $styleFailed = 0
+    if (-not $PesterFilter -and -not $XunitFilter) {
+        & dotnet format (Join-Path $Root 'KubeOpsPS.sln') --verify-no-changes -v q
+        if ($LASTEXITCODE -eq 0) { $style = 'ok' }
+        else { $style = 'failed'; $styleFailed = 1; Write-Warning 'The code is not in the house style of .editorconfig; dotnet format KubeOpsPS.sln fixes it.' }
+    }
+
     # xunit
     $trx = Join-Path $results 'xunit.trx'
     $xargs = @('test', (Join-Path $Root 'tests/KubeOpsPS.Tests/KubeOpsPS.Tests.csproj'), '-c', 'Release', '--nologo',
@@ -164,8 +172,8 @@ $(if ($PesterFilter) { "`$c.Run.Path = @(Get-ChildItem '$(Join-Path $Root 'tests
     if (Test-Path $summary) { $s = Get-Content $summary -Raw | ConvertFrom-Json; $pPassed = $s.Passed; $pFailed = $s.Failed }
     else { Write-Warning 'Pester did not write its summary.' }
 
-    Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xPassed, $xFailed, $pPassed, $pFailed)
-    $passed = $xPassed + $pPassed; $failed = $xFailed + $pFailed
+    Write-Host ("style: {0}; xunit: {1} passed, {2} failed; Pester: {3} passed, {4} failed" -f $style, $xPassed, $xFailed, $pPassed, $pFailed)
+    $passed = $xPassed + $pPassed; $failed = $xFailed + $pFailed + $styleFailed
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }

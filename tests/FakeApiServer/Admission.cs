@@ -10,13 +10,11 @@ namespace FakeApiServer;
 /// <summary>Decoding, defaulting (M-5, M-6) and validation (V-1..V-11) of what clients send.</summary>
 public static partial class Admission
 {
-    private static readonly Lazy<(JsonSerializerOptions Lenient, JsonSerializerOptions Strict)> Options = new(() =>
+    private static readonly Lazy<JsonSerializerOptions> Lenient = new(() =>
     {
         JsonSerializerOptions? captured = null;
         KubernetesJson.AddJsonOptions(o => captured = o);
-        var lenient = new JsonSerializerOptions(captured!) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-        var strict = new JsonSerializerOptions(lenient) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
-        return (lenient, strict);
+        return new JsonSerializerOptions(captured!) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     });
 
     private static readonly Lazy<Dictionary<string, Type>> Models = new(() =>
@@ -27,33 +25,25 @@ public static partial class Admission
             .ToDictionary(g => g.Key, g => g.First().t));
 
     /// <summary>
-    /// Decodes through the KubernetesClient model (as the API server decodes through its Go types): unknown fields
-    /// are a 400 with fieldValidation=Strict and are dropped with a warning otherwise (V-11); quantities come back in
-    /// canonical form (M-6). Kinds without a model (Gateway API) are kept as sent.
+    /// Decodes as the API server decodes into its Go types: the body is checked against the kind's OpenAPI schema
+    /// (wrong JSON kinds, unknown fields per fieldValidation, V-11; see <see cref="Structural"/>), then read through
+    /// the KubernetesClient model so that quantities come back in canonical form (M-6). Kinds without a model
+    /// (Gateway API) are kept as sent.
     /// </summary>
     public static JsonObject Decode(ResourceType t, JsonObject body, string? fieldValidation, List<string> warnings)
     {
-        if (t.Custom is not null) return Structural.Decode(t, body, fieldValidation, warnings);
-        if (!Models.Value.TryGetValue(t.GroupVersion + "|" + t.Kind, out var model)) return body.Normalize();
-        var text = body.ToJsonString();
+        var checkedBody = Structural.Decode(t, body, fieldValidation, warnings);
+        if (t.Custom is not null || !Models.Value.TryGetValue(t.GroupVersion + "|" + t.Kind, out var model)) return checkedBody;
         object? typed;
         try
         {
-            typed = JsonSerializer.Deserialize(text, model, Options.Value.Strict);
-        }
-        catch (JsonException e) when (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
-        {
-            var field = (e.Path ?? "$").TrimStart('$', '.');
-            if (fieldValidation == "Strict")
-                throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: strict decoding error: unknown field \"{field}\"");
-            if (fieldValidation != "Ignore") warnings.Add($"unknown field \"{field}\"");
-            typed = JsonSerializer.Deserialize(text, model, Options.Value.Lenient);
+            typed = JsonSerializer.Deserialize(checkedBody.ToJsonString(), model, Lenient.Value);
         }
         catch (JsonException e)
         {
             throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: {e.Message.Split(". Path", 2)[0]}");
         }
-        return JsonNode.Parse(JsonSerializer.Serialize(typed, model, Options.Value.Lenient))!.AsObject();
+        return JsonNode.Parse(JsonSerializer.Serialize(typed, model, Lenient.Value))!.AsObject();
     }
 
     // ------------------------------------------------------------------ defaulting (M-5)

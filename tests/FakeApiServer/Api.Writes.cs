@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.OpenApi;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer;
@@ -66,8 +67,10 @@ public sealed partial class Api
             if (!wc.IsStatus)
             {
                 Admission.Default(t, result);
+                if (old is null) AdmitMutating(t, ns, name, result, wc);
                 if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old);
+                if (old is null) AdmitQuota(t, ns, name, result, wc);
             }
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
             {
@@ -79,7 +82,7 @@ public sealed partial class Api
             List<ManagedEntry> managed;
             if (clearManaged) managed = [];
             else if (managedOverride is not null) managed = managedOverride;
-            else if (existing is null) managed = sentManaged ?? [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded) }];
+            else if (existing is null) managed = sentManaged ?? [new ManagedEntry { Manager = wc.Manager, Operation = "Update", ApiVersion = t.GroupVersion, Time = Now(), Fields = FieldSets.Flatten(decoded, SchemaNode.ForKind(t)) }];
             else managed = UpdateOwnership(t, sentManaged is null ? existing : new StoredObject { Type = t, Object = existing.Object, Managed = sentManaged }, result, wc);
             if (existing is not null)
             {
@@ -153,9 +156,10 @@ public sealed partial class Api
     {
         var entries = existing.Managed.Select(e => new ManagedEntry { Manager = e.Manager, Operation = e.Operation, ApiVersion = e.ApiVersion, Subresource = e.Subresource, Time = e.Time, Fields = new HashSet<string>(e.Fields, StringComparer.Ordinal) }).ToList();
         var subresource = wc.IsStatus ? "status" : wc.Subresource;
-        var oldFields = wc.IsStatus ? FieldSets.FlattenStatus(existing.Object) : FieldSets.Flatten(existing.Object);
-        var newFields = wc.IsStatus ? FieldSets.FlattenStatus(result) : FieldSets.Flatten(result);
-        var changed = newFields.Where(p => !p.EndsWith('.') && (!oldFields.Contains(p) || !FieldSets.SameValue(FieldSets.Get(existing.Object, p), FieldSets.Get(result, p)))).ToHashSet(StringComparer.Ordinal);
+        var schema = SchemaNode.ForKind(t);
+        var oldFields = wc.IsStatus ? FieldSets.FlattenStatus(existing.Object, schema) : FieldSets.Flatten(existing.Object, schema);
+        var newFields = wc.IsStatus ? FieldSets.FlattenStatus(result, schema) : FieldSets.Flatten(result, schema);
+        var changed = newFields.Where(p => !p.EndsWith('.') && (!oldFields.Contains(p) || !FieldSets.SameValue(FieldSets.Get(existing.Object, p, schema), FieldSets.Get(result, p, schema)))).ToHashSet(StringComparer.Ordinal);
         var removed = oldFields.Where(p => !newFields.Contains(p)).ToHashSet(StringComparer.Ordinal);
         if (changed.Count == 0 && removed.Count == 0) return entries;
         foreach (var e in entries) { e.Fields.ExceptWith(changed); e.Fields.ExceptWith(removed); }
@@ -198,7 +202,8 @@ public sealed partial class Api
         var wc = new WriteContext(manager, "Apply", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);
         var decoded = Admission.Decode(t, config, wc.FieldValidation, wc.Warnings);
         decoded.Remove("status");
-        var applied = FieldSets.Flatten(decoded);
+        var schema = SchemaNode.ForKind(t);
+        var applied = FieldSets.Flatten(decoded, schema);
         if (existing is null)
         {
             RequireNamespace(t, ns);
@@ -220,12 +225,12 @@ public sealed partial class Api
             {
                 if (p.EndsWith('.')) continue;
                 foreach (var o in others)
-                    if (o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p), FieldSets.Get(live, p)))
+                    if (o.Fields.Contains(p) && !FieldSets.SameValue(FieldSets.Get(decoded, p, schema), FieldSets.Get(live, p, schema)))
                         conflicts.Add((o, p));
             }
             if (conflicts.Count > 0 && !force && !(manager == KubectlManager && LastAppliedAllows(t, live, conflicts))) throw ConflictError(t, name, conflicts);
             foreach (var (owner, p) in conflicts) owner.Fields.Remove(p);
-            merged = (JsonObject)FieldSets.Merge(live, decoded, [])!;
+            merged = (JsonObject)FieldSets.Merge(live, decoded, schema, root: true)!;
             // kubectl's server-side apply keeps an existing last-applied-configuration in step with what it applied.
             if (manager == KubectlManager && merged["metadata"]?["annotations"]?[LastApplied] is not null)
             {
@@ -235,7 +240,7 @@ public sealed partial class Api
             }
             var stillOwned = new HashSet<string>(applied, StringComparer.Ordinal);
             foreach (var o in others) stillOwned.UnionWith(o.Fields);
-            if (prev is not null) FieldSets.Remove(merged, prev.Fields.Where(p => !stillOwned.Contains(p)), stillOwned);
+            if (prev is not null) FieldSets.Remove(merged, prev.Fields.Where(p => !stillOwned.Contains(p)), stillOwned, schema);
             var same = prev is not null && prev.Fields.SetEquals(applied);
             var mine = new ManagedEntry { Manager = manager, Operation = "Apply", ApiVersion = t.GroupVersion, Time = same ? prev!.Time : Now(), Fields = applied };
             managed = [];
@@ -273,7 +278,8 @@ public sealed partial class Api
         {
             return false;
         }
-        var allowed = FieldSets.Flatten(lastApplied).Where(p => FieldSets.SameValue(FieldSets.Get(lastApplied, p), FieldSets.Get(live, p))).ToHashSet(StringComparer.Ordinal);
+        var schema = SchemaNode.ForKind(t);
+        var allowed = FieldSets.Flatten(lastApplied, schema).Where(p => FieldSets.SameValue(FieldSets.Get(lastApplied, p, schema), FieldSets.Get(live, p, schema))).ToHashSet(StringComparer.Ordinal);
         return conflicts.All(c => allowed.Contains(c.Path));
     }
 

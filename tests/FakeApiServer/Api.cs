@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FakeApiServer.OpenApi;
 using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer;
@@ -398,7 +399,7 @@ public sealed partial class Api
                 : throw CannotUnmarshal(patch, "jsonpatch.Patch"),
             _ when patch is not JsonObject => throw CannotUnmarshal(patch, "map[string]interface {}"),
             "application/merge-patch+json" => Patches.Merge(live, patch),
-            _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, t.Kind == "Service"),
+            _ => t.IsCustom ? throw new ApiError(415, "UnsupportedMediaType", "strategic merge patch is not supported for custom resources") : Patches.Strategic(live, patch, SchemaNode.ForKind(t), root: true),
         };
         if (patched is not JsonObject result) throw ApiError.BadRequest("the patched object is not an object");
         if (view is not null) result = view.In(result, creating: false);

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FakeApiServer;
 
@@ -67,7 +62,7 @@ public sealed class FaultOptions
 }
 
 /// <summary>One request the fake answered.</summary>
-public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string Query, string UserAgent, int Status, bool Injected);
+public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string Query, string UserAgent, int Status, bool Injected, string User = "");
 
 /// <summary>
 /// A fake Kubernetes API server (v1.32 semantics) on 127.0.0.1: discovery, CRUD, server-side apply, watch, validation,
@@ -82,13 +77,13 @@ public sealed class FakeCluster : IAsyncDisposable
     private Task? _controllerLoop;
     private Task? _aggregationLoop;
 
-    private FakeCluster(WebApplication app, Store store, FakeClusterOptions options, Controllers controllers, Auth.ClusterCertificates certificates)
+    private FakeCluster(WebApplication app, Store store, FakeClusterOptions options, FakeClock clock, Controllers controllers, Auth.ClusterCertificates certificates)
     {
         _app = app;
         Store = store;
         Options = options;
         _controllers = controllers;
-        Access = new Auth.AccessControl(store, options, certificates);
+        Access = new Auth.AccessControl(store, clock, certificates);
     }
 
     /// <summary>Authentication and RBAC (tests/FakeApiServer/Auth): tokens for other users through <see cref="Auth.AccessControl.Authenticator"/>.</summary>
@@ -132,8 +127,9 @@ public sealed class FakeCluster : IAsyncDisposable
         var store = new Store(options.WatchHistory);
         FakeCluster? cluster = null;
         var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping);
-        var controllers = new Controllers(store, api, options);
-        cluster = new FakeCluster(app, store, options, controllers, certificates);
+        var clock = new FakeClock(options);
+        var controllers = new Controllers(store, api, options, clock);
+        cluster = new FakeCluster(app, store, options, clock, controllers, certificates);
         app.Run(ctx => cluster.HandleAsync(ctx, api));
         await app.StartAsync(ct).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -186,7 +182,7 @@ public sealed class FakeCluster : IAsyncDisposable
         }
         finally
         {
-            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected));
+            _log.Enqueue(new RequestLogEntry(DateTimeOffset.UtcNow, ctx.Request.Method, path, ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.UserAgent.ToString(), aborted ? 0 : ctx.Response.StatusCode, injected, Auth.AccessControl.UserOf(ctx)));
         }
     }
 
@@ -231,7 +227,7 @@ public sealed class FakeCluster : IAsyncDisposable
                 return;
             case ("/fake/requests", "GET"):
                 var arr = new JsonArray();
-                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected });
+                foreach (var r in _log) arr.Add(new JsonObject { ["time"] = r.Time.ToString("O", CultureInfo.InvariantCulture), ["method"] = r.Method, ["path"] = r.Path, ["query"] = r.Query, ["userAgent"] = r.UserAgent, ["status"] = r.Status, ["injected"] = r.Injected, ["user"] = r.User });
                 await Api.WriteAsync(ctx, 200, arr).ConfigureAwait(false);
                 return;
             case ("/fake/requests", "DELETE"):

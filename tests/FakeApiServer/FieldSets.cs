@@ -1,46 +1,29 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FakeApiServer.OpenApi;
 
 namespace FakeApiServer;
 
 /// <summary>
-/// Server-side apply's field sets (contract S-2): a configuration flattened into owned paths, using the built-in
-/// list types (associative lists keyed by name, mountPath, containerPort+protocol, port+protocol, type, uid; finalizers
-/// as a set; every other list atomic). Paths are strings of segments ("f:spec", "k:{\"name\":\"web\"}", "v:\"x\"",
-/// ".") joined by '\n'.
+/// Server-side apply's field sets (contract S-2): a configuration flattened into owned paths, with each list treated
+/// as the kind's OpenAPI schema declares it (x-kubernetes-list-type map with its x-kubernetes-list-map-keys, set, or
+/// atomic, which is also what a list without a list type is). Paths are strings of segments ("f:spec",
+/// "k:{\"name\":\"web\"}", "v:\"x\"", ".") joined by '\n'.
 /// </summary>
 public static class FieldSets
 {
     private const char Sep = '\n';
     private static readonly HashSet<string> ServerMetadata = ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"];
 
-    /// <summary>The key fields of a list, "set" for set lists, or null for atomic lists.</summary>
-    public static string[]? ListKeys(IReadOnlyList<string> path, string field)
-    {
-        var parentIsContainer = path.Count >= 2 && path[^1].StartsWith("k:", StringComparison.Ordinal) && path[^2] is "f:containers" or "f:initContainers" or "f:ephemeralContainers";
-        return field switch
-        {
-            "containers" or "initContainers" or "ephemeralContainers" or "volumes" or "imagePullSecrets" => ["name"],
-            "env" when parentIsContainer => ["name"],
-            "volumeMounts" => ["mountPath"],
-            "volumeDevices" => ["devicePath"],
-            "ports" when parentIsContainer => ["containerPort", "protocol"],
-            "ports" when path.Count >= 1 && path[^1] == "f:spec" => ["port", "protocol"],
-            "conditions" => ["type"],
-            "ownerReferences" => ["uid"],
-            "finalizers" => ["$set"],
-            _ => null,
-        };
-    }
-
-    private static string KeySegment(JsonObject item, string[] keys)
+    /// <summary>An item's key segment: its map keys in name order, a missing key taking the schema's default (ports' protocol TCP).</summary>
+    private static string KeySegment(JsonObject item, string[] keys, SchemaNode items)
     {
         var sb = new StringBuilder("k:{");
         var first = true;
         foreach (var k in keys.OrderBy(k => k, StringComparer.Ordinal))
         {
-            var v = item[k]?.DeepClone() ?? (k == "protocol" ? JsonValue.Create("TCP") : null);
+            var v = item[k]?.DeepClone() ?? items.Field(k).Default?.DeepClone();
             if (v is null) continue;
             if (!first) sb.Append(',');
             sb.Append(JsonSerializer.Serialize(k)).Append(':').Append(v.ToJsonString());
@@ -50,7 +33,7 @@ public static class FieldSets
     }
 
     /// <summary>The set of paths a configuration sets (server-managed metadata, apiVersion, kind and status excluded).</summary>
-    public static HashSet<string> Flatten(JsonObject obj)
+    internal static HashSet<string> Flatten(JsonObject obj, SchemaNode schema)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in obj)
@@ -58,42 +41,47 @@ public static class FieldSets
             if (k is "apiVersion" or "kind" or "status") continue;
             if (k == "metadata" && v is JsonObject meta)
             {
+                var metaSchema = schema.Field(k, root: true);
                 foreach (var (mk, mv) in meta)
-                    if (!ServerMetadata.Contains(mk)) Walk(mv, ["f:metadata", "f:" + mk], set);
+                    if (!ServerMetadata.Contains(mk)) Walk(mv, ["f:metadata", "f:" + mk], metaSchema.Field(mk), set);
                 continue;
             }
-            Walk(v, ["f:" + k], set);
+            Walk(v, ["f:" + k], schema.Field(k, root: true), set);
         }
         return set;
     }
 
     /// <summary>The status paths of an object (tracked for writes to /status).</summary>
-    public static HashSet<string> FlattenStatus(JsonObject obj)
+    internal static HashSet<string> FlattenStatus(JsonObject obj, SchemaNode schema)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        if (obj["status"] is JsonObject st) Walk(st, ["f:status"], set);
+        if (obj["status"] is JsonObject st) Walk(st, ["f:status"], schema.Field("status", root: true), set);
         return set;
     }
 
-    private static void Walk(JsonNode? node, List<string> path, HashSet<string> set)
+    private static void Walk(JsonNode? node, List<string> path, SchemaNode schema, HashSet<string> set)
     {
         switch (node)
         {
             case JsonObject o when o.Count > 0:
-                foreach (var (k, v) in o) Walk(v, [.. path, "f:" + k], set);
+                foreach (var (k, v) in o) Walk(v, [.. path, "f:" + k], schema.Field(k), set);
                 break;
             case JsonArray a:
             {
-                var field = path[^1].StartsWith("f:", StringComparison.Ordinal) ? path[^1][2..] : "";
-                var keys = ListKeys(path.Take(path.Count - 1).ToList(), field);
-                if (keys is null || a.Count == 0) { set.Add(string.Join(Sep, path)); break; }
+                var type = schema.ListType;
+                if (type == "atomic" || a.Count == 0) { set.Add(string.Join(Sep, path)); break; }
+                if (type == "set")
+                {
+                    foreach (var item in a) set.Add(string.Join(Sep, [.. path, "v:" + (item?.ToJsonString() ?? "null")]));
+                    break;
+                }
+                var keys = schema.ListMapKeys;
                 foreach (var item in a)
                 {
-                    if (keys[0] == "$set") { set.Add(string.Join(Sep, [.. path, "v:" + (item?.ToJsonString() ?? "null")])); continue; }
                     if (item is not JsonObject io) { set.Add(string.Join(Sep, path)); break; }
-                    var seg = KeySegment(io, keys);
+                    var seg = KeySegment(io, keys, schema.Items);
                     set.Add(string.Join(Sep, [.. path, seg, "."]));
-                    foreach (var (k, v) in io) Walk(v, [.. path, seg, "f:" + k], set);
+                    foreach (var (k, v) in io) Walk(v, [.. path, seg, "f:" + k], schema.Items.Field(k), set);
                 }
                 break;
             }
@@ -104,7 +92,7 @@ public static class FieldSets
     }
 
     /// <summary>The value at a path (an item for "." paths), or null when absent.</summary>
-    public static JsonNode? Get(JsonObject root, string path)
+    internal static JsonNode? Get(JsonObject root, string path, SchemaNode schema)
     {
         JsonNode? node = root;
         var segs = path.Split(Sep);
@@ -113,49 +101,54 @@ public static class FieldSets
             var s = segs[i];
             if (s == ".") return node;
             if (node is null) return null;
-            if (s.StartsWith("f:", StringComparison.Ordinal)) node = node is JsonObject o ? o[s[2..]] : null;
-            else if (s.StartsWith("k:", StringComparison.Ordinal)) node = FindItem(node as JsonArray, s, segs, i);
+            if (s.StartsWith("f:", StringComparison.Ordinal))
+            {
+                node = node is JsonObject o ? o[s[2..]] : null;
+                schema = schema.Field(s[2..], root: i == 0);
+            }
+            else if (s.StartsWith("k:", StringComparison.Ordinal))
+            {
+                schema = schema.Items;
+                node = FindItem(node as JsonArray, s, schema);
+            }
             else if (s.StartsWith("v:", StringComparison.Ordinal)) node = (node as JsonArray)?.FirstOrDefault(x => (x?.ToJsonString() ?? "null") == s[2..]);
         }
         return node;
     }
 
-    private static JsonObject? FindItem(JsonArray? a, string seg, string[] segs, int i)
+    private static JsonObject? FindItem(JsonArray? a, string seg, SchemaNode items)
     {
         if (a is null) return null;
-        var want = JsonNode.Parse(seg[2..])!.AsObject();
-        var keys = want.Select(p => p.Key).ToArray();
-        return a.OfType<JsonObject>().FirstOrDefault(item => KeySegment(item, keys) == seg);
+        var keys = JsonNode.Parse(seg[2..])!.AsObject().Select(p => p.Key).ToArray();
+        return a.OfType<JsonObject>().FirstOrDefault(item => KeySegment(item, keys, items) == seg);
     }
 
     public static bool SameValue(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(a, b);
 
     /// <summary>Merges an applied configuration into the live object (S-3 step 3): associative items by key, new items appended, order kept.</summary>
-    public static JsonNode? Merge(JsonNode? live, JsonNode? config, List<string> path)
+    internal static JsonNode? Merge(JsonNode? live, JsonNode? config, SchemaNode schema, bool root = false)
     {
         if (config is JsonObject co && live is JsonObject lo)
         {
             var result = (JsonObject)lo.DeepClone();
-            foreach (var (k, v) in co) result[k] = Merge(result[k]?.DeepClone(), v, [.. path, "f:" + k]);
+            foreach (var (k, v) in co) result[k] = Merge(result[k]?.DeepClone(), v, schema.Field(k, root));
             return result;
         }
-        if (config is JsonArray ca && live is JsonArray la)
+        if (config is JsonArray ca && live is JsonArray la && schema.ListType != "atomic")
         {
-            var field = path.Count > 0 && path[^1].StartsWith("f:", StringComparison.Ordinal) ? path[^1][2..] : "";
-            var keys = ListKeys(path.Take(path.Count - 1).ToList(), field);
-            if (keys is null) return ca.DeepClone();
             var result = (JsonArray)la.DeepClone();
+            var keys = schema.ListMapKeys;
             foreach (var item in ca)
             {
-                if (keys[0] == "$set")
+                if (schema.ListType == "set")
                 {
                     if (!result.Any(x => JsonNode.DeepEquals(x, item))) result.Add(item?.DeepClone());
                     continue;
                 }
                 if (item is not JsonObject io) return ca.DeepClone();
-                var seg = KeySegment(io, keys);
-                var idx = result.Select((x, n) => (x, n)).FirstOrDefault(t => t.x is JsonObject xo && KeySegment(xo, keys) == seg);
-                if (idx.x is not null) result[idx.n] = Merge(idx.x.DeepClone(), io, [.. path, seg]);
+                var seg = KeySegment(io, keys, schema.Items);
+                var idx = result.Select((x, n) => (x, n)).FirstOrDefault(t => t.x is JsonObject xo && KeySegment(xo, keys, schema.Items) == seg);
+                if (idx.x is not null) result[idx.n] = Merge(idx.x.DeepClone(), io, schema.Items);
                 else result.Add(io.DeepClone());
             }
             return result;
@@ -164,7 +157,7 @@ public static class FieldSets
     }
 
     /// <summary>Removes the given paths from an object (S-3 step 4): list items whose "." path is removed go whole when nothing under them is still owned.</summary>
-    public static void Remove(JsonObject root, IEnumerable<string> paths, HashSet<string> stillOwned)
+    internal static void Remove(JsonObject root, IEnumerable<string> paths, HashSet<string> stillOwned, SchemaNode schema)
     {
         foreach (var p in paths.OrderByDescending(p => p.Count(c => c == Sep)))
         {
@@ -174,12 +167,12 @@ public static class FieldSets
                 var itemPrefix = string.Join(Sep, segs[..^1]) + Sep;
                 if (stillOwned.Any(o => o.StartsWith(itemPrefix, StringComparison.Ordinal))) continue;
                 var listPath = string.Join(Sep, segs[..^2]);
-                if (Get(root, listPath) is JsonArray list && Get(root, string.Join(Sep, segs[..^1]) + Sep + ".") is JsonNode item)
+                if (Get(root, listPath, schema) is JsonArray list && Get(root, string.Join(Sep, segs[..^1]) + Sep + ".", schema) is JsonNode item)
                     list.Remove(item);
                 continue;
             }
             var parentPath = string.Join(Sep, segs[..^1]);
-            var parent = segs.Length == 1 ? root : Get(root, parentPath + (segs[^2].StartsWith("k:", StringComparison.Ordinal) ? Sep + "." : ""));
+            var parent = segs.Length == 1 ? root : Get(root, parentPath + (segs[^2].StartsWith("k:", StringComparison.Ordinal) ? Sep + "." : ""), schema);
             var last = segs[^1];
             if (parent is JsonObject po && last.StartsWith("f:", StringComparison.Ordinal)) po.Remove(last[2..]);
             else if (parent is JsonArray pa && last.StartsWith("v:", StringComparison.Ordinal))

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FakeApiServer.OpenApi;
 
 namespace FakeApiServer;
 
@@ -93,17 +94,12 @@ public static class Patches
         }
     }
 
-    private static string? MergeKey(string field) => field switch
-    {
-        "containers" or "initContainers" or "ephemeralContainers" or "volumes" or "env" or "imagePullSecrets" => "name",
-        "volumeMounts" => "mountPath",
-        "conditions" => "type",
-        "ownerReferences" => "uid",
-        _ => null,
-    };
-
-    /// <summary>Strategic merge patch on built-in kinds: maps merged, keyed lists merged by key, directives honoured.</summary>
-    public static JsonNode? Strategic(JsonNode? target, JsonNode? patch, bool service)
+    /// <summary>
+    /// Strategic merge patch on built-in kinds, with each field's x-kubernetes-patch-strategy and merge key from the
+    /// kind's schema: maps merged, lists with strategy merge merged by their key (primitive ones as a union), every
+    /// other list replaced; directives ($patch, $retainKeys, $deleteFromPrimitiveList, $setElementOrder) honoured.
+    /// </summary>
+    internal static JsonNode? Strategic(JsonNode? target, JsonNode? patch, SchemaNode schema, bool root = false)
     {
         if (patch is not JsonObject po) return patch?.DeepClone();
         if (po["$patch"]?.GetValue<string>() == "replace") { var r = (JsonObject)po.DeepClone(); r.Remove("$patch"); return r; }
@@ -120,22 +116,34 @@ public static class Patches
                 continue;
             }
             if (v is null) { result.Remove(k); continue; }
-            var key = k == "ports" ? (service ? "port" : "containerPort") : MergeKey(k);
-            if (v is JsonArray pa && key is not null && result[k] is JsonArray la)
-            {
-                var merged = (JsonArray)la.DeepClone();
-                foreach (var item in pa)
-                {
-                    if (item is not JsonObject io) { merged = (JsonArray)pa.DeepClone(); break; }
-                    var existing = merged.OfType<JsonObject>().FirstOrDefault(x => JsonNode.DeepEquals(x[key], io[key]));
-                    if (io["$patch"]?.GetValue<string>() == "delete") { if (existing is not null) merged.Remove(existing); continue; }
-                    if (existing is not null) merged[merged.IndexOf(existing)] = Strategic(existing.DeepClone(), io, service);
-                    else { var add = (JsonObject)io.DeepClone(); add.Remove("$patch"); merged.Add(add); }
-                }
-                result[k] = merged;
-            }
-            else result[k] = Strategic(result[k]?.DeepClone(), v, service);
+            var field = schema.Field(k, root);
+            var merges = field.PatchStrategy?.Split(',').Contains("merge") == true;
+            if (v is JsonArray pa && merges && result[k] is JsonArray la) result[k] = MergeList(la, pa, field);
+            else result[k] = Strategic(result[k]?.DeepClone(), v, field);
         }
+        if (po["$retainKeys"] is JsonArray retain)
+            foreach (var key in result.Select(p => p.Key).Where(key => !retain.Any(r => r?.GetValue<string>() == key)).ToList()) result.Remove(key);
         return result;
+    }
+
+    private static JsonArray MergeList(JsonArray live, JsonArray patch, SchemaNode field)
+    {
+        var merged = (JsonArray)live.DeepClone();
+        if (field.PatchMergeKey is not { } key)
+        {
+            foreach (var item in patch)
+                if (!merged.Any(x => JsonNode.DeepEquals(x, item))) merged.Add(item?.DeepClone());
+            return merged;
+        }
+        foreach (var item in patch)
+        {
+            if (item is not JsonObject io) return (JsonArray)patch.DeepClone();
+            if (io["$patch"]?.GetValue<string>() == "replace") return new JsonArray(patch.OfType<JsonObject>().Where(x => x["$patch"] is null).Select(x => (JsonNode?)x.DeepClone()).ToArray());
+            var existing = merged.OfType<JsonObject>().FirstOrDefault(x => JsonNode.DeepEquals(x[key], io[key]));
+            if (io["$patch"]?.GetValue<string>() == "delete") { if (existing is not null) merged.Remove(existing); continue; }
+            if (existing is not null) merged[merged.IndexOf(existing)] = Strategic(existing.DeepClone(), io, field.Items);
+            else { var add = (JsonObject)io.DeepClone(); add.Remove("$patch"); merged.Add(add); }
+        }
+        return merged;
     }
 }

@@ -2,63 +2,125 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FakeApiServer.OpenApi;
 
 namespace FakeApiServer;
 
 /// <summary>
-/// Custom resources against their CRD's structural schema, as the apiextensions server treats them: unknown fields
-/// are pruned (a 400 with fieldValidation=Strict, a warning otherwise) unless x-kubernetes-preserve-unknown-fields,
-/// defaults are filled in, and type, required, enum, minimum/maximum, maxLength and pattern are validated (422).
-/// apiVersion, kind and metadata are the server's, never pruned.
+/// What a body is checked against its kind's schema when decoded (contract V-11, K-5): a value of the wrong JSON kind
+/// is the 400 the Go decoder gives, and unknown fields are dropped, a 400 listing them all with
+/// fieldValidation=Strict and one warning each otherwise (Ignore: silently). Custom resources are also defaulted from
+/// their structural schema and validated against type, required, enum, minimum/maximum, maxLength and pattern (422);
+/// their apiVersion and kind are the server's, never pruned.
 /// </summary>
 internal static class Structural
 {
     private static readonly HashSet<string> TypeMeta = ["apiVersion", "kind", "metadata"];
 
+    /// <summary>Drops the fields the schema has no place for, reporting them per fieldValidation; custom resources are then defaulted.</summary>
     public static JsonObject Decode(ResourceType t, JsonObject body, string? fieldValidation, List<string> warnings)
     {
         var o = body.Normalize();
-        if (t.Custom?.Schema is not { } schema) return o;
+        var schema = SchemaNode.ForKind(t);
+        if (schema.Schema is null) return o;
+        if (!t.IsCustom && TypeError(o, schema, t.Kind, "") is { } error)
+            throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: {error}");
         var unknown = new List<string>();
-        Prune(o, schema, "", unknown, root: true);
+        Prune(o, schema, "", unknown, root: true, custom: t.IsCustom);
         if (unknown.Count > 0)
         {
             if (fieldValidation == "Strict")
                 throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
             if (fieldValidation != "Ignore") warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
         }
-        Default(o, schema);
+        if (t.Custom?.Schema is { } structural) Default(o, structural);
         return o;
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static bool Preserves(JsonObject schema) => schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
-
-    private static void Prune(JsonNode? node, JsonObject schema, string path, List<string> unknown, bool root = false)
+    private static void Prune(JsonNode? node, SchemaNode schema, string path, List<string> unknown, bool root = false, bool custom = false)
     {
         switch (node)
         {
             case JsonObject o:
-                var props = schema["properties"] as JsonObject;
-                var additional = schema["additionalProperties"] as JsonObject;
                 foreach (var (k, v) in o.ToList())
                 {
-                    if (root && TypeMeta.Contains(k)) continue;
-                    if (props?[k] is JsonObject ps) Prune(v, ps, Join(path, k), unknown);
-                    else if (additional is not null) Prune(v, additional, Join(path, k), unknown);
-                    else if (!Preserves(schema))
+                    if (root && custom && k is "apiVersion" or "kind") continue;
+                    var field = root ? schema.Field(k, root: true) : schema.Property(k);
+                    if (field is { Schema: not null } f) Prune(v, f, Join(path, k), unknown);
+                    else if (!schema.KeepsUnknown)
                     {
                         unknown.Add(Join(path, k));
                         o.Remove(k);
                     }
                 }
                 break;
-            case JsonArray a when schema["items"] is JsonObject items:
-                for (var i = 0; i < a.Count; i++) Prune(a[i], items, $"{path}[{i}]", unknown);
+            case JsonArray a when schema.Items.Schema is not null:
+                for (var i = 0; i < a.Count; i++) Prune(a[i], schema.Items, $"{path}[{i}]", unknown);
                 break;
         }
     }
+
+    /// <summary>
+    /// The Go decoder's error for the first value of the wrong JSON kind: "json: cannot unmarshal string into Go
+    /// struct field DeploymentSpec.spec.replicas of type int32" (the struct holding the field, the field's JSON path
+    /// without indices, the Go type). Types that decode themselves (quantities, times, int-or-string) are left alone.
+    /// </summary>
+    private static string? TypeError(JsonObject o, SchemaNode schema, string structName, string path)
+    {
+        foreach (var (k, v) in o)
+        {
+            if (v is null || (path.Length == 0 ? schema.Field(k, root: true) : schema.Property(k)) is not { Schema: not null } field) continue;
+            if (KindError(v, field, structName, Join(path, k)) is { } error) return error;
+        }
+        return null;
+    }
+
+    private static string? KindError(JsonNode v, SchemaNode field, string structName, string path)
+    {
+        if (field.DecodesItself) return null;
+        var kind = v.GetValueKind();
+        var fits = (field.Type, kind) switch
+        {
+            ("string", JsonValueKind.String) or ("boolean", JsonValueKind.True or JsonValueKind.False)
+                or ("array", JsonValueKind.Array) or ("object", JsonValueKind.Object) or ("number", JsonValueKind.Number) => true,
+            ("integer", JsonValueKind.Number) => IsWhole(v, field.GoType),
+            (null, _) => true,
+            _ => false,
+        };
+        if (!fits)
+        {
+            var value = kind switch
+            {
+                JsonValueKind.String => "string",
+                JsonValueKind.Number => "number " + v.ToJsonString(),
+                JsonValueKind.True or JsonValueKind.False => "bool",
+                JsonValueKind.Array => "array",
+                _ => "object",
+            };
+            if (kind == JsonValueKind.Number && field.Type != "integer") value = "number";
+            return $"json: cannot unmarshal {value} into Go struct field {structName}.{path} of type {field.GoType}";
+        }
+        switch (v)
+        {
+            case JsonObject child when field.IsStruct:
+                return TypeError(child, field, field.StructName ?? structName, path);
+            case JsonObject map:
+                foreach (var (k, value) in map)
+                    if (value is not null && field.Property(k) is { } values && KindError(value, values, structName, path) is { } e) return e;
+                return null;
+            case JsonArray items:
+                foreach (var item in items)
+                    if (item is not null && KindError(item, field.Items, structName, path) is { } e) return e;
+                return null;
+        }
+        return null;
+    }
+
+    private static bool IsWhole(JsonNode v, string goType) =>
+        decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && decimal.Truncate(d) == d
+        && (goType == "int32" ? d is >= int.MinValue and <= int.MaxValue : d is >= long.MinValue and <= long.MaxValue);
 
     private static void Default(JsonNode? node, JsonObject schema)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Cluster;
@@ -65,12 +66,12 @@ public static class BatchApplier
         var counter = done;
         foreach (var stage in prepared.GroupBy(p => ApplyOrder.Stage(p.Kind.Kind)).OrderBy(g => g.Key))
         {
-            var listed = new Dictionary<(KubeKind, string?), IReadOnlyDictionary<string, string>>();
+            var listed = new Dictionary<(KubeKind, string?), IReadOnlyDictionary<string, JsonObject>>();
             foreach (var group in stage.GroupBy(p => (p.Kind, p.Ns)).Where(g => g.Count() > 1))
             {
                 try
                 {
-                    listed[group.Key] = await gateway.ListVersionsAsync(group.Key.Kind, group.Key.Ns, ct).ConfigureAwait(false);
+                    listed[group.Key] = await gateway.ListByNameAsync(group.Key.Kind, group.Key.Ns, ct).ConfigureAwait(false);
                 }
                 catch (KoClusterException e)
                 {
@@ -83,8 +84,8 @@ public static class BatchApplier
                 ApplyResult r;
                 try
                 {
-                    r = listed.TryGetValue((p.Kind, p.Ns), out var versions)
-                        ? await gateway.ApplyListedAsync(objects[p.Index], options, versions.GetValueOrDefault(p.Name), token).ConfigureAwait(false)
+                    r = listed.TryGetValue((p.Kind, p.Ns), out var current)
+                        ? await gateway.ApplyListedAsync(objects[p.Index], options, current.GetValueOrDefault(p.Name), token).ConfigureAwait(false)
                         : await gateway.ApplyAsync(objects[p.Index], options, token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is KoClusterException or Validation.KoValidationException)

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using KubeOpsPS.Engine.Yaml;
@@ -245,53 +243,75 @@ public sealed partial class ClusterGateway : IDisposable
 
     /// <summary>
     /// Server-side apply of one object with the gateway's field manager. The object is first checked locally
-    /// (kind, apiVersion, name) so a bad object sends nothing. Created / configured / unchanged is read from
-    /// the answer's code and resourceVersion against a GET of the object before.
+    /// (kind, apiVersion, name) so a bad object sends nothing. Created / configured / unchanged compares the
+    /// answer with a GET of the object before, in the fields the apply manages (<see cref="AppliedChange"/>).
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(object obj, ApplyOptions options, CancellationToken ct)
     {
         var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
         var before = await GetRawAsync(ObjectPath(kind, ns, name), Describe(kind, ns, name), ct).ConfigureAwait(false);
-        return await PatchAsync(kind, json, ns, name, before is null ? null : ResourceVersion(before) ?? string.Empty, options, ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, before, options, ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Server-side apply of one object whose collection was listed just before (<see cref="ListVersionsAsync"/>):
-    /// one request, no GET. <paramref name="listedVersion"/> is the object's resourceVersion in that LIST, null when
-    /// the LIST did not have it. The outcome is reported as <see cref="ApplyAsync(object, ApplyOptions, CancellationToken)"/> reports it.
+    /// Server-side apply of one object whose collection was listed just before (<see cref="ListByNameAsync"/>):
+    /// one request, no GET. <paramref name="listed"/> is the object as that LIST had it, null when the LIST did not
+    /// have it. The outcome is reported as <see cref="ApplyAsync(object, ApplyOptions, CancellationToken)"/> reports it.
     /// </summary>
-    public async Task<ApplyResult> ApplyListedAsync(object obj, ApplyOptions options, string? listedVersion, CancellationToken ct)
+    public async Task<ApplyResult> ApplyListedAsync(object obj, ApplyOptions options, JsonObject? listed, CancellationToken ct)
     {
         var (kind, json, ns, name) = await PrepareAsync(obj, ct).ConfigureAwait(false);
-        return await PatchAsync(kind, json, ns, name, listedVersion, options, ct).ConfigureAwait(false);
+        return await PatchAsync(kind, json, ns, name, listed, options, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The apply PATCH; <paramref name="versionBefore"/> is null when the object did not exist before.</summary>
-    private async Task<ApplyResult> PatchAsync(KubeKind kind, JsonObject json, string? ns, string name, string? versionBefore, ApplyOptions options, CancellationToken ct)
+    /// <summary>The apply PATCH; <paramref name="before"/> is null when the object did not exist before.</summary>
+    private async Task<ApplyResult> PatchAsync(KubeKind kind, JsonObject json, string? ns, string name, JsonObject? before, ApplyOptions options, CancellationToken ct)
     {
-        var q = $"?fieldManager={Uri.EscapeDataString(options.FieldManager ?? _options.FieldManager)}&force={(options.Force ? "true" : "false")}";
+        var manager = options.FieldManager ?? _options.FieldManager;
+        var q = $"?fieldManager={Uri.EscapeDataString(manager)}&force={(options.Force ? "true" : "false")}";
         if (options.DryRun) q += "&dryRun=All";
         var a = await SendAsync(HttpMethod.Patch, ObjectPath(kind, ns, name) + q, json.ToJsonString(), "application/apply-patch+yaml", Describe(kind, ns, name), true, ct).ConfigureAwait(false);
         var after = JsonNode.Parse(a.Body)!.AsObject();
         // 201: the apply created it (also when it was deleted after the listing).
-        var outcome = versionBefore is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
-            : versionBefore == ResourceVersion(after) ? ApplyOutcome.Unchanged
-            : ApplyOutcome.Configured;
+        var outcome = before is null || a.Code == HttpStatusCode.Created ? ApplyOutcome.Created
+            : AppliedChange(json, before, after, manager) ? ApplyOutcome.Configured
+            : ApplyOutcome.Unchanged;
         return new ApplyResult(kind.Kind, ns, name, outcome, Typed(after, kind));
     }
 
-    /// <summary>An object's metadata.resourceVersion.</summary>
-    public static string? ResourceVersion(JsonObject o) => o["metadata"]?["resourceVersion"]?.GetValue<string>();
+    /// <summary>
+    /// Whether an apply changed what it manages: a value at a path it sends, or the set of fields its manager owns
+    /// (a field dropped from the configuration is removed or given up). What others wrote between the read and the
+    /// apply (a controller's status, another manager's labels) moves the resourceVersion but is not the apply's doing.
+    /// apiVersion and kind name the object (a LIST's items do not carry them).
+    /// </summary>
+    private static bool AppliedChange(JsonObject applied, JsonObject before, JsonObject after, string manager) =>
+        ResourceVersion(before) != ResourceVersion(after)
+        && (applied.Any(f => f.Key is not ("apiVersion" or "kind") && !SameAt(f.Value, before[f.Key], after[f.Key]))
+            || !JsonNode.DeepEquals(OwnedFields(before, manager), OwnedFields(after, manager)));
+
+    /// <summary>Whether <paramref name="before"/> and <paramref name="after"/> agree at every path of <paramref name="applied"/> (lists compared whole).</summary>
+    private static bool SameAt(JsonNode? applied, JsonNode? before, JsonNode? after) =>
+        applied is JsonObject fields && before is JsonObject b && after is JsonObject a
+            ? fields.All(f => SameAt(f.Value, b[f.Key], a[f.Key]))
+            : JsonNode.DeepEquals(before, after);
+
+    /// <summary>The fields a manager's applies own (its managedFields entry for the main resource).</summary>
+    private static JsonNode? OwnedFields(JsonObject o, string manager) =>
+        (o["metadata"]?["managedFields"] as JsonArray)?.FirstOrDefault(e =>
+            e?["manager"]?.GetValue<string>() == manager && e["operation"]?.GetValue<string>() == "Apply" && string.IsNullOrEmpty(e["subresource"]?.GetValue<string>()))?["fieldsV1"];
+
+    private static string? ResourceVersion(JsonObject o) => o["metadata"]?["resourceVersion"]?.GetValue<string>();
 
     /// <summary>
-    /// The resourceVersion of every object of one kind in one namespace (or cluster-wide for a cluster-scoped kind),
-    /// by name, from a paginated LIST: what a batch needs to know before applying, in one request per 500 objects
-    /// instead of a GET per object. A 404 (a kind the server does not serve yet) means nothing of it exists.
+    /// Every object of one kind in one namespace (or cluster-wide for a cluster-scoped kind), by name, from a
+    /// paginated LIST: what a batch needs to know before applying, in one request per 500 objects instead of a GET
+    /// per object. A 404 (a kind the server does not serve yet) means nothing of it exists.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ListVersionsAsync(KubeKind kind, string? ns, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, JsonObject>> ListByNameAsync(KubeKind kind, string? ns, CancellationToken ct)
     {
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
-        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        var objects = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var pages = 0;
         try
         {
@@ -299,15 +319,15 @@ public sealed partial class ClusterGateway : IDisposable
             {
                 pages++;
                 foreach (var item in list["items"]?.AsArray() ?? [])
-                    if (item?["metadata"] is JsonObject m && m["name"]?.GetValue<string>() is { } n)
-                        versions[n] = m["resourceVersion"]?.GetValue<string>() ?? string.Empty;
+                    if (item is JsonObject o && o["metadata"]?["name"]?.GetValue<string>() is { } n)
+                        objects[n] = o;
             }
         }
         catch (KoClusterException e) when (e.StatusCode == 404 && pages == 0)
         {
             // The server does not serve the kind (yet): nothing of it exists.
         }
-        return versions;
+        return objects;
     }
 
     private async Task<JsonObject?> GetRawAsync(string path, string what, CancellationToken ct)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace KubeOpsPS.Engine.Crypto;
 
 /// <summary>What a certificate request says about its subject.</summary>

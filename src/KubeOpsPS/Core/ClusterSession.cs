@@ -23,6 +23,17 @@ public static class ClusterSession
     /// <summary>The kubeconfig file the session connected with (-KubeConfig), for Get-KoContext and completion; null when it followed the chain.</summary>
     public static string? KubeConfigFile => Current?.Connection.KubeConfigSource is { } s && File.Exists(s) ? s : null;
 
+    /// <summary>A connection found as kubectl finds it: the named kubeconfig file, else $KUBECONFIG, else ~/.kube/config.</summary>
+    public static ClusterConnection Connect(string? kubeConfigFile, string? context, string? ns = null, TimeSpan? connectTimeout = null) =>
+        KubeConfigs.Connect(kubeConfigFile, context, ns, KubeConfigEnv, Home, connectTimeout);
+
+    /// <summary>The contexts of the kubeconfig found as <see cref="Connect"/> finds it.</summary>
+    public static IReadOnlyList<KubeContextInfo> ListContexts(string? kubeConfigFile) => KubeConfigs.ListContexts(kubeConfigFile, KubeConfigEnv, Home);
+
+    private static string? KubeConfigEnv => Environment.GetEnvironmentVariable("KUBECONFIG");
+
+    private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
     public static ClusterGateway? Current
     {
         get

@@ -29,7 +29,7 @@ internal static class Completion
             var owned = false;
             if (gateway is null)
             {
-                var conn = KubeConfigs.Connect(null, null, null, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Deadline);
+                var conn = ClusterSession.Connect(null, null, null, Deadline);
                 gateway = new ClusterGateway(conn, new GatewayOptions { MaxAttempts = 1, RequestTimeout = Deadline });
                 owned = true;
             }
@@ -55,14 +55,19 @@ internal static class Completion
 
     public static string? BoundString(IDictionary bound, string name) => bound.Contains(name) ? bound[name]?.ToString() : null;
 
-    /// <summary>Names of the objects of a kind in the namespace typed on the command line (or the default one).</summary>
+    /// <summary>
+    /// Names of the objects of a kind in the namespace typed on the command line (or the default one); with
+    /// -AllNamespaces, in all namespaces, or in those the user may list when they may not list cluster-wide.
+    /// </summary>
     public static IEnumerable<CompletionResult> NamesOf(string kindName, IDictionary bound, string word)
     {
         var ns = BoundString(bound, "Namespace");
-        return Match(FromCluster($"names|{kindName}|{ns}", async (g, ct) =>
+        var all = bound.Contains("AllNamespaces") && LanguagePrimitives.IsTrue(bound["AllNamespaces"]);
+        return Match(FromCluster($"names|{kindName}|{(all ? "*" : ns)}", async (g, ct) =>
         {
             var kind = await g.ResolveKindAsync(kindName, ct).ConfigureAwait(false);
-            var (items, _) = await g.ListAsync(kind, kind.Namespaced ? ns ?? g.DefaultNamespace : null, ct: ct).ConfigureAwait(false);
+            var items = all && kind.Namespaced ? (await g.ListAllNamespacesAsync(kind, ct: ct).ConfigureAwait(false)).Items
+                : (await g.ListAsync(kind, kind.Namespaced ? ns ?? g.DefaultNamespace : null, ct: ct).ConfigureAwait(false)).Items;
             return items.Select(o => KoYaml.ToJsonObject(o)["metadata"]?["name"]?.GetValue<string>() ?? string.Empty);
         }), word);
     }
@@ -75,7 +80,7 @@ public sealed class ContextCompleter : IArgumentCompleter
     {
         try
         {
-            var contexts = KubeConfigs.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig") ?? ClusterSession.KubeConfigFile, Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+            var contexts = ClusterSession.ListContexts(Completion.BoundString(fakeBoundParameters, "KubeConfig") ?? ClusterSession.KubeConfigFile);
             return Completion.Match(contexts.Select(c => c.Name), wordToComplete);
         }
         catch (KoClusterException)
@@ -90,7 +95,16 @@ public sealed class NamespaceCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completion.Match(Completion.FromCluster("ns", async (g, ct) =>
-            (await g.ListAsync(KubeTypes.Find("v1", "Namespace")!, null, ct: ct).ConfigureAwait(false)).Items.Select(o => ((k8s.Models.V1Namespace)o).Metadata.Name)), wordToComplete);
+        {
+            try
+            {
+                return (await g.ListAsync(KubeTypes.Find("v1", "Namespace")!, null, ct: ct).ConfigureAwait(false)).Items.Select(o => ((k8s.Models.V1Namespace)o).Metadata.Name);
+            }
+            catch (KoClusterException e) when (e.StatusCode == 403)
+            {
+                return [g.DefaultNamespace]; // may not list namespaces: the context's is the one they are known to work in
+            }
+        }), wordToComplete);
 }
 
 /// <summary>Completes kinds: what the cluster serves, or the module's built-in table when offline.</summary>

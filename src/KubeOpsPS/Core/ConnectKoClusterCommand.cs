@@ -33,8 +33,7 @@ public sealed class ConnectKoClusterCommand : KoCmdlet
         ClusterGateway? gateway = null;
         try
         {
-            var conn = KubeConfigs.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context, Namespace,
-                Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ConnectTimeout);
+            var conn = ClusterSession.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context, Namespace, ConnectTimeout);
             gateway = new ClusterGateway(conn, new GatewayOptions { FieldManager = FieldManager, RequestTimeout = ConnectTimeout, MaxAttempts = 2 });
             gateway.Log = line => Post(() => WriteVerbose(line));
             var version = Run(ct => gateway.GetVersionAsync(ct));
@@ -71,7 +70,7 @@ public sealed class GetKoContextCommand : KoCmdlet
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             var session = ClusterSession.Current?.Connection.Context;
             // Without -KubeConfig: the file this session connected with, else the chain kubectl uses.
-            foreach (var c in KubeConfigs.ListContexts(KubeConfig is null ? ClusterSession.KubeConfigFile : FileSystemPath(KubeConfig), Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
+            foreach (var c in ClusterSession.ListContexts(KubeConfig is null ? ClusterSession.KubeConfigFile : FileSystemPath(KubeConfig)))
                 if (pattern.IsMatch(c.Name)) WriteObject(session is null || KubeConfig is not null ? c : c with { IsCurrent = c.Name == session });
         }
         catch (KoClusterException e)

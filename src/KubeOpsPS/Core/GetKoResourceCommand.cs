@@ -55,7 +55,14 @@ public sealed class GetKoResourceCommand : KoClusterCmdlet
                 return;
             }
             var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-            var (items, _) = Run(ct => gateway.ListAsync(kind, ns, LabelSelector, null, ct));
+            IReadOnlyList<object> items;
+            if (ns is null && kind.Namespaced)
+            {
+                var all = Run(ct => gateway.ListAllNamespacesAsync(kind, LabelSelector, null, ct));
+                if (all.Fallback is not null) WriteWarning(all.Fallback);
+                items = all.Items;
+            }
+            else items = Run(ct => gateway.ListAsync(kind, ns, LabelSelector, null, ct)).Items;
             foreach (var item in items)
             {
                 var name = Engine.Yaml.KoYaml.ToJsonObject(item)["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;

@@ -32,9 +32,7 @@ public abstract class KoClusterCmdlet : KoCmdlet, IDisposable
             }
             else
             {
-                var conn = KubeConfigs.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context, null,
-                    Environment.GetEnvironmentVariable("KUBECONFIG"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
-                _gateway = new ClusterGateway(conn);
+                _gateway = new ClusterGateway(ClusterSession.Connect(KubeConfig is null ? null : FileSystemPath(KubeConfig), Context));
                 _ownsGateway = true;
                 if (Context is null && KubeConfig is null) { ClusterSession.Current = _gateway; _ownsGateway = false; }
             }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;
@@ -42,14 +41,8 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     {
         if (ParameterSetName == "Object")
         {
-            foreach (var input in InputObject)
+            foreach (var obj in KubernetesObjects(InputObject))
             {
-                var obj = PSObjects.AsKubernetesObject(input);
-                if (obj is null)
-                {
-                    WriteFailure(new KoOperationException("NotAKubernetesObject", "InvalidType", "Only Kubernetes objects can be removed; pipe objects from Get-KoResource or ConvertFrom-KoYaml.", input));
-                    continue;
-                }
                 var json = KoYaml.ToJsonObject(obj);
                 var gateway = Connect();
                 try
@@ -81,7 +74,7 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
     private void Delete(ClusterGateway gateway, KubeKind kind, string? ns, string name)
     {
         ns = kind.Namespaced ? ns ?? gateway.DefaultNamespace : null;
-        var target = ns is null ? $"{kind.Kind} {name}" : $"{kind.Kind} {ns}/{name}";
+        var target = new ObjectRef(kind.Kind, ns, name).ToString();
         try
         {
             // A claim's data may go with it: say what happens, and ask when it is destroyed (unless -Force).
@@ -102,17 +95,11 @@ public sealed class RemoveKoResourceCommand : KoClusterCmdlet
             }
             WriteVerbose($"Deleted {target}");
             if (!Wait) return;
-            var progress = new ProgressRecord(ProgressId, "Remove-KoResource", $"Waiting for {target} to be gone");
-            WriteProgress(progress);
-            try
+            WithProgress(ProgressId, "Remove-KoResource", $"Waiting for {target} to be gone", report =>
             {
-                Run(ct => gateway.WaitAsync(kind, ns, name, o => o is null ? new Engine.Cluster.WaitState(true, "gone") : new Engine.Cluster.WaitState(false, "still terminating"), Timeout, null, ct));
-            }
-            finally
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-            }
+                report($"Waiting for {target} to be gone", -1);
+                return Run(ct => gateway.WaitAsync(kind, ns, name, o => o is null ? new WaitState(true, "gone") : new WaitState(false, "still terminating"), Timeout, null, ct));
+            });
         }
         catch (KoClusterException e)
         {

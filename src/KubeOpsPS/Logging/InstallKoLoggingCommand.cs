@@ -62,7 +62,7 @@ public sealed class InstallKoLoggingCommand : KoInstallCmdlet
         // Validate everything before anything is looked up or sent.
         var exposure = Build(() => Ingress is null ? null : IngressExposure.FromMap(Ingress));
         options = options with { Ingress = exposure };
-        Build(() => LoggingBundle.Build(options));
+        CheckAccess(Build(() => LoggingBundle.Build(options)), "Install-KoLogging", SecretAccess(Namespace, LoggingBundle.SecretName));
 
         if (CorsAllowOrigin == "*")
             WriteWarning("-CorsAllowOrigin '*' lets scripts on any web site call Elasticsearch from a user's browser. Name the origin that needs it (e.g. https://grafana.example.com); Grafana's Elasticsearch data source queries from its server and needs no CORS.");

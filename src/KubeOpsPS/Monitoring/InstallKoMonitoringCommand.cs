@@ -1,11 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security.Cryptography;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Monitoring;
-using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Monitoring;
 
@@ -90,7 +88,8 @@ public sealed class InstallKoMonitoringCommand : KoInstallCmdlet
             Ingress = Ingress is null ? null : Build(() => IngressExposure.FromMap(Ingress)),
             Rules = Rule, DefaultRules = !NoDefaultRules,
         };
-        Build(() => MonitoringBundle.Build(options)); // everything is checked before the Secret is looked up
+        // Everything is checked before the Secret is looked up: the input, then every permission (the Secret's too).
+        CheckAccess(Build(() => MonitoringBundle.Build(options)), "Install-KoMonitoring", SecretAccess(Namespace, MonitoringBundle.GrafanaAdminSecret));
         options = options with { GrafanaAdmin = GrafanaAdmin() };
         var bundle = Build(() => MonitoringBundle.Build(options));
         MonitoringConfigCheck.Run(this, Build(() => MonitoringBundle.PrometheusFiles(options, Namespace)), Build(() => MonitoringConfig.Alertmanager(options)));

@@ -53,10 +53,6 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
     [Parameter]
     public string? Html { get; set; }
 
-    private sealed record Target(string Context, Func<ClusterGateway> Connect, bool Owned);
-
-    private sealed record Outcome(string Context, ClusterSnapshot? Snapshot, IReadOnlyList<ReportFinding> Findings, KoClusterException? Error);
-
     protected override void ProcessRecord()
     {
         var checks = SelectChecks();
@@ -66,57 +62,20 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
         var targets = Targets();
         var options = new ReportOptions { TargetVersion = target, CertificateDays = CertificateDays };
 
-        var outcomes = Run(ct => Task.WhenAll(targets.Select(t => Task.Run(() => CheckAsync(t, options, checks, ct), ct))));
+        var outcomes = Run(ct => ReportRunner.RunAsync(targets, options, checks, Namespace, Severity, (context, line) => Post(() => WriteVerbose($"[{context}] {line}")), ct));
 
-        var findings = new List<ReportFinding>();
-        foreach (var o in outcomes)
-        {
-            if (o.Error is not null)
-            {
-                WriteFailure(o.Error, o.Context, "ContextUnreachable");
-                continue;
-            }
-            findings.AddRange(o.Findings
-                .Where(f => Namespace is null || f.Check == ReportChecks.NotChecked || (f.Namespace is not null && Namespace.Contains(f.Namespace, StringComparer.Ordinal)))
-                .Where(f => Severity is null || Severity.Contains(f.Severity))
-                .OrderBy(f => f.Severity).ThenBy(f => f.Category, StringComparer.Ordinal).ThenBy(f => f.Check, StringComparer.Ordinal)
-                .ThenBy(f => f.Namespace, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal));
-        }
+        foreach (var o in outcomes.Where(o => o.Error is not null)) WriteFailure(o.Error!, o.Context, "ContextUnreachable");
+        var findings = outcomes.SelectMany(o => o.Findings).ToList();
         foreach (var f in findings) WriteObject(f);
         if (html is null) return;
-        var clusters = outcomes.Select(o => new ReportCluster(o.Context, o.Snapshot?.ServerVersion.ToString(),
-            o.Snapshot is null ? null : (target ?? o.Snapshot.ServerVersion.Next).ToString(), o.Error?.Message)).ToList();
         try
         {
-            File.WriteAllText(html, ReportPage.Render(findings, clusters, DateTime.UtcNow));
+            File.WriteAllText(html, ReportPage.Render(findings, outcomes.Select(o => o.Cluster(target)).ToList(), DateTime.UtcNow));
             WriteVerbose($"Wrote the report page {html}.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Fail(e, html, "HtmlNotWritten");
-        }
-    }
-
-    private async Task<Outcome> CheckAsync(Target t, ReportOptions options, IReadOnlyList<string> checks, CancellationToken ct)
-    {
-        ClusterGateway? gateway = null;
-        try
-        {
-            gateway = t.Connect();
-            gateway.Log = line => Post(() => WriteVerbose($"[{t.Context}] {line}"));
-            var snapshot = await ReportCollector.CollectAsync(gateway, Namespace, ct).ConfigureAwait(false);
-            var findings = ReportChecks.Run(snapshot, options, checks);
-            Post(() => WriteVerbose($"[{t.Context}] {snapshot.All.Count()} objects read, {findings.Count} findings."));
-            return new Outcome(t.Context, snapshot, findings, null);
-        }
-        catch (KoClusterException e)
-        {
-            return new Outcome(t.Context, null, [], e);
-        }
-        finally
-        {
-            if (gateway is not null) gateway.Log = null;
-            if (t.Owned) gateway?.Dispose();
         }
     }
 
@@ -147,20 +106,18 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
     }
 
     /// <summary>The clusters to check: each -Context (wildcards expanded against the kubeconfig), else the session's or the current context.</summary>
-    private List<Target> Targets()
+    private List<ReportTarget> Targets()
     {
         var file = KubeConfig is null ? null : FileSystemPath(KubeConfig);
-        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         try
         {
             if (Context is null)
             {
-                if (file is null && ClusterSession.Current is { } session) return [new Target(session.Connection.Context, () => session, false)];
-                var conn = KubeConfigs.Connect(file, null, null, env, home);
-                return [new Target(conn.Context, () => new ClusterGateway(conn), true)];
+                if (file is null && ClusterSession.Current is { } session) return [new ReportTarget(session.Connection.Context, () => session, false)];
+                var conn = ClusterSession.Connect(file, null);
+                return [new ReportTarget(conn.Context, () => new ClusterGateway(conn), true)];
             }
-            var names = KubeConfigs.ListContexts(file, env, home).Select(c => c.Name).ToList();
+            var names = ClusterSession.ListContexts(file).Select(c => c.Name).ToList();
             var chosen = new List<string>();
             foreach (var pattern in Context)
             {
@@ -170,7 +127,7 @@ public sealed class GetKoClusterReportCommand : KoCmdlet
                     Fail(new KoClusterException("ContextNotFound", "ObjectNotFound", $"No kubeconfig context matches '{pattern}'; nothing was checked. Contexts: {(names.Count == 0 ? "none" : string.Join(", ", names))}.", pattern, "Use one of the listed names (wildcards allowed) with -Context."));
                 chosen.AddRange(hit.Where(h => !chosen.Contains(h)));
             }
-            return chosen.Select(name => new Target(name, () => new ClusterGateway(KubeConfigs.Connect(file, name, null, env, home)), true)).ToList();
+            return chosen.Select(name => new ReportTarget(name, () => new ClusterGateway(ClusterSession.Connect(file, name)), true)).ToList();
         }
         catch (KoClusterException e)
         {

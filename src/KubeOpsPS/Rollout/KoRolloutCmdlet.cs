@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 

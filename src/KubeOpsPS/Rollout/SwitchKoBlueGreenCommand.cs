@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using KubeOpsPS.Core;
-using KubeOpsPS.Engine.Manifests.Rollout;
 using KubeOpsPS.Engine.Runtime.Rollout;
 
 namespace KubeOpsPS.Rollout;

@@ -3,7 +3,6 @@ using k8s.Models;
 using KubeOpsPS.Core;
 using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Manifests.Storage;
 using KubeOpsPS.Engine.Runtime.Storage;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;

@@ -60,6 +60,14 @@ public sealed class GetKoCertificateCommand : KoClusterCmdlet
         }
     }
 
+    /// <summary>TLS Secrets of every namespace, or of those the user may list (said once, in a warning).</summary>
+    private IEnumerable<V1Secret> AllNamespacesSecrets(ClusterGateway gateway)
+    {
+        var all = Run(ct => gateway.ListAllNamespacesAsync(SecretKind, fieldSelector: $"type={TlsSecrets.Type}", ct: ct));
+        if (all.Fallback is not null) WriteWarning(all.Fallback);
+        return all.Items.OfType<V1Secret>();
+    }
+
     private IEnumerable<KoCertificate> FromCluster(DateTime now)
     {
         if (Name is not null) Build(() => Validate.Subdomain(Name, "-Name"));
@@ -70,7 +78,8 @@ public sealed class GetKoCertificateCommand : KoClusterCmdlet
         {
             secrets = Name is not null
                 ? Run(ct => gateway.GetAsync(SecretKind, NamespaceOrDefault(Namespace), Name, ct)) is V1Secret one ? [one] : []
-                : [.. Run(ct => gateway.ListAsync(SecretKind, AllNamespaces ? null : NamespaceOrDefault(Namespace), fieldSelector: $"type={TlsSecrets.Type}", ct: ct)).Items.OfType<V1Secret>()];
+                : AllNamespaces ? [.. AllNamespacesSecrets(gateway)]
+                : [.. Run(ct => gateway.ListAsync(SecretKind, NamespaceOrDefault(Namespace), fieldSelector: $"type={TlsSecrets.Type}", ct: ct)).Items.OfType<V1Secret>()];
         }
         catch (KoClusterException e)
         {

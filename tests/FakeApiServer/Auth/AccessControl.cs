@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Auth;
 
@@ -12,15 +11,16 @@ namespace FakeApiServer.Auth;
 public sealed class AccessControl
 {
     private static readonly AsyncLocal<UserInfo?> Current = new();
+    private static readonly AsyncLocal<string?> CurrentName = new();
     private readonly Store _store;
     private readonly Rbac _rbac;
     private readonly FakeClock _clock;
 
-    internal AccessControl(Store store, FakeClusterOptions options, ClusterCertificates certificates)
+    internal AccessControl(Store store, FakeClock clock, ClusterCertificates certificates)
     {
         _store = store;
         _rbac = new Rbac(store);
-        _clock = new FakeClock(options);
+        _clock = clock;
         Certificates = certificates;
         Authenticator = new Authenticator(store, _clock, certificates);
     }
@@ -33,7 +33,15 @@ public sealed class AccessControl
     /// <summary>The user of the request being served (null outside a request, e.g. for the simulated controllers).</summary>
     internal static UserInfo? CurrentUser => Current.Value;
 
+    /// <summary>The object name in the path of the request being served ("" for a POST to a collection, as the request-info step has it).</summary>
+    internal static string? CurrentRequestName => CurrentName.Value;
+
     internal Rbac Rbac => _rbac;
+
+    private const string UserItem = "fake.user";
+
+    /// <summary>Who made a request, for the request log: the user it acted as (after impersonation), "" when it was not authenticated.</summary>
+    internal static string UserOf(HttpContext ctx) => ctx.Items.TryGetValue(UserItem, out var u) ? (string)u! : "";
 
     /// <summary>Serves a request: <paramref name="next"/> runs only for an authenticated, authorized request this class does not answer itself.</summary>
     internal async Task ServeAsync(HttpContext ctx, Func<Task> next)
@@ -41,11 +49,14 @@ public sealed class AccessControl
         try
         {
             var user = Authenticator.Authenticate(ctx) ?? throw new ApiError(401, "Unauthorized", "Unauthorized");
+            ctx.Items[UserItem] = user.Name;
             user = Impersonate(ctx.Request, user);
+            ctx.Items[UserItem] = user.Name;
             var attrs = RequestAttributes.From(ctx.Request, user);
             var (allowed, reason) = _rbac.Authorize(attrs);
             if (!allowed) throw Rbac.Denied(attrs, reason);
             Current.Value = user;
+            CurrentName.Value = attrs.Name;
             if (!await AccessApis.TryServeAsync(ctx, attrs, this).ConfigureAwait(false)) await next().ConfigureAwait(false);
         }
         catch (ApiError e)

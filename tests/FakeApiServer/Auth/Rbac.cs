@@ -191,7 +191,9 @@ internal sealed class Rbac
     /// <summary>
     /// Escalation prevention on writes of Roles, ClusterRoles and their bindings: the author must hold every permission
     /// granted (in the namespace of the write), unless in system:masters or allowed to <c>escalate</c> (roles) or
-    /// <c>bind</c> (the role a binding references). An aggregationRule needs full authority.
+    /// <c>bind</c> (the role a binding references). An aggregationRule needs full authority. <c>escalate</c> is asked
+    /// with the request's name, as RoleEscalationAuthorized asks with requestInfo.Name: none on a POST that creates, the
+    /// role's on a PUT or an apply PATCH, also when the PATCH creates it.
     /// </summary>
     public void CheckWrite(UserInfo user, ResourceType t, string? ns, string name, JsonObject obj, JsonObject? old)
     {
@@ -202,7 +204,7 @@ internal sealed class Rbac
             case "Role" or "ClusterRole":
             {
                 if (old is not null && JsonNode.DeepEquals(old["rules"], obj["rules"]) && JsonNode.DeepEquals(old["aggregationRule"], obj["aggregationRule"])) return;
-                if (Authorize(new RequestAttributes(user, "escalate", true, Group: Group, Resource: t.Plural, Namespace: scope, Name: old is null ? "" : name)).Allowed) return;
+                if (Authorize(new RequestAttributes(user, "escalate", true, Group: Group, Resource: t.Plural, Namespace: scope, Name: AccessControl.CurrentRequestName ?? name)).Allowed) return;
                 var (owned, errors) = RulesFor(user, scope);
                 var held = owned.Select(r => r.Rule).ToList();
                 Refuse(user, t, name, Rbac.RulesOf(obj), held, errors);

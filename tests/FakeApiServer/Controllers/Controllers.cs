@@ -16,17 +16,18 @@ internal sealed partial class Controllers
     private readonly Store _store;
     private readonly Api _api;
     private readonly FakeClusterOptions _options;
-    private readonly DateTime _start = DateTime.UtcNow;
+    private readonly FakeClock _clock;
     private readonly Dictionary<string, DateTime> _progress = new(StringComparer.Ordinal);
 
-    public Controllers(Store store, Api api, FakeClusterOptions options)
+    public Controllers(Store store, Api api, FakeClusterOptions options, FakeClock clock)
     {
         _store = store;
         _api = api;
         _options = options;
+        _clock = clock;
     }
 
-    private DateTime SimNow => _start + TimeSpan.FromTicks((long)((DateTime.UtcNow - _start).Ticks * _options.ClockSpeed));
+    private DateTime SimNow => _clock.Now;
 
     private static ResourceType T(string group, string plural) => ResourceTypes.Find(group, "v1", plural)!;
 
@@ -100,6 +101,7 @@ internal sealed partial class Controllers
     private void Pass()
     {
         Step("namespaces", Namespaces);
+        Step("resource quotas", ResourceQuotas);
         Step("namespace contents", NamespaceContents);
         Step("customresourcedefinitions", CustomResourceDefinitions);
         Step("garbage collector", GarbageCollect);

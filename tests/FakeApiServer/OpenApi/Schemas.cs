@@ -105,6 +105,7 @@ internal static class Schemas
             if (f.ListKeys.Length > 0) field["x-kubernetes-list-map-keys"] = new JsonArray(f.ListKeys.Select(k => (JsonNode?)k).ToArray());
             if (f.MergeKey is not null) field["x-kubernetes-patch-merge-key"] = f.MergeKey;
             if (f.PatchStrategy is not null) field["x-kubernetes-patch-strategy"] = f.PatchStrategy;
+            if (f.Default is not null) field["default"] = JsonNode.Parse(f.Default);
             properties[f.Json] = field;
             if (f.Required) required.Add(f.Json);
         }

@@ -94,34 +94,81 @@ internal static class Printers
 
     // ------------------------------------------------------------------ per-kind cells
 
+    /// <summary>
+    /// The pod row as the upstream printer builds it: init containers first (Init:N/M, Init:REASON, Init:ExitCode:N;
+    /// restartable init containers, i.e. sidecars, count as containers once started), then the app containers
+    /// unless initialization is still going on; restarts with the time of the last one.
+    /// </summary>
     private static JsonNode?[] Pod(JsonObject o, DateTime now)
     {
         var containers = o["spec"]?["containers"] as JsonArray ?? [];
+        var initSpecs = (o["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        bool Sidecar(string? name) => initSpecs.Any(c => Str(c, "name") == name && Str(c, "restartPolicy") == "Always");
+        var total = containers.Count + initSpecs.Count(c => Str(c, "restartPolicy") == "Always");
         var reason = Str(o, "status.reason") ?? Str(o, "status.phase") ?? "";
-        long restarts = 0, ready = 0;
-        var hasRunning = false;
-        var statuses = (o["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        for (var i = statuses.Count - 1; i >= 0; i--)
+        long restarts = 0, ready = 0, sidecarRestarts = 0;
+        DateTime? lastRestart = null, lastSidecarRestart = null;
+        static DateTime? Later(DateTime? a, JsonObject c) =>
+            Str(c, "lastState.terminated.finishedAt") is { } f && (a is null || Parse(f) > a) ? Parse(f) : a;
+        var initializing = false;
+        var initStatuses = (o["status"]?["initContainerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        for (var i = 0; i < initStatuses.Count; i++)
         {
-            var c = statuses[i];
+            var c = initStatuses[i];
+            var sidecar = Sidecar(Str(c, "name"));
             restarts += c["restartCount"]?.AsLong() ?? 0;
-            if (Str(c, "state.waiting.reason") is { Length: > 0 } waiting) reason = waiting;
-            else if (Str(c, "state.terminated.reason") is { Length: > 0 } terminated) reason = terminated;
-            else if (c["state"]?["terminated"] is JsonObject t)
-                reason = t["signal"] is { } sig && sig.AsLong() != 0 ? $"Signal:{sig}" : $"ExitCode:{t["exitCode"]?.AsLong() ?? 0}";
-            else if (c["ready"]?.GetValue<bool>() == true && c["state"]?["running"] is not null)
+            lastRestart = Later(lastRestart, c);
+            if (sidecar)
             {
-                hasRunning = true;
-                ready++;
+                sidecarRestarts += c["restartCount"]?.AsLong() ?? 0;
+                lastSidecarRestart = Later(lastSidecarRestart, c);
             }
+            var terminated = c["state"]?["terminated"] as JsonObject;
+            if (terminated is not null && (terminated["exitCode"]?.AsLong() ?? 0) == 0) continue;
+            if (sidecar && c["started"]?.GetValue<bool>() == true)
+            {
+                if (c["ready"]?.GetValue<bool>() == true) ready++;
+                continue;
+            }
+            if (terminated is not null)
+                reason = Str(terminated, "reason") is { Length: > 0 } r ? "Init:" + r
+                    : terminated["signal"] is { } sig && sig.AsLong() != 0 ? $"Init:Signal:{sig}" : $"Init:ExitCode:{terminated["exitCode"]?.AsLong() ?? 0}";
+            else if (Str(c, "state.waiting.reason") is { Length: > 0 } w && w != "PodInitializing") reason = "Init:" + w;
+            else reason = $"Init:{i}/{initSpecs.Count}";
+            initializing = true;
+            break;
         }
-        if (reason == "Completed" && hasRunning)
-            reason = (o["status"]?["conditions"] as JsonArray ?? []).Any(c => Str(c, "type") == "Ready" && Str(c, "status") == "True") ? "Running" : "NotReady";
-        if (o["metadata"]?["deletionTimestamp"] is not null && Str(o, "status.phase") is not ("Succeeded" or "Failed")) reason = "Terminating";
+        bool Condition(string type) => (o["status"]?["conditions"] as JsonArray ?? []).Any(c => Str(c, "type") == type && Str(c, "status") == "True");
+        if (!initializing || Condition("Initialized"))
+        {
+            restarts = sidecarRestarts;
+            lastRestart = lastSidecarRestart;
+            var hasRunning = false;
+            var statuses = (o["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            for (var i = statuses.Count - 1; i >= 0; i--)
+            {
+                var c = statuses[i];
+                restarts += c["restartCount"]?.AsLong() ?? 0;
+                lastRestart = Later(lastRestart, c);
+                if (Str(c, "state.waiting.reason") is { Length: > 0 } waiting) reason = waiting;
+                else if (Str(c, "state.terminated.reason") is { Length: > 0 } terminated) reason = terminated;
+                else if (c["state"]?["terminated"] is JsonObject t)
+                    reason = t["signal"] is { } sig && sig.AsLong() != 0 ? $"Signal:{sig}" : $"ExitCode:{t["exitCode"]?.AsLong() ?? 0}";
+                else if (c["ready"]?.GetValue<bool>() == true && c["state"]?["running"] is not null)
+                {
+                    hasRunning = true;
+                    ready++;
+                }
+            }
+            if (reason == "Completed" && hasRunning) reason = Condition("Ready") ? "Running" : "NotReady";
+        }
+        if (o["metadata"]?["deletionTimestamp"] is not null && Str(o, "status.reason") == "NodeLost") reason = "Unknown";
+        else if (o["metadata"]?["deletionTimestamp"] is not null && Str(o, "status.phase") is not ("Succeeded" or "Failed")) reason = "Terminating";
         var gates = o["spec"]?["readinessGates"] as JsonArray ?? [];
         var gatesCell = gates.Count == 0 ? "<none>"
             : $"{gates.Count(g => (o["status"]?["conditions"] as JsonArray ?? []).Any(c => Str(c, "type") == Str(g, "conditionType") && Str(c, "status") == "True"))}/{gates.Count}";
-        return [NameOf(o), $"{ready}/{containers.Count}", reason, restarts.ToString(CultureInfo.InvariantCulture), AgeOf(o, now),
+        var restartsCell = restarts.ToString(CultureInfo.InvariantCulture) + (restarts != 0 && lastRestart is { } last ? $" ({HumanDuration(now - last)} ago)" : "");
+        return [NameOf(o), $"{ready}/{total}", reason, restartsCell, AgeOf(o, now),
             Str(o, "status.podIPs.0.ip") ?? Str(o, "status.podIP") ?? "<none>", Str(o, "spec.nodeName") ?? "<none>", Str(o, "status.nominatedNodeName") ?? "<none>", gatesCell];
     }
 

@@ -8,6 +8,8 @@ internal sealed record ProtoField(int Number, string Json, string Type, bool Poi
     public string? MergeKey { get; init; }
     public string? ListType { get; init; }
     public string[] ListKeys { get; init; } = [];
+    /// <summary>The field's default as JSON (its +default marker), or null.</summary>
+    public string? Default { get; init; }
 
     /// <summary>The Go field name as gogo error messages print it (the JSON name with a capital).</summary>
     public string GoName => char.ToUpperInvariant(Json[0]) + Json[1..];
@@ -79,6 +81,7 @@ internal static class ProtoSchema
                 MergeKey = Fact("+mk="),
                 ListType = list?[0],
                 ListKeys = list is { Length: 2 } ? list[1].Split(',') : [],
+                Default = Fact("+def="),
             });
         }
         Flush();

@@ -1,7 +1,6 @@
 using FakeApiServer;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
-using KubeOpsPS.Engine.Manifests.AppManager;
 using KubeOpsPS.Engine.Runtime.AppManager;
 using KubeOpsPS.Engine.Yaml;
 

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using FakeApiServer;
 using k8s.Models;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Yaml;
+using KubeOpsPS.Tests.FakeApiServer;
 
 namespace KubeOpsPS.Tests.Cluster;
 
@@ -109,26 +111,31 @@ public sealed class GatewayTests : IAsyncLifetime
         var kind = KubeTypes.Find("v1", "ConfigMap")!;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var (_, rv) = await _gateway.ListAsync(kind, "default", ct: cts.Token);
-        var seen = new List<string>();
+        var seen = new ConcurrentQueue<string>();
         var watch = Task.Run(async () =>
         {
             await foreach (var ev in _gateway.WatchAsync(kind, "default", null, "batch=drops", rv, cts.Token))
             {
-                seen.Add(ev.Type + " " + ((V1ConfigMap)ev.Object).Metadata.Name);
+                seen.Enqueue(ev.Type + " " + ((V1ConfigMap)ev.Object).Metadata.Name);
                 if (seen.Count == 6) break;
             }
         });
+        int Watches() => _fake.Requests.Count(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
         for (var i = 0; i < 6; i++)
         {
             var cm = Cm($"drop-{i}");
             cm.Metadata.Labels = new Dictionary<string, string> { ["batch"] = "drops" };
+            var dropped = Watches();
             await _gateway.ApplyAsync(cm, new ApplyOptions(), CancellationToken.None);
-            await Task.Delay(250);
+            await FakeHttp.Eventually(() => Task.FromResult(seen.Count), n => n == i + 1, $"event {i} on the watch");
+            // The next object is written only after the stream that carried this one was dropped (the fake logs a
+            // watch when it ends), so every later event must come through a resumed watch.
+            if (i < 5) await FakeHttp.Eventually(() => Task.FromResult(Watches()), n => n > dropped, $"the watch dropped after event {i}");
         }
         await watch;
         _fake.Faults.WatchDropAfter = null;
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"ADDED drop-{i}"), seen);
-        Assert.True(_fake.Requests.Count(r => r.Query.Contains("watch=true", StringComparison.Ordinal)) >= 2, "the watch was dropped and resumed");
+        Assert.True(Watches() >= 6, "the watch was dropped and resumed after every event");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
 namespace KubeOpsPS.Tests.FakeApiServer;
@@ -9,19 +8,18 @@ public sealed class AccessReviewTests : IClassFixture<FakeClusterFixture>, IDisp
     private const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fake-review-").FullName;
-    private readonly string _admin;
+    private readonly KubectlRunner _kubectl;
 
     public AccessReviewTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _admin = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "admin"));
+        _kubectl = new KubectlRunner(f.Cluster);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _kubectl.Dispose();
 
-    private Task<KubectlRun> Kubectl(params string[] args) => FakeKubectl.Run(_admin, _dir, "", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => _kubectl.Run(args);
 
     /// <summary>A namespace where a fresh user may read and write configmaps and read pods/log, and the user's name.</summary>
     private async Task<(string Ns, string User)> Setup()

@@ -10,6 +10,9 @@ public sealed class KubectlRunner : IDisposable
 
     public KubectlRunner(FakeCluster cluster) => _config = cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
 
+    /// <summary>The temporary directory (kubectl's HOME), for files a test hands to kubectl.</summary>
+    public string Folder => _dir;
+
     public void Dispose() => Directory.Delete(_dir, true);
 
     public Task<KubectlRun> In(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);

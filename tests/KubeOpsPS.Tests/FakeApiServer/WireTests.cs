@@ -11,21 +11,20 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     private const string Protobuf = "application/vnd.kubernetes.protobuf";
     private readonly FakeClusterFixture _f;
     private readonly HttpClient _h;
-    private readonly string _dir = Directory.CreateTempSubdirectory("fake-wire-").FullName;
-    private readonly string _config;
+    private readonly KubectlRunner _kubectl;
 
     public WireTests(FakeClusterFixture f)
     {
         _f = f;
         _h = f.Http;
-        _config = f.Cluster.WriteKubeConfig(Path.Combine(_dir, "kubeconfig"));
+        _kubectl = new KubectlRunner(f.Cluster);
     }
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _kubectl.Dispose();
 
-    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
+    private Task<KubectlRun> KubectlIn(string stdin, params string[] args) => _kubectl.In(stdin, args);
 
-    private Task<KubectlRun> Kubectl(params string[] args) => KubectlIn("", args);
+    private Task<KubectlRun> Kubectl(params string[] args) => _kubectl.Run(args);
 
     private async Task<KubectlRun> Ok(params string[] args)
     {
@@ -58,8 +57,8 @@ public sealed class WireTests : IClassFixture<FakeClusterFixture>, IDisposable
     public async Task CreateGeneratorsSendProtobufAndTheObjectsReadBackAsSent()
     {
         var ns = await _h.Ns("w");
-        var cert = Path.Combine(_dir, "tls.crt");
-        var key = Path.Combine(_dir, "tls.key");
+        var cert = Path.Combine(_kubectl.Folder, "tls.crt");
+        var key = Path.Combine(_kubectl.Folder, "tls.key");
         using (var rsa = System.Security.Cryptography.RSA.Create(2048))
         {
             var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=web.example.com", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);

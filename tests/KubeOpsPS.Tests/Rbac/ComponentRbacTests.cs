@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using global::FakeApiServer;
 using k8s;
 using k8s.Models;
 using KubeOpsPS.Engine.Manifests.AppManager;
@@ -65,7 +64,10 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
         .. Each("create,patch", "", "events"),
         .. Each("get,list,watch", "discovery.k8s.io", "endpointslices"),
         .. Each("get", "", "configmaps,pods,secrets", "own"),
-        .. Each("get,create,update", "coordination.k8s.io", "leases", "own"),
+        // Leader election (--election-id): the lock is read and renewed by name, created when missing.
+        new("get", "coordination.k8s.io", "leases", "own", Name: IngressControllerBundle.ElectionId("ingress-nginx")),
+        new("update", "coordination.k8s.io", "leases", "own", Name: IngressControllerBundle.ElectionId("ingress-nginx")),
+        new("create", "coordination.k8s.io", "leases", "own"),
     ];
 
     /// <summary>F5 NGINX Ingress Controller: nginx/kubernetes-ingress deployments/rbac/rbac.yaml and charts/nginx-ingress/templates/clusterrole.yaml; -report-ingress-status with -external-service updates that Service.</summary>
@@ -96,7 +98,9 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
             case "ingress-nginx":
             {
                 var b = IngressControllerBundle.Build(new IngressControllerOptions { Controller = IngressController.IngressNginx, Namespace = "ing-community" });
-                return (b, [("ing-community", Sa(b), [.. IngressNginxCalls()], [new("update", "", "services"), new("delete", "", "pods", "own"), new("create", "", "secrets", "own")])]);
+                return (b, [("ing-community", Sa(b), [.. IngressNginxCalls()], [new("update", "", "services"), new("delete", "", "pods", "own"), new("create", "", "secrets", "own"),
+                    // Another component's lock, and its own configuration, are not the controller's to change.
+                    new("update", "coordination.k8s.io", "leases", "own", Name: "kube-state-metrics"), new("update", "", "configmaps", "own", Name: "ingress-nginx-controller")])]);
             }
             case "nginx-inc":
             {
@@ -193,13 +197,26 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
             {
                 var wide = component == "app-manager-cluster-wide";
                 var ns = wide ? "am-wide" : "am-ns";
-                var b = AppManagerBundle.Build(new AppManagerOptions { Namespace = ns, Name = "app-manager", ClusterWide = wide });
+                // The cluster-wide manager's rights follow its manifests: here a custom kind, a ClusterRole with its
+                // binding, and a RoleBinding to the built-in view role.
+                var manifests = !wide ? new Dictionary<string, string>() : new Dictionary<string, string>
+                {
+                    ["widget.yaml"] = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\n",
+                    ["node-reader.yaml"] = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: node-reader}\nrules:\n- {apiGroups: [''], resources: [nodes], verbs: [get, list]}\n---\n"
+                        + "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: node-reader}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader}\nsubjects:\n- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}\n",
+                    ["viewers.yaml"] = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: viewers, namespace: default}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects:\n- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}\n",
+                };
+                var b = AppManagerBundle.Build(new AppManagerOptions { Namespace = ns, Name = "app-manager", ClusterWide = wide, Manifests = manifests });
                 // Start-KoAppManager (src/KubeOpsPS.Engine/AppManager): server-side apply (patch), get, list and watch of
                 // whatever its manifests contain, delete when pruning; here a Deployment, a ConfigMap and a Secret.
                 Call[] own = [.. Each("get,list,watch,patch,create,update,delete", "apps", "deployments", ns), .. Each("get,list,watch,patch,create,update,delete", "", "configmaps,secrets,services", ns)];
                 Call[] elsewhere = [.. Each("get,patch,delete", "apps", "deployments", "default"), .. Each("list,watch", "", "configmaps")];
+                Call[] manifestKinds = [.. Each("get,list,patch,delete", "example.com", "widgets", "default"), .. Each("get,patch", "rbac.authorization.k8s.io", "clusterroles,clusterrolebindings"),
+                    .. Each("get,list", "", "nodes"), new("bind", "rbac.authorization.k8s.io", "clusterroles", Name: "view")];
                 Call[] rbacPowers = [new("deletecollection", "", "configmaps", ns)];
-                return (b, [(ns, "app-manager", wide ? [.. own, .. elsewhere] : own, wide ? rbacPowers : [.. elsewhere, .. rbacPowers])]);
+                // Nothing its manifests and its prune pass do not name: pods, volumes, other custom groups, other roles to bind.
+                Call[] unnamed = [new("create", "", "pods", "default"), new("delete", "", "persistentvolumes"), new("list", "other.example.com", "gadgets"), new("bind", "rbac.authorization.k8s.io", "clusterroles", Name: "admin"), new("delete", "", "nodes")];
+                return (b, [(ns, "app-manager", wide ? [.. own, .. elsewhere, .. manifestKinds] : own, wide ? [.. rbacPowers, .. unnamed] : [.. elsewhere, .. rbacPowers])]);
             }
             default:
                 throw new ArgumentException(component);
@@ -269,8 +286,8 @@ public sealed class ComponentRbacTests : IClassFixture<FakeClusterFixture>
         var (bundle, accounts) = Component(component);
         await ApplyRbac(bundle);
         var failures = new List<string>();
-        // The cluster-wide app-manager applies whatever its manifests hold, cluster-scoped objects included: only the RBAC powers stay out of its reach.
-        var noBusiness = component == "app-manager-cluster-wide" ? NoBusiness.Where(c => c.Verb is "escalate" or "bind" or "impersonate").ToArray() : NoBusiness;
+        // The cluster-wide app-manager prunes Secrets in every namespace and here applies a ClusterRoleBinding: it may read those; the rest stays out of its reach.
+        var noBusiness = component == "app-manager-cluster-wide" ? NoBusiness.Where(c => c.Resource is not ("secrets" or "clusterrolebindings")).ToArray() : NoBusiness;
         foreach (var (ns, sa, allowed, denied) in accounts)
         {
             if ((await _h.Get($"/api/v1/namespaces/{ns}/serviceaccounts/{sa}")).Code == 404)

@@ -35,10 +35,14 @@ Describe 'Start-KoAppManager' {
 
     It 'runs as a job and applies a new file within seconds' {
         $dir = New-Item -ItemType Directory (Join-Path $TestDrive 'job') -Force
+        Write-Cm $dir 'job-seed' '0'
         $job = Start-KoAppManager -Path $dir -AsJob -Prune
         try {
             $job.State | Should -Be 'Running'
-            Start-Sleep -Milliseconds 500
+            # The first reconcile runs once the folder is watched: when it has applied the seed, a new file is the watcher's to find.
+            $deadline = (Get-Date).AddSeconds(15)
+            while (-not (@(Receive-Job $job -Keep) | Where-Object Name -eq 'job-seed') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @(Receive-Job $job -Keep).Name | Should -Contain 'job-seed'
             Write-Cm $dir 'job-a' '1'
             $deadline = (Get-Date).AddSeconds(15)
             while (-not (Get-KoResource ConfigMap -Name job-a -ErrorAction SilentlyContinue) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }

@@ -164,7 +164,7 @@ Describe 'Install-KoJenkins' {
         It 'applies nothing with -WhatIf' {
             Clear-KoFakeRequests $cluster
             Install-KoJenkins -Namespace other -AdminCredential $admin -KubeConfig $kc -WhatIf
-            @(Get-KoFakeRequests $cluster | Where-Object method -ne 'GET').Count | Should -Be 0
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.method -ne 'GET' -and $_.path -notmatch '^/apis/(authorization|authentication)\.k8s\.io/' }).Count | Should -Be 0 -Because 'only the access reviews of the permission check, which store nothing'
         }
     }
 }

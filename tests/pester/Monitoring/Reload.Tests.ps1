@@ -36,7 +36,9 @@ BeforeAll {
                     $o = Invoke-RestMethod "$url/api/v1/namespaces/monitoring/configmaps/$cm" -Headers @{ Authorization = 'Bearer fake-token' }
                     $rv = $o.metadata.resourceVersion
                     if ($seen[$cm] -ne $rv) {
-                        if ($seen.ContainsKey($cm)) { Start-Sleep -Seconds 2 } # the kubelet's sync delay
+                        # The kubelet's sync delay is the behaviour under test: the cmdlets must wait for the servers to
+                        # load the new revision, not take the ConfigMap write or the reload call as done.
+                        if ($seen.ContainsKey($cm)) { Start-Sleep -Seconds 2 }
                         $dir = if ($cm -eq 'prometheus-config') { $promDir } else { $amDir }
                         foreach ($p in $o.data.PSObject.Properties) {
                             if ($p.Name -eq 'prometheus.yml') { continue }
@@ -46,7 +48,7 @@ BeforeAll {
                     }
                 }
             }
-            Start-Sleep -Milliseconds 300
+            Start-Sleep -Milliseconds 300 # the stand-in kubelet's poll interval, not a wait of the test
         }
     }
     $script:kubelet = Start-ThreadJob -ScriptBlock $sync -ArgumentList $cluster.Url, $promDir, $amDir, $pause

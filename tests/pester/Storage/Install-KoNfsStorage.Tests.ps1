@@ -105,7 +105,7 @@ Describe 'Install-KoNfsStorage' {
         It 'applies nothing with -WhatIf' {
             Clear-KoFakeRequests $cluster
             Install-KoNfsStorage -HostPath /srv/other -Namespace other-storage -KubeConfig $kc -WhatIf -WarningAction SilentlyContinue
-            @(Get-KoFakeRequests $cluster | Where-Object method -ne 'GET').Count | Should -Be 0
+            @(Get-KoFakeRequests $cluster | Where-Object { $_.method -ne 'GET' -and $_.path -notmatch '^/apis/(authorization|authentication)\.k8s\.io/' }).Count | Should -Be 0 -Because 'only the access reviews of the permission check, which store nothing'
         }
     }
 }

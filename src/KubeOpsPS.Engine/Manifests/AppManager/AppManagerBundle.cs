@@ -1,5 +1,7 @@
+using k8s;
 using k8s.Models;
 using KubeOpsPS.Engine.Validation;
+using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Engine.Manifests.AppManager;
 
@@ -16,6 +18,58 @@ public static class AppManagerBundle
     public static string StartCommand(AppManagerOptions o, string manifestPath = ManifestMount) =>
         $"Import-Module KubeOpsPS; Connect-KoCluster | Out-Null; Start-KoAppManager -Path '{manifestPath}' -Instance '{o.Name}'{(o.Prune ? " -Prune" : string.Empty)} | ForEach-Object {{ $_.ToString() }}";
 
+    /// <summary>Kinds the prune pass looks at (AppManagerReconciler) besides those seen in the folder (the addon-manager prunes a fixed list too).</summary>
+    public static readonly (string ApiVersion, string Kind)[] PruneKinds =
+    [
+        ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "Service"), ("v1", "ServiceAccount"), ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("batch/v1", "Job"), ("batch/v1", "CronJob"),
+        ("networking.k8s.io/v1", "Ingress"), ("rbac.authorization.k8s.io/v1", "Role"), ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ];
+
+    private static readonly List<string> ManageVerbs = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
+    /// <summary>
+    /// What the cluster-wide manager may do: manage (read, apply, prune) the kinds its manifests hold and the kinds its
+    /// prune pass looks at, in every namespace; a kind the module does not know is granted by its API group. The
+    /// permissions the manifests' Roles and ClusterRoles grant are added, and bind on the roles their bindings
+    /// reference from elsewhere, because the API server lets it write those only when it holds what they grant. New
+    /// kinds in the ConfigMap later need the install re-run with them (until then the manager reports them as Failed).
+    /// </summary>
+    internal static List<V1PolicyRule> ClusterWideRules(IReadOnlyDictionary<string, string> manifests)
+    {
+        var kinds = new HashSet<(string Group, string Resource)>(PruneKinds
+            .Select(k => KubeTypes.Find(k.ApiVersion, k.Kind)!).Select(k => (k.Group, k.Plural)));
+        var granted = new List<V1PolicyRule>();
+        var roles = new HashSet<string>(StringComparer.Ordinal);
+        var bound = new HashSet<(string Kind, string Name)>();
+        foreach (var (file, text) in manifests.OrderBy(m => m.Key, StringComparer.Ordinal))
+            foreach (var doc in KoYaml.Read(text, file))
+            {
+                if (doc.Object is null) continue;
+                var json = KoYaml.ToJsonObject(doc.Object);
+                var apiVersion = json["apiVersion"]?.GetValue<string>() ?? "";
+                var kindName = json["kind"]?.GetValue<string>() ?? "";
+                var group = apiVersion.Contains('/') ? apiVersion[..apiVersion.IndexOf('/')] : "";
+                kinds.Add(KubeTypes.Find(apiVersion, kindName) is { } kind ? (kind.Group, kind.Plural) : (group, "*"));
+                if (group != "rbac.authorization.k8s.io") continue;
+                if (kindName is "Role" or "ClusterRole")
+                {
+                    roles.Add($"{kindName}/{json["metadata"]?["name"]?.GetValue<string>()}");
+                    granted.AddRange(KubernetesJson.Deserialize<List<V1PolicyRule>>(json["rules"]?.ToJsonString() ?? "[]"));
+                }
+                else if (json["roleRef"] is { } roleRef)
+                    bound.Add((roleRef["kind"]?.GetValue<string>() ?? "ClusterRole", roleRef["name"]?.GetValue<string>() ?? ""));
+            }
+        var rules = kinds.Where(k => k.Resource == "*" || !kinds.Contains((k.Group, "*")))
+            .GroupBy(k => k.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new V1PolicyRule { ApiGroups = [g.Key], Resources = g.Select(k => k.Resource).Order(StringComparer.Ordinal).ToList(), Verbs = ManageVerbs })
+            .ToList();
+        rules.AddRange(granted);
+        foreach (var (kind, name) in bound.Where(b => !roles.Contains($"{b.Kind}/{b.Name}")).OrderBy(b => b.Name, StringComparer.Ordinal))
+            rules.Add(new V1PolicyRule { ApiGroups = ["rbac.authorization.k8s.io"], Resources = [kind == "Role" ? "roles" : "clusterroles"], ResourceNames = [name], Verbs = ["bind"] });
+        return rules;
+    }
+
     public static IReadOnlyList<object> Build(AppManagerOptions o)
     {
         var name = Validate.Subdomain(o.Name, "-Name");
@@ -24,10 +78,8 @@ public static class AppManagerBundle
         foreach (var file in o.Manifests.Keys) Validate.ConfigKey(file, "manifest file name");
         var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = name, ["app.kubernetes.io/part-of"] = "kubeops" };
         var meta = (string n) => new V1ObjectMeta { Name = n, NamespaceProperty = ns, Labels = new Dictionary<string, string>(labels) };
-        var rules = new List<V1PolicyRule>
-        {
-            new() { ApiGroups = ["*"], Resources = ["*"], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-        };
+        var rules = o.ClusterWide ? ClusterWideRules(o.Manifests)
+            : [new() { ApiGroups = ["*"], Resources = ["*"], Verbs = ManageVerbs }];
         var objects = new List<object>
         {
             new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } },

@@ -1,8 +1,5 @@
 using System.Security;
-using System.Text.Json;
-using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Ingress;
-using KubeOpsPS.Engine.Manifests.Workloads;
 
 namespace KubeOpsPS.Engine.Manifests.CiCd;
 

@@ -1,5 +1,4 @@
 using k8s.Models;
-using KubeOpsPS.Engine.Crypto;
 
 namespace KubeOpsPS.Engine.Manifests.Ingress;
 

@@ -49,7 +49,7 @@ public static class IngressControllerBundle
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = ClusterScopedName(name, ns) },
             Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = ns }],
         });
-        objects.Add(new V1Role { ApiVersion = Rbac, Kind = "Role", Metadata = Meta(name, ns, labels), Rules = NamespaceRules() });
+        objects.Add(new V1Role { ApiVersion = Rbac, Kind = "Role", Metadata = Meta(name, ns, labels), Rules = NamespaceRules(o.Controller, name) });
         objects.Add(new V1RoleBinding
         {
             ApiVersion = Rbac, Kind = "RoleBinding", Metadata = Meta(name, ns, labels),
@@ -123,7 +123,7 @@ public static class IngressControllerBundle
             args =
             [
                 "/nginx-ingress-controller",
-                $"--election-id={name}-leader",
+                $"--election-id={ElectionId(name)}",
                 $"--controller-class={IngressControllerProfile.IngressNginx.ControllerClass}",
                 $"--ingress-class={className}",
                 $"--configmap=$(POD_NAMESPACE)/{configMapName}",
@@ -218,10 +218,28 @@ public static class IngressControllerBundle
         return rules;
     }
 
-    private static List<V1PolicyRule> NamespaceRules() =>
-    [
-        Rule("", ["configmaps", "pods", "secrets"], "get"),
-        Rule("", ["configmaps"], "create", "update"),
-        Rule("coordination.k8s.io", ["leases"], "get", "create", "update"),
-    ];
+    /// <summary>The lock ingress-nginx's leader election holds (--election-id).</summary>
+    public static string ElectionId(string name) => name + "-leader";
+
+    /// <summary>
+    /// The controller's rights in its own namespace. ingress-nginx, as its chart's controller-role.yaml grants them
+    /// (kubernetes/ingress-nginx charts/ingress-nginx/templates/controller-role.yaml): its election lock, a Lease (and
+    /// the ConfigMap of the same name older releases used), read and updated by name only; create cannot be limited to
+    /// a name. F5 NGINX (nginx/kubernetes-ingress deployments/rbac/rbac.yaml) grants leases and configmaps without names.
+    /// </summary>
+    private static List<V1PolicyRule> NamespaceRules(IngressController controller, string name)
+    {
+        List<V1PolicyRule> rules = [Rule("", ["configmaps", "pods", "secrets"], "get")];
+        if (controller == IngressController.IngressNginx)
+            rules.AddRange(
+            [
+                new V1PolicyRule { ApiGroups = [""], Resources = ["configmaps"], ResourceNames = [ElectionId(name)], Verbs = ["get", "update"] },
+                Rule("", ["configmaps"], "create"),
+                new V1PolicyRule { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = [ElectionId(name)], Verbs = ["get", "update"] },
+                Rule("coordination.k8s.io", ["leases"], "create"),
+            ]);
+        else
+            rules.AddRange([Rule("", ["configmaps"], "create", "update"), Rule("coordination.k8s.io", ["leases"], "get", "create", "update")]);
+        return rules;
+    }
 }

@@ -1,5 +1,3 @@
-using KubeOpsPS.Engine.Manifests.Storage;
-
 namespace KubeOpsPS.Engine.Manifests.Workloads;
 
 /// <summary>Options of a one-container StatefulSet: the workload options plus per-pod claims from templates.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Cluster;
+using KubeOpsPS.Engine.Manifests.AppManager;
 using KubeOpsPS.Engine.Validation;
 using KubeOpsPS.Engine.Yaml;
 
@@ -15,14 +16,6 @@ public sealed class AppManagerReconciler
 {
     public const string OwnerLabel = "kubeops.io/app-manager";
     public const string FileAnnotation = "kubeops.io/app-manager-file";
-
-    // Kinds the prune pass looks at besides those seen in the folder (the addon-manager prunes a fixed list too).
-    private static readonly (string ApiVersion, string Kind)[] PruneKinds =
-    [
-        ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "Service"), ("v1", "ServiceAccount"), ("apps/v1", "Deployment"),
-        ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("batch/v1", "Job"), ("batch/v1", "CronJob"),
-        ("networking.k8s.io/v1", "Ingress"), ("rbac.authorization.k8s.io/v1", "Role"), ("rbac.authorization.k8s.io/v1", "RoleBinding"),
-    ];
 
     // Deleting these loses data or whole namespaces: the prune pass reports them and leaves them.
     private static readonly HashSet<string> NeverPrune = ["PersistentVolumeClaim", "PersistentVolume", "Namespace", "CustomResourceDefinition"];
@@ -156,7 +149,7 @@ public sealed class AppManagerReconciler
             }
             var options = new ApplyOptions(Force: true);
             var result = listed
-                ? await _gateway.ApplyListedAsync(desired, options, current is null ? null : ClusterGateway.ResourceVersion(current), ct).ConfigureAwait(false)
+                ? await _gateway.ApplyListedAsync(desired, options, current, ct).ConfigureAwait(false)
                 : await _gateway.ApplyAsync(desired, options, ct).ConfigureAwait(false);
             Emit(result.Outcome == ApplyOutcome.Unchanged ? AppManagerAction.Unchanged : AppManagerAction.Applied, file.RelativePath, o, result.Outcome.ToString().ToLowerInvariant());
             return true;
@@ -189,7 +182,7 @@ public sealed class AppManagerReconciler
         var wanted = new HashSet<string>(_files.Values.SelectMany(f => f.Objects.Select(o => o.Key)), StringComparer.Ordinal);
         // Files that failed to read still own their objects: never prune what a broken file may still ask for.
         var brokenFiles = _files.Values.Where(f => f.Error is not null).Select(f => f.RelativePath.Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
-        var kinds = PruneKinds.Concat(_seenKinds).Distinct();
+        var kinds = AppManagerBundle.PruneKinds.Concat(_seenKinds).Distinct();
         foreach (var (apiVersion, kindName) in kinds)
         {
             var kind = KubeTypes.Find(apiVersion, kindName);

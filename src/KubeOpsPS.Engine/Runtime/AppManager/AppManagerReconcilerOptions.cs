@@ -1,5 +1,3 @@
-using KubeOpsPS.Engine.Cluster;
-
 namespace KubeOpsPS.Engine.Runtime.AppManager;
 
 /// <summary>Settings of one app-manager.</summary>

@@ -1,6 +1,6 @@
-namespace FakeApiServer.Auth;
+namespace FakeApiServer;
 
-/// <summary>The cluster's simulated time: starts at the real time and runs <see cref="FakeClusterOptions.ClockSpeed"/> times as fast.</summary>
+/// <summary>The cluster's simulated time, one for the controllers and the authenticator: starts at the real time and runs <see cref="FakeClusterOptions.ClockSpeed"/> times as fast.</summary>
 internal sealed class FakeClock
 {
     private readonly DateTime _start = DateTime.UtcNow;

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace FakeApiServer;
+
+/// <summary>The resource quota controller: each quota's status shows its hard limits and what its namespace uses of them.</summary>
+internal sealed partial class Controllers
+{
+    private void ResourceQuotas()
+    {
+        foreach (var quota in _store.List(T("", "resourcequotas"), null))
+        {
+            if (quota.Object["spec"]?["hard"] is not JsonObject hard || quota.Namespace is null) continue;
+            var used = Quota.Used(_store, quota.Namespace, hard.Select(h => h.Key));
+            var status = new JsonObject
+            {
+                ["hard"] = hard.DeepClone(),
+                ["used"] = new JsonObject(used.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => KeyValuePair.Create(u.Key, (JsonNode?)Quota.Format(u.Key, u.Value)))),
+            };
+            if (!JsonNode.DeepEquals(quota.Object["status"], status)) SetStatus(quota, status);
+        }
+    }
+}
