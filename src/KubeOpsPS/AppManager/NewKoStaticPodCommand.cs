@@ -18,6 +18,7 @@ public sealed class NewKoStaticPodCommand : KoCmdlet
     public string Image { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = "Build")]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string Namespace { get; set; } = "kube-system";
 
     [Parameter(ParameterSetName = "Build")]

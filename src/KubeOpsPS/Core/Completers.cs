@@ -56,12 +56,13 @@ internal static class Completion
     public static string? BoundString(IDictionary bound, string name) => bound.Contains(name) ? bound[name]?.ToString() : null;
 
     /// <summary>
-    /// Names of the objects of a kind in the namespace typed on the command line (or the default one); with
-    /// -AllNamespaces, in all namespaces, or in those the user may list when they may not list cluster-wide.
+    /// Names of the objects of a kind in the namespace typed on the command line (<paramref name="namespaceParameter"/>,
+    /// or <paramref name="defaultNamespace"/>, or the connection's); with -AllNamespaces, in all namespaces, or in
+    /// those the user may list when they may not list cluster-wide.
     /// </summary>
-    public static IEnumerable<CompletionResult> NamesOf(string kindName, IDictionary bound, string word)
+    public static IEnumerable<CompletionResult> NamesOf(string kindName, IDictionary bound, string word, string namespaceParameter = "Namespace", string? defaultNamespace = null)
     {
-        var ns = BoundString(bound, "Namespace");
+        var ns = BoundString(bound, namespaceParameter) ?? defaultNamespace;
         var all = bound.Contains("AllNamespaces") && LanguagePrimitives.IsTrue(bound["AllNamespaces"]);
         return Match(FromCluster($"names|{kindName}|{(all ? "*" : ns)}", async (g, ct) =>
         {
@@ -129,7 +130,7 @@ public sealed class NameCompleter : IArgumentCompleter
     private static string? KindFromCommand(string command) => command switch
     {
         _ when command.Contains("VolumeClaim", StringComparison.OrdinalIgnoreCase) => "PersistentVolumeClaim",
-        _ when command.Contains("Rollout", StringComparison.OrdinalIgnoreCase) || command.Contains("RollingUpdate", StringComparison.OrdinalIgnoreCase) || command.Contains("BlueGreenBuilder", StringComparison.OrdinalIgnoreCase) => "Deployment",
+        _ when command.Contains("Rollout", StringComparison.OrdinalIgnoreCase) || command.Contains("RollingUpdate", StringComparison.OrdinalIgnoreCase) || command.Contains("BlueGreen", StringComparison.OrdinalIgnoreCase) => "Deployment",
         _ => null,
     };
 }
@@ -169,4 +170,18 @@ public sealed class NodeCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completion.NamesOf("Node", fakeBoundParameters, wordToComplete);
+}
+
+/// <summary>Completes PersistentVolumeClaim names in the namespace typed on the command line.</summary>
+public sealed class VolumeClaimCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.NamesOf("PersistentVolumeClaim", fakeBoundParameters, wordToComplete);
+}
+
+/// <summary>Completes Gateway names in the -GatewayNamespace typed on the command line (or the routes' default one).</summary>
+public sealed class GatewayCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.NamesOf("Gateway", fakeBoundParameters, wordToComplete, "GatewayNamespace", Engine.Manifests.Ingress.HttpRouteBuilder.DefaultGatewayNamespace);
 }

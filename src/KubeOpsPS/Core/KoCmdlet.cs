@@ -39,6 +39,32 @@ public abstract class KoCmdlet : PSCmdlet
 
     protected void Run(Func<CancellationToken, Task> work) => Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
 
+    /// <summary>
+    /// Writes an object to the pipeline. A custom resource (<see cref="GenericResource"/>) goes out with the type name
+    /// <c>KubeOpsPS.Engine.Yaml.GenericResource#&lt;group&gt;/&lt;Kind&gt;</c> first, so a kind with columns of its own
+    /// (HTTPRoute, Gateway, ...) gets its default view, and every other kind the generic one.
+    /// </summary>
+    protected new void WriteObject(object? sendToPipeline) => base.WriteObject(WithKindTypeName(sendToPipeline));
+
+    /// <inheritdoc cref="WriteObject(object?)"/>
+    protected new void WriteObject(object? sendToPipeline, bool enumerateCollection)
+    {
+        if (enumerateCollection && LanguagePrimitives.GetEnumerable(sendToPipeline) is { } items)
+            foreach (var item in items) base.WriteObject(WithKindTypeName(item));
+        else
+            base.WriteObject(WithKindTypeName(sendToPipeline));
+    }
+
+    private static object? WithKindTypeName(object? value)
+    {
+        if ((value is PSObject ps ? ps.BaseObject : value) is not GenericResource resource) return value;
+        var wrapped = PSObject.AsPSObject(value);
+        var group = resource.ApiVersion.Contains('/', StringComparison.Ordinal) ? resource.ApiVersion[..resource.ApiVersion.IndexOf('/', StringComparison.Ordinal)] : string.Empty;
+        var name = $"{typeof(GenericResource).FullName}#{group}/{resource.Kind}";
+        if (!wrapped.TypeNames.Contains(name)) wrapped.TypeNames.Insert(0, name);
+        return wrapped;
+    }
+
     /// <summary>Runs an action on the pipeline thread: directly when called there, queued while <see cref="Run{T}"/> pumps.</summary>
     protected void Post(Action action)
     {

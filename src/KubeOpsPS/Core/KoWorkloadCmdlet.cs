@@ -9,7 +9,7 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)] public string Name { get; set; } = string.Empty;
     [Parameter(Mandatory = true, Position = 1)] public string Image { get; set; } = string.Empty;
-    [Parameter] public string? Namespace { get; set; }
+    [Parameter, ArgumentCompleter(typeof(NamespaceCompleter))] public string? Namespace { get; set; }
     [Parameter] public int Replicas { get; set; } = 1;
     [Parameter] public int[] Port { get; set; } = [];
     [Parameter] public Hashtable? Env { get; set; }
@@ -22,7 +22,7 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
     [Parameter] public string? MemoryLimit { get; set; }
     [Parameter] public string? ReadinessProbe { get; set; }
     [Parameter] public string? LivenessProbe { get; set; }
-    [Parameter] public string[] VolumeClaim { get; set; } = [];
+    [Parameter, ArgumentCompleter(typeof(VolumeClaimCompleter))] public string[] VolumeClaim { get; set; } = [];
     [Parameter] public int? MinReadySeconds { get; set; }
 
     /// <summary>Copies the shared parameters into a builder's options.</summary>

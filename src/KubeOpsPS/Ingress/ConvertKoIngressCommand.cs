@@ -23,6 +23,7 @@ public sealed class ConvertKoIngressCommand : KoCmdlet
     public string To { get; set; } = "HttpRoute";
 
     [Parameter]
+    [ArgumentCompleter(typeof(GatewayCompleter))]
     public string GatewayName { get; set; } = HttpRouteBuilder.DefaultGatewayName;
 
     [Parameter]

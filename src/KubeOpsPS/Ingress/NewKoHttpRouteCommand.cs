@@ -14,6 +14,7 @@ namespace KubeOpsPS.Ingress;
 public sealed class NewKoHttpRouteCommand : KoRouteCmdlet
 {
     [Parameter]
+    [ArgumentCompleter(typeof(GatewayCompleter))]
     public string GatewayName { get; set; } = HttpRouteBuilder.DefaultGatewayName;
 
     [Parameter]

@@ -1,5 +1,17 @@
 # A new admin's first hour (issue 20): what a person types in an interactive pwsh, following the README, the recipes
 # and Get-Help, behaves as PowerShell users expect.
+BeforeDiscovery {
+    Import-Module $env:KO_MODULE -Force
+    # Every parameter of every cmdlet that has a completer, found by reflection: a new one is tested as soon as it exists.
+    $script:completed = foreach ($c in Get-Command -Module KubeOpsPS -CommandType Cmdlet | Sort-Object Name) {
+        foreach ($p in $c.Parameters.Values | Sort-Object Name) {
+            foreach ($a in $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }) {
+                @{ Command = $c.Name; Parameter = $p.Name; Completer = $a.Type.Name; HasKind = $c.Parameters.ContainsKey('Kind') }
+            }
+        }
+    }
+}
+
 BeforeAll {
     Import-Module $env:KO_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
@@ -254,23 +266,6 @@ Describe 'Small things' {
         $r = Wait-KoRollout -Name plain -Kind StatefulSet -Timeout 00:01:00
         "$($r.Status)" | Should -Not -Match 'partitioned'
     }
-    It 'completes <Parameter> of <Command> from the cluster, never with file names' -ForEach @(
-        @{ Command = 'New-KoIngress -Name x -Host x.example.com -ServiceName '; Parameter = '-ServiceName'; Expect = 'complete-me' }
-        @{ Command = 'New-KoVolumeClaim -Name x -Size 1Gi -StorageClass '; Parameter = '-StorageClass'; Expect = $null }
-        @{ Command = 'Install-KoIngressController -IngressClassName '; Parameter = '-IngressClassName'; Expect = $null }
-        @{ Command = 'Install-KoNfsStorage -HostPath /srv -NodeName '; Parameter = '-NodeName'; Expect = 'node-1' }
-        @{ Command = 'New-KoDeployment -Name x -Image nginx:1.29 -EnvFromSecret '; Parameter = '-EnvFromSecret'; Expect = $null }
-    ) {
-        New-KoService -Name complete-me -Port 80 -Selector @{ app = 'complete-me' } | Publish-KoResource | Out-Null
-        Push-Location $TestDrive
-        try {
-            Set-Content (Join-Path $TestDrive 'decoy-file.txt') 'x'
-            $matches = (TabExpansion2 -inputScript $Command -cursorColumn $Command.Length).CompletionMatches
-            $matches.CompletionText | Should -Not -Contain 'decoy-file.txt'
-            $matches | Where-Object ResultType -eq 'ProviderItem' | Should -BeNullOrEmpty
-            if ($Expect) { $matches.CompletionText | Should -Contain $Expect }
-        } finally { Pop-Location }
-    }
 }
 Describe 'Ctrl+C during a rollout' {
     BeforeAll {
@@ -398,6 +393,52 @@ namespace KoTest {
         $back = [regex]::Match($warnings[0], 'go back to the revision before it: (.+?)\. Last seen').Groups[1].Value
         Invoke-Expression $back | Out-Null
         Get-Image ctrlc-undo | Should -Be 'nginx:1.29'
+    }
+}
+
+Describe 'Completion of parameters that name cluster objects' {
+    BeforeAll {
+        # One object for each completer to find, made before any completion asks (answers are cached for 30 s).
+        New-KoService -Name complete-me -Port 80 -Selector @{ app = 'complete-me' } | Publish-KoResource | Out-Null
+        New-KoDeployment -Name complete-deploy -Image nginx:1.29 | Publish-KoResource | Out-Null
+        @(
+            "apiVersion: v1`nkind: PersistentVolumeClaim`nmetadata: {name: complete-claim, namespace: default}`nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}"
+            "apiVersion: storage.k8s.io/v1`nkind: StorageClass`nmetadata: {name: complete-sc}`nprovisioner: example.com/none"
+            "apiVersion: networking.k8s.io/v1`nkind: IngressClass`nmetadata: {name: complete-ic}`nspec: {controller: example.com/none}"
+            "apiVersion: v1`nkind: Secret`nmetadata: {name: complete-secret, namespace: default}`ntype: Opaque`ndata: {a: YQ==}"
+            "apiVersion: v1`nkind: Namespace`nmetadata: {name: gateway-system}"
+            "apiVersion: gateway.networking.k8s.io/v1`nkind: Gateway`nmetadata: {name: complete-gw, namespace: gateway-system}`nspec: {gatewayClassName: none, listeners: [{name: http, port: 80, protocol: HTTP}]}"
+        ) | ConvertFrom-KoYaml | Publish-KoResource | Out-Null
+        # What each completer must offer. A completer missing here fails its test: say what it completes first.
+        $script:expect = @{
+            ContextCompleter = 'fake'; NamespaceCompleter = 'default'; KindCompleter = 'Deployment'; NameCompleter = 'complete-deploy'
+            StorageClassCompleter = 'complete-sc'; IngressClassCompleter = 'complete-ic'; ServiceCompleter = 'complete-me'
+            SecretCompleter = 'complete-secret'; NodeCompleter = 'node-1'; AccessModeCompleter = 'ReadWriteOnce'
+            ReportCheckCompleter = 'kubelet-skew'; VolumeClaimCompleter = 'complete-claim'; GatewayCompleter = 'complete-gw'
+        }
+    }
+
+    It 'completes -<Parameter> of <Command> (<Completer>) from the cluster, never with file names' -ForEach $script:completed {
+        $script:expect.ContainsKey($Completer) | Should -BeTrue -Because "$Completer needs an expectation in this test"
+        $want = if ($Completer -eq 'NameCompleter' -and $Command -like '*VolumeClaim*') { 'complete-claim' } else { $script:expect[$Completer] }
+        # A name completer takes its kind from -Kind where the cmdlet has one.
+        $line = "$Command $(if ($Completer -eq 'NameCompleter' -and $HasKind) { '-Kind Deployment ' })-$Parameter "
+        Push-Location $TestDrive
+        try {
+            Set-Content (Join-Path $TestDrive 'decoy-file.txt') 'x'
+            $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+            $found | Where-Object ResultType -eq 'ProviderItem' | Should -BeNullOrEmpty
+            $found.CompletionText | Should -Not -Contain 'decoy-file.txt'
+            $found.CompletionText | Should -Contain $want -Because "'$line' completes from the cluster"
+        } finally { Pop-Location }
+    }
+
+    It 'leaves no parameter that names a cluster object without a completer: <Command> -<Parameter>' -ForEach @(
+        @{ Command = 'New-KoDeployment'; Parameter = 'Namespace' }, @{ Command = 'New-KoStatefulSet'; Parameter = 'Namespace' }
+        @{ Command = 'New-KoStaticPod'; Parameter = 'Namespace' }, @{ Command = 'New-KoDeployment'; Parameter = 'VolumeClaim' }
+        @{ Command = 'New-KoHttpRoute'; Parameter = 'GatewayName' }, @{ Command = 'Convert-KoIngress'; Parameter = 'GatewayName' }
+    ) {
+        (Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } | Should -Not -BeNullOrEmpty
     }
 }
 

@@ -21,7 +21,15 @@ BeforeDiscovery {
         @{ Kind = 'EndpointSlice'; Yaml = "apiVersion: discovery.k8s.io/v1`nkind: EndpointSlice`nmetadata: {name: web-abc, namespace: apps}`naddressType: IPv4`nports: [{port: 8080}]`nendpoints: [{addresses: [10.0.0.5]}]"; Columns = 'NAMESPACE', 'NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'; Row = 'apps\s+web-abc\s+IPv4\s+8080\s+10.0.0.5' }
         @{ Kind = 'PriorityClass (no view of its own)'; Yaml = "apiVersion: scheduling.k8s.io/v1`nkind: PriorityClass`nmetadata: {name: high}`nvalue: 1000"; Columns = 'NAMESPACE', 'NAME', 'AGE'; Row = 'high\s+\d' }
         @{ Kind = 'PodDisruptionBudget (no view of its own)'; Yaml = "apiVersion: policy/v1`nkind: PodDisruptionBudget`nmetadata: {name: web, namespace: apps}`nspec: {minAvailable: 1}"; Columns = 'NAMESPACE', 'NAME', 'AGE'; Row = 'apps\s+web\s+\d' }
-        @{ Kind = 'a custom resource (HTTPRoute)'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: HTTPRoute`nmetadata: {name: web, namespace: apps}`nspec: {hostnames: [web.example.com]}"; Columns = 'NAMESPACE', 'NAME', 'AGE'; Row = 'apps\s+web\s+\d' }
+        # Gateway API kinds: the printer columns of their v1.6 CRDs.
+        @{ Kind = 'HTTPRoute'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: HTTPRoute`nmetadata: {name: web, namespace: apps}`nspec: {hostnames: [web.example.com, www.example.com]}"; Columns = 'NAMESPACE', 'NAME', 'HOSTNAMES', 'AGE'; Row = 'apps\s+web\s+web\.example\.com,www\.example\.com\s+10m' }
+        @{ Kind = 'GRPCRoute'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: GRPCRoute`nmetadata: {name: rpc, namespace: apps}`nspec: {hostnames: [rpc.example.com]}"; Columns = 'NAMESPACE', 'NAME', 'HOSTNAMES', 'AGE'; Row = 'apps\s+rpc\s+rpc\.example\.com\s+10m' }
+        @{ Kind = 'Gateway'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: Gateway`nmetadata: {name: public, namespace: infra}`nspec: {gatewayClassName: envoy, listeners: [{name: http, port: 80, protocol: HTTP}]}`nstatus: {addresses: [{type: IPAddress, value: 203.0.113.7}], conditions: [{type: Accepted, status: 'True'}, {type: Programmed, status: 'True'}]}"; Columns = 'NAMESPACE', 'NAME', 'CLASS', 'ADDRESS', 'PROGRAMMED', 'AGE'; Row = 'infra\s+public\s+envoy\s+203\.0\.113\.7\s+True\s+10m' }
+        @{ Kind = 'GatewayClass'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: GatewayClass`nmetadata: {name: envoy}`nspec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}`nstatus: {conditions: [{type: Accepted, status: 'True'}]}"; Columns = 'NAME', 'CONTROLLER', 'ACCEPTED', 'AGE'; Row = 'envoy\s+gateway\.envoyproxy\.io/gatewayclass-controller\s+True\s+10m' }
+        @{ Kind = 'ListenerSet'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: ListenerSet`nmetadata: {name: web-tls, namespace: apps}`nspec: {parentRef: {name: public, namespace: infra}, listeners: [{name: https, port: 443, protocol: HTTPS}]}`nstatus: {conditions: [{type: Accepted, status: 'True'}, {type: Programmed, status: 'False'}]}"; Columns = 'NAMESPACE', 'NAME', 'ACCEPTED', 'PROGRAMMED', 'AGE'; Row = 'apps\s+web-tls\s+True\s+False\s+10m' }
+        @{ Kind = 'a Gateway without status yet'; Yaml = "apiVersion: gateway.networking.k8s.io/v1`nkind: Gateway`nmetadata: {name: new, namespace: infra}`nspec: {gatewayClassName: envoy, listeners: [{name: http, port: 80, protocol: HTTP}]}"; Columns = 'NAMESPACE', 'NAME', 'CLASS', 'ADDRESS', 'PROGRAMMED', 'AGE'; Row = 'infra\s+new\s+envoy\s+10m' }
+        @{ Kind = 'a custom resource with only Age among its printer columns (ReferenceGrant)'; Yaml = "apiVersion: gateway.networking.k8s.io/v1beta1`nkind: ReferenceGrant`nmetadata: {name: allow, namespace: apps}`nspec: {from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}], to: [{group: '', kind: Service}]}"; Columns = 'NAMESPACE', 'NAME', 'AGE'; Row = 'apps\s+allow\s+10m' }
+        @{ Kind = 'a custom resource of a CRD the module does not know'; Yaml = "apiVersion: example.com/v1`nkind: Widget`nmetadata: {name: w1, namespace: apps}`nspec: {size: 3}"; Columns = 'NAMESPACE', 'NAME', 'AGE'; Row = 'apps\s+w1\s+10m' }
         @{ Kind = 'a CustomResourceDefinition'; Yaml = "apiVersion: apiextensions.k8s.io/v1`nkind: CustomResourceDefinition`nmetadata: {name: widgets.example.com}`nspec: {group: example.com, scope: Namespaced, names: {plural: widgets, singular: widget, kind: Widget}, versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]}"; Columns = 'NAME', 'AGE'; Row = 'widgets.example.com\s+\d' }
     )
     $script:outputTypes = @(Get-Command -Module KubeOpsPS -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and -not $_.IsInterface -and -not $_.IsAbstract -and $_ -notin [string], [object], [void], [bool], [int], [System.IO.FileInfo], [System.Management.Automation.Job] } | Sort-Object FullName -Unique | ForEach-Object { @{ Type = $_.FullName } })
@@ -59,6 +67,15 @@ Describe 'The default view of <Kind>' -ForEach $script:kinds {
         $groups = @($obj, $obj) | Group-Object Kind, Namespace
         $groups[0].Name | Should -Not -Match 'V1ObjectMeta|k8s\.Models'
         $groups[0].Count | Should -Be 2
+    }
+}
+
+Describe 'A custom resource a cmdlet builds' {
+    It 'gets its kind''s view too (New-KoHttpRoute)' {
+        $route = New-KoHttpRoute -Name shop -Host shop.example.com -ServiceName web -ServicePort 80 -GatewayName public
+        $text = Strip ($route | Out-String -Width 200)
+        $text | Should -Match '(?m)^NAMESPACE\s+NAME\s+HOSTNAMES\s+AGE\s*$'
+        $text | Should -Match 'shop\s+shop\.example\.com'
     }
 }
 
