@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using FakeApiServer.OpenApi;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FakeApiServer.OpenApi;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer;
 

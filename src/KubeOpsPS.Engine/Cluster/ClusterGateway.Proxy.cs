@@ -52,7 +52,8 @@ public sealed partial class ClusterGateway
     private static KoClusterException ServiceNotRunning(KoClusterException e, string ns, string service) =>
         new(e.ErrorId, e.Category, e.Message, e.Target,
             $"The API server answered, but no ready pod serves Service {ns}/{service}: check that it is running and ready (Get-KoResource Pod -Namespace {ns}).",
-            e.StatusCode, e.Reason, e) { Status = e.Status };
+            e.StatusCode, e.Reason, e)
+        { Status = e.Status };
 
     private static string ServiceProxyPath(string ns, string service, string port, string path) =>
         $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/services/{Uri.EscapeDataString(service)}:{Uri.EscapeDataString(port)}/proxy{path}";

@@ -73,7 +73,7 @@ public sealed class KoClusterException : Exception, IKoError
             (410, _) => ("Expired", "ResourceUnavailable", null),
             (415, _) => ("UnsupportedMediaType", "InvalidOperation", null),
             (429, _) => ("TooManyRequests", "LimitsExceeded", "The server is busy; try again later."),
-            (>= 500, _) => ("ServerError", "ResourceUnavailable", "The API server failed; try again, and check its health if it persists."),
+            ( >= 500, _) => ("ServerError", "ResourceUnavailable", "The API server failed; try again, and check its health if it persists."),
             _ => ("RequestFailed", "NotSpecified", null),
         };
         var detail = status?.Details?.Causes is { Count: > 0 } causes && n == 422 && serverMessage is null

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using k8s;
 using k8s.KubeConfigModels;
 

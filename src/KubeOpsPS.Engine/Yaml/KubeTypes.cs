@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using k8s;
 using k8s.Models;
 
 namespace KubeOpsPS.Engine.Yaml;

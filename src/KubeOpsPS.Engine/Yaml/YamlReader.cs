@@ -280,11 +280,22 @@ public static class YamlReader
             case "~": case "null": case "Null": case "NULL": return ScalarKind.Null;
             // YAML 1.2 booleans, as yaml.v3 (kustomize, kubectl kustomize) reads them: 'yes', 'on' and 'y' are strings
             // (so `name: y` is a name), though the writer still quotes them for YAML 1.1 readers.
-            case "true": case "True": case "TRUE":
+            case "true":
+            case "True":
+            case "TRUE":
                 return ScalarKind.True;
-            case "false": case "False": case "FALSE":
+            case "false":
+            case "False":
+            case "FALSE":
                 return ScalarKind.False;
-            case ".inf": case ".Inf": case ".INF": case "-.inf": case "+.inf": case ".nan": case ".NaN": case ".NAN":
+            case ".inf":
+            case ".Inf":
+            case ".INF":
+            case "-.inf":
+            case "+.inf":
+            case ".nan":
+            case ".NaN":
+            case ".NAN":
                 return ScalarKind.Float;
         }
         var c = v[0];

@@ -49,7 +49,7 @@ public sealed class InstallKoAppManagerCommand : KoInstallCmdlet
                     + string.Join("; ", outside.Select(o => $"{o.File} ({o.Object}, {o.Target})"))
                     + $". Install it with -ClusterWide, or move those objects into namespace '{Namespace}'.");
         }
-                var options = new AppManagerOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
+        var options = new AppManagerOptions { Name = Name, Namespace = Namespace, Manifests = manifests, ClusterWide = ClusterWide, Prune = !NoPrune };
         if (Image is not null) options = options with { Image = Image };
         var bundle = Build(() => AppManagerBundle.Build(options));
         ApplyBundle(bundle, "Install-KoAppManager");

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using KubeOpsPS.Engine;
-using System.Text.Json.Nodes;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Yaml;
 

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using KubeOpsPS.Engine;
 using System.Text;
+using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;

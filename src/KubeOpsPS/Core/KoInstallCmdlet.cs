@@ -4,7 +4,6 @@ using KubeOpsPS.Engine;
 using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Runtime.Install;
-using KubeOpsPS.Engine.Runtime.Rollout;
 using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Core;

@@ -28,9 +28,22 @@ public abstract class KoWorkloadCmdlet : KoCmdlet
     /// <summary>Copies the shared parameters into a builder's options.</summary>
     protected T Fill<T>(T options) where T : WorkloadOptions => options with
     {
-        Name = Name, Namespace = Namespace, Image = Image, Replicas = Replicas, Ports = Port, Env = PSObjects.Strings(Env), EnvFromSecret = EnvFromSecret,
-        Labels = PSObjects.Strings(Label), Cpu = Cpu, Memory = Memory, CpuLimit = CpuLimit, MemoryLimit = MemoryLimit,
-        ReadinessProbe = ReadinessProbe, LivenessProbe = LivenessProbe, VolumeClaims = VolumeClaim, MinReadySeconds = MinReadySeconds,
+        Name = Name,
+        Namespace = Namespace,
+        Image = Image,
+        Replicas = Replicas,
+        Ports = Port,
+        Env = PSObjects.Strings(Env),
+        EnvFromSecret = EnvFromSecret,
+        Labels = PSObjects.Strings(Label),
+        Cpu = Cpu,
+        Memory = Memory,
+        CpuLimit = CpuLimit,
+        MemoryLimit = MemoryLimit,
+        ReadinessProbe = ReadinessProbe,
+        LivenessProbe = LivenessProbe,
+        VolumeClaims = VolumeClaim,
+        MinReadySeconds = MinReadySeconds,
     };
 
 }

@@ -5,7 +5,6 @@ using KubeOpsPS.Engine.Cluster;
 using KubeOpsPS.Engine.Crypto;
 using KubeOpsPS.Engine.Manifests.Ingress;
 using KubeOpsPS.Engine.Manifests.Logging;
-using KubeOpsPS.Engine.Yaml;
 
 namespace KubeOpsPS.Logging;
 

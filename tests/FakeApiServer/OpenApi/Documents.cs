@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using FakeApiServer.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.OpenApi;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FakeApiServer.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace FakeApiServer.Tables;
 

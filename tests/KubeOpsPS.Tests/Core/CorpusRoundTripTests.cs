@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using KubeOpsPS.Engine.Yaml;
@@ -209,11 +208,11 @@ public class CorpusRoundTripTests
         var cm = Assert.IsType<V1ConfigMap>(KoYaml.Read(text, "configmaps.yaml").First().Object);
         var back = Assert.IsType<V1ConfigMap>(KoYaml.Read(KoYaml.Write([cm]), "out").Single().Object);
         foreach (var (key, value) in new Dictionary<string, string>
-                 {
-                     ["port"] = "8080", ["enabled"] = "yes", ["mode"] = "0755", ["empty"] = "", ["exponent"] = "1e3",
-                     ["nothing"] = "null", ["truth"] = "true", ["letter"] = "y", ["date"] = "2024-01-31", ["clock"] = "12:30",
-                     ["underscored"] = "1_000", ["windows"] = "line one\r\nline two\r\n", ["keep-trailing"] = "line one\nline two\n\n",
-                 })
+        {
+            ["port"] = "8080", ["enabled"] = "yes", ["mode"] = "0755", ["empty"] = "", ["exponent"] = "1e3",
+            ["nothing"] = "null", ["truth"] = "true", ["letter"] = "y", ["date"] = "2024-01-31", ["clock"] = "12:30",
+            ["underscored"] = "1_000", ["windows"] = "line one\r\nline two\r\n", ["keep-trailing"] = "line one\nline two\n\n",
+        })
         {
             Assert.Equal(value, cm.Data[key]);
             Assert.Equal(value, back.Data[key]);

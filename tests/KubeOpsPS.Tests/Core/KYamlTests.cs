@@ -54,7 +54,9 @@ public class KYamlTests
         YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.DoubleQuoted } q => JsonValue.Create(q.Value),
         YamlScalarNode p => p.Value switch
         {
-            "true" => JsonValue.Create(true), "false" => JsonValue.Create(false), "null" => null,
+            "true" => JsonValue.Create(true),
+            "false" => JsonValue.Create(false),
+            "null" => null,
             _ => JsonNode.Parse(p.Value!),
         },
         _ => throw new InvalidOperationException(node.NodeType.ToString()),

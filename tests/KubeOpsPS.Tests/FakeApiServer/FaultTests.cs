@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FakeApiServer;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 

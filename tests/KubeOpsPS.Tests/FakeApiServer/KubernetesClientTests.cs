@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

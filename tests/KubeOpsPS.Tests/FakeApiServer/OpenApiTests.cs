@@ -1,5 +1,3 @@
-using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
-
 namespace KubeOpsPS.Tests.FakeApiServer;
 
 /// <summary>OpenAPI v3 schemas (kubectl explain) and v2 (kubectl's client-side validation of kind: List files).</summary>

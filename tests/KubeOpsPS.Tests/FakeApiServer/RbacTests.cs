@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using global::FakeApiServer;
 using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
 namespace KubeOpsPS.Tests.FakeApiServer;

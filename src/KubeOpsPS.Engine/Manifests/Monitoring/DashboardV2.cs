@@ -312,8 +312,14 @@ public static class DashboardV2
         var name = s["name"]?.ToString() ?? string.Empty;
         var type = v["kind"]?.ToString() switch
         {
-            "QueryVariable" => "query", "CustomVariable" => "custom", "ConstantVariable" => "constant", "TextVariable" => "textbox",
-            "DatasourceVariable" => "datasource", "IntervalVariable" => "interval", "AdhocVariable" => "adhoc", "GroupByVariable" => "groupby",
+            "QueryVariable" => "query",
+            "CustomVariable" => "custom",
+            "ConstantVariable" => "constant",
+            "TextVariable" => "textbox",
+            "DatasourceVariable" => "datasource",
+            "IntervalVariable" => "interval",
+            "AdhocVariable" => "adhoc",
+            "GroupByVariable" => "groupby",
             _ => null,
         };
         if (type is null)
@@ -332,8 +338,15 @@ public static class DashboardV2
                 case "sort":
                     classic["sort"] = value?.ToString() switch
                     {
-                        "alphabeticalAsc" => 1, "alphabeticalDesc" => 2, "numericalAsc" => 3, "numericalDesc" => 4, "alphabeticalCaseInsensitiveAsc" => 5,
-                        "alphabeticalCaseInsensitiveDesc" => 6, "naturalAsc" => 7, "naturalDesc" => 8, _ => 0,
+                        "alphabeticalAsc" => 1,
+                        "alphabeticalDesc" => 2,
+                        "numericalAsc" => 3,
+                        "numericalDesc" => 4,
+                        "alphabeticalCaseInsensitiveAsc" => 5,
+                        "alphabeticalCaseInsensitiveDesc" => 6,
+                        "naturalAsc" => 7,
+                        "naturalDesc" => 8,
+                        _ => 0,
                     };
                     break;
                 case "pluginId": classic["query"] = value?.DeepClone(); break; // a datasource variable's query is the plugin id
