@@ -64,8 +64,6 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Kubernetes', 'k8s', 'kubectl', 'DevOps', 'Ingress', 'TLS', 'Prometheus', 'YAML', 'Linux', 'MacOS', 'Windows', 'PSEdition_Core')
-            LicenseUri   = 'https://github.com/kubeopsps/KubeOpsPS/blob/main/LICENSE'
-            ProjectUri   = 'https://github.com/kubeopsps/KubeOpsPS'
             ReleaseNotes = 'First release: YAML object pipeline, cluster access with server-side apply, and the ops recipes as cmdlets.'
         }
     }

@@ -8,8 +8,6 @@ Describe 'The KubeOpsPS module' {
         $m.Name | Should -Be 'KubeOpsPS'
         $m.PowerShellVersion | Should -Be ([version]'7.6')
         $m.CompatiblePSEditions | Should -Be @('Core')
-        $m.PrivateData.PSData.ProjectUri | Should -Not -BeNullOrEmpty
-        $m.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
         $m.PrivateData.PSData.Tags | Should -Contain 'Kubernetes'
     }
 
