@@ -29,15 +29,42 @@ try {
         }
         $p.Kill()
     } -ArgumentList $cluster.KubeConfig
-    Start-Sleep -Seconds 2
+    # kubectl prints the Deployment's current state first: from then on it sees every change.
+    $seenFirst = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not $observer.Output.Count -and [DateTime]::UtcNow -lt $seenFirst) { Start-Sleep -Milliseconds 20 }
+    if (-not $observer.Output.Count) { throw 'kubectl --watch printed nothing within 30 s.' }
     Clear-KoFakeRequests $cluster
-    $started = [DateTime]::UtcNow
-    $updates = [System.Collections.Generic.List[object]]::new()
-    $DebugPreference = 'Continue'
-    Start-KoRollingUpdate -Name bench -Image nginx:1.30 5>&1 | ForEach-Object {
-        if ($_ -is [System.Management.Automation.DebugRecord] -and $_.Message -match '^\S+ (.*?):') { $updates.Add([pscustomobject]@{ Time = [DateTime]::UtcNow; State = $Matches[1] }) }
+    # The progress updates a user sees, each time-stamped as it is written: the update runs in a runspace of its
+    # own, whose progress stream a small handler reads at the moment a record arrives (the cmdlet updates one
+    # record, so reading the stream afterwards would show only its last state).
+    Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+public sealed class KoProgressClock
+{
+    public readonly ConcurrentQueue<PSObject> Seen = new ConcurrentQueue<PSObject>();
+    public KoProgressClock(PSDataCollection<ProgressRecord> stream)
+    {
+        stream.DataAdded += (s, e) =>
+        {
+            var o = new PSObject();
+            o.Properties.Add(new PSNoteProperty("Time", DateTime.UtcNow));
+            o.Properties.Add(new PSNoteProperty("Status", stream[e.Index].StatusDescription));
+            Seen.Enqueue(o);
+        };
     }
-    $DebugPreference = 'SilentlyContinue'
+}
+'@
+    $ps = [powershell]::Create()
+    [void]$ps.AddScript('param($m, $kc) Import-Module $m; Connect-KoCluster -KubeConfig $kc | Out-Null; Start-KoRollingUpdate -Name bench -Image nginx:1.30 | Out-Null').AddArgument($ModulePath).AddArgument($cluster.KubeConfig)
+    $clock = [KoProgressClock]::new($ps.Streams.Progress)
+    $started = [DateTime]::UtcNow
+    try { [void]$ps.Invoke() } finally { $ps.Dispose() }
+    $updates = foreach ($p in $clock.Seen) {
+        # 'Deployment default/bench: 3 updated, 8 ready, 8 available of 10: waiting for new replicas'
+        if ($p.Status -match '^\S+ \S+: (.*?):') { [pscustomobject]@{ Time = $p.Time; State = $Matches[1] } }
+    }
     $requests = @(Get-KoFakeRequests $cluster | Where-Object { $_.path -notlike '/fake/*' -and $_.userAgent -notlike '*PowerShell*' })
     $server = @(Receive-Job $observer -Wait -AutoRemoveJob)
     $delays = foreach ($u in $updates) {
@@ -45,6 +72,7 @@ try {
         $change = $server | Where-Object { $_.Time -ge $started -and $_.State -eq $u.State -and $_.Time -le $u.Time.AddMilliseconds(20) } | Select-Object -Last 1
         if ($change) { [Math]::Max(0, ($u.Time - $change.Time).TotalMilliseconds) }
     }
+    if (-not @($delays).Count) { throw "None of the $(@($updates).Count) progress updates matched a state kubectl saw ($(@($server).Count) lines)." }
     $watches = @($requests | Where-Object { $_.query -match 'watch=true' }).Count
     $lines = @(
         '## Upgrades (issue 7)'
