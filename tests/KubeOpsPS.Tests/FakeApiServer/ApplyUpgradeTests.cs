@@ -84,8 +84,10 @@ public sealed class ApplyUpgradeTests : IClassFixture<FakeClusterFixture>, IDisp
         Assert.True(differs.Exit == 1, differs.ToString());
         Assert.Contains("+      - image: nginx:1.28", differs.Out);
         Assert.Equal("nginx:1.27", (await _h.Get($"/apis/apps/v1/namespaces/{ns}/deployments/x")).Str("spec.template.spec.containers.0.image"));
-        // Once applied server-side, the same configuration makes no difference.
+        // Once applied server-side, the same configuration makes no difference. The diff waits for the rollout to
+        // finish: while the controller still writes status, live and dry-run differ on a real cluster too.
         Assert.Equal(0, (await _kubectl.In(Yaml(ns, "nginx:1.28"), "apply", "--server-side", "-f", "-")).Exit);
+        Assert.Equal(0, (await _kubectl.Run("rollout", "status", "deploy/x", "-n", ns, "--timeout=60s")).Exit);
         var same = await _kubectl.In(Yaml(ns, "nginx:1.28"), "diff", "--server-side", "-f", "-");
         Assert.True(same.Exit == 0, same.ToString());
     }
