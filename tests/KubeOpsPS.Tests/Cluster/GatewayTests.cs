@@ -110,6 +110,38 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnlyA404MeansASecretIsAbsent()
+    {
+        Assert.Null(await _gateway.ExistingSecretAsync("default", "no-such-secret", CancellationToken.None));
+        await BatchApplier.ApplyAsync(_gateway, [new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "kept", NamespaceProperty = "default" }, StringData = new Dictionary<string, string> { ["p"] = "x" } }], new ApplyOptions(), 1, false, null, CancellationToken.None);
+        Assert.NotNull(await _gateway.ExistingSecretAsync("default", "kept", CancellationToken.None));
+        // A user who may not read Secrets gets the server's 403, not "absent".
+        var config = _fake.WriteKubeConfig(Path.GetTempFileName(), "erin");
+        try
+        {
+            using var erin = new ClusterGateway(KubeConfigs.Connect(config, null, null, null, "/nonexistent"), new GatewayOptions { BaseDelay = TimeSpan.FromMilliseconds(20) });
+            var refused = await Assert.ThrowsAsync<KoClusterException>(() => erin.ExistingSecretAsync("default", "kept", CancellationToken.None));
+            Assert.Equal(403, refused.StatusCode);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+        // A server that keeps failing is reported after the retries, not read as "absent".
+        _fake.Faults.ErrorRate = 1;
+        _fake.Faults.ErrorCodes = [500];
+        try
+        {
+            var failed = await Assert.ThrowsAsync<KoClusterException>(() => _gateway.ExistingSecretAsync("default", "kept", CancellationToken.None));
+            Assert.Equal(500, failed.StatusCode);
+        }
+        finally
+        {
+            _fake.Faults.ErrorRate = 0;
+        }
+    }
+
+    [Fact]
     public async Task ABatchWhoseListIsRefusedReadsEachObjectAndStillTellsTheOutcomes()
     {
         await BatchApplier.ApplyAsync(_gateway, [Cm("nolist-0"), Cm("nolist-1")], new ApplyOptions(), 2, false, null, CancellationToken.None);
