@@ -22,8 +22,6 @@ public sealed class EventAggregationTests : IClassFixture<FakeClusterFixture>, I
 
     public void Dispose() => _kubectl.Dispose();
 
-    private static JsonArray Items(Reply r) => r.Node("items")!.AsArray();
-
     [Fact]
     public async Task ARepeatedEventIsCountedOnOneEventThatKubectlShowsWithItsCount()
     {
