@@ -27,10 +27,10 @@ internal abstract class RequestView
     /// <summary>A stored object in the requested version.</summary>
     public abstract JsonObject Out(JsonObject stored);
 
-    /// <summary>A response body: an object or a list of them converted; anything else (Status) as it is.</summary>
+    /// <summary>A response body: an object or a list of them converted; anything else (Status, a Table or partial metadata, all meta.k8s.io) as it is.</summary>
     public JsonNode OutBody(JsonNode body)
     {
-        if (body is not JsonObject o || o["kind"]?.GetValue<string>() == "Status") return body;
+        if (body is not JsonObject o || o["kind"]?.GetValue<string>() == "Status" || o["apiVersion"]?.GetValue<string>() == "meta.k8s.io/v1") return body;
         if (o["items"] is JsonArray items && o["kind"]?.GetValue<string>()?.EndsWith("List", StringComparison.Ordinal) == true)
         {
             var list = (JsonObject)o.DeepClone();

@@ -13,6 +13,7 @@ namespace FakeApiServer;
 internal sealed partial class Controllers
 {
     private readonly Dictionary<string, DateTime> _cronSeen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sawCompleted = new(StringComparer.Ordinal);
 
     private static string Stamp(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -56,7 +57,7 @@ internal sealed partial class Controllers
         }
         jobs = _store.List(jobType, cj.Namespace).Where(j => OwnedBy(j, cj)).ToList();
         running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
-        foreach (var j in jobs.Where(j => Finished(j, "Complete")))
+        foreach (var j in jobs.Where(j => Finished(j, "Complete") && _sawCompleted.Add(j.Uid)))
             Event(cj, "Normal", "SawCompletedJob", $"Saw completed job: {j.Name}, status: Complete", "cronjob-controller");
         var lastSuccess = jobs.Where(j => Finished(j, "Complete")).Select(j => j.Object["status"]?["completionTime"]?.GetValue<string>()).OfType<string>().Order(StringComparer.Ordinal).LastOrDefault();
         if (lastSuccess is not null) status["lastSuccessfulTime"] = lastSuccess;

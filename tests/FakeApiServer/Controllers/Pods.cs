@@ -77,24 +77,21 @@ internal sealed partial class Controllers
                 ["podIP"] = "10.244.0." + (Math.Abs(pod.Uid.GetHashCode()) % 250 + 2),
                 ["containerStatuses"] = statuses,
             });
-            if (broken && !ready) Event(pod, "Warning", "Failed", $"Failed to pull image: {(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["image"]}: not found");
+            if (broken && !ready && PullAttemptDue(pod)) Event(pod, "Warning", "Failed", $"Failed to pull image: {(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["image"]}: not found");
         }
     }
 
-    private readonly HashSet<string> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _pullAttempts = new(StringComparer.Ordinal);
 
-    /// <summary>Records an Event about an object once per reason and message, from the component a real cluster names.</summary>
-    private void Event(StoredObject about, string type, string reason, string message, string component = "kubelet")
+    /// <summary>Whether the kubelet tries a broken image again now: at once, then after a back-off of 10 s doubling up to 5 min (on the fake's clock).</summary>
+    private bool PullAttemptDue(StoredObject pod)
     {
-        var key = $"{about.Uid}|{reason}|{message}";
-        if (!_events.Add(key)) return;
-        var name = $"{about.Name}.{Hash(JsonValue.Create(key))[..8]}";
-        _api.Commit(T("", "events"), about.Namespace, name, new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["involvedObject"] = new JsonObject { ["kind"] = about.Type.Kind, ["namespace"] = about.Namespace, ["name"] = about.Name, ["uid"] = about.Uid, ["apiVersion"] = about.Type.GroupVersion },
-            ["reason"] = reason, ["message"] = message, ["type"] = type, ["count"] = 1,
-            ["firstTimestamp"] = Api.Now(), ["lastTimestamp"] = Api.Now(), ["source"] = new JsonObject { ["component"] = component },
-        }, null, Ctx(), null);
+        var elapsed = SimNow - _podStart[$"{pod.Namespace}/{pod.Name}"];
+        _pullAttempts.TryGetValue(pod.Uid, out var made);
+        var due = TimeSpan.Zero;
+        for (var i = 1; i <= made; i++) due += TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, i - 1), 300));
+        if (elapsed < due) return false;
+        _pullAttempts[pod.Uid] = made + 1;
+        return true;
     }
 }

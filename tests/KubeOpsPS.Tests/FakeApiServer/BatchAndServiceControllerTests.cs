@@ -17,8 +17,6 @@ public sealed class BatchAndServiceControllerTests : IClassFixture<FakeClusterFi
 
     public void Dispose() => _kubectl.Dispose();
 
-    private static JsonArray Items(Reply r) => r.Node("items")!.AsArray();
-
     [Fact]
     public async Task AServiceGetsEndpointsAndASliceOfItsReadyPods()
     {

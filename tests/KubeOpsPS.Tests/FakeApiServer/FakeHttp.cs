@@ -107,6 +107,9 @@ public static class FakeHttp
 
     public static JsonObject J(string json) => JsonNode.Parse(json)!.AsObject();
 
+    /// <summary>The items of a list reply.</summary>
+    public static JsonArray Items(Reply r) => r.Node("items")!.AsArray();
+
     public static JsonObject Deployment(string name, string image = "nginx:1.27", int replicas = 2, bool typeMeta = false)
     {
         var d = J("{\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"app\":\"" + name + "\"}},"
