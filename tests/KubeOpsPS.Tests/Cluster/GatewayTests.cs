@@ -208,11 +208,12 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             var cm = Cm($"drop-{i}");
             cm.Metadata.Labels = new Dictionary<string, string> { ["batch"] = "drops" };
-            var dropped = Watches();
             await _gateway.ApplyAsync(cm, new ApplyOptions(), CancellationToken.None);
             await FakeHttp.Eventually(() => Task.FromResult(seen.Count), n => n == i + 1, $"event {i} on the watch");
             // The next object is written only after the stream that carried this one was dropped (the fake logs a
-            // watch when it ends), so every later event must come through a resumed watch.
+            // watch when it ends, and one stream follows another), so every later event must come through a resumed
+            // watch. Counted from when the event arrived: a drop logged before then may be the stream before it.
+            var dropped = Watches();
             if (i < 5) await FakeHttp.Eventually(() => Task.FromResult(Watches()), n => n > dropped, $"the watch dropped after event {i}");
         }
         await watch;
