@@ -45,7 +45,7 @@ internal sealed partial class Controllers
                 if (_store.Get(jobType, cj.Namespace, name) is null)
                 {
                     var template = (JsonObject?)spec["jobTemplate"]?.DeepClone() ?? new JsonObject();
-                    var meta = (JsonObject?)template["metadata"] ?? new JsonObject();
+                    var meta = (JsonObject?)template["metadata"]?.DeepClone() ?? new JsonObject();
                     meta["name"] = name;
                     meta["ownerReferences"] = OwnerRef(cj);
                     ((JsonObject)(meta["annotations"] ??= new JsonObject()))["batch.kubernetes.io/cronjob-scheduled-timestamp"] = at.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);

@@ -162,6 +162,9 @@ public sealed class BatchAndServiceControllerTests : IClassFixture<FakeClusterFi
             spec:
               schedule: "* * * * *"
               jobTemplate:
+                metadata:
+                  labels:
+                    team: ops
                 spec:
                   template:
                     spec:
@@ -183,6 +186,7 @@ public sealed class BatchAndServiceControllerTests : IClassFixture<FakeClusterFi
         Assert.Matches("^tick-[0-9]+$", job["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal("CronJob", job["metadata"]!["ownerReferences"]![0]!["kind"]!.GetValue<string>());
         Assert.NotNull(job["metadata"]!["annotations"]!["batch.kubernetes.io/cronjob-scheduled-timestamp"]);
+        Assert.Equal("ops", job["metadata"]!["labels"]!["team"]!.GetValue<string>()); // the job template's metadata is the Job's
         await Eventually(() => _h.Get($"/apis/batch/v1/namespaces/{ns}/cronjobs/tick"), x => x.Str("status.lastScheduleTime") is not null && x.Str("status.lastSuccessfulTime") is not null, "schedule and success recorded", 30000);
         var events = Items(await _h.Get($"/api/v1/namespaces/{ns}/events"));
         Assert.Contains(events, e => e!["reason"]!.GetValue<string>() == "SuccessfulCreate" && e["source"]!["component"]!.GetValue<string>() == "cronjob-controller");
