@@ -65,8 +65,7 @@ public sealed class TestKoAccessCommand : KoClusterCmdlet
         else
         {
             // What an apply takes, as an install checks it: for Roles and bindings also what they grant, and escalate or bind instead.
-            var plan = Call(ct => new BundleInstall(gateway).PlanAsync(_objects, [], ct));
-            requests.AddRange(plan.Needs.Select(n => n.Request).Concat(plan.Needs.Select(n => n.Instead).OfType<AccessRequest>()).Distinct());
+            requests.AddRange(Call(ct => new BundleInstall(gateway).PlanAsync(_objects, [], ct)).Reviews);
         }
         if (requests.Count == 0) return;
         var groups = AsGroup.ToList();

@@ -12,7 +12,11 @@ namespace KubeOpsPS.Engine.Runtime.Install;
 public sealed record AccessNeed(AccessRequest Request, string For, AccessRequest? Instead = null);
 
 /// <summary>What an install would do: the objects in dependency order, and every permission that takes.</summary>
-public sealed record InstallPlan(IReadOnlyList<object> Objects, IReadOnlyList<AccessNeed> Needs);
+public sealed record InstallPlan(IReadOnlyList<object> Objects, IReadOnlyList<AccessNeed> Needs)
+{
+    /// <summary>Every distinct permission to review: each need's, and the one that would do instead.</summary>
+    public IReadOnlyList<AccessRequest> Reviews => Needs.Select(n => n.Request).Concat(Needs.Select(n => n.Instead).OfType<AccessRequest>()).Distinct().ToList();
+}
 
 /// <summary>A workload the install waited for, and how its rollout ended.</summary>
 public sealed record InstallRollout(ObjectRef Workload, WaitState State);
@@ -88,9 +92,9 @@ public sealed class BundleInstall(ClusterGateway gateway)
     /// </summary>
     public async Task<(string User, IReadOnlyList<AccessNeed> Missing)> CheckAsync(InstallPlan plan, CancellationToken ct)
     {
-        var distinct = plan.Needs.Select(n => n.Request).Concat(plan.Needs.Select(n => n.Instead).OfType<AccessRequest>()).Distinct().ToList();
-        var checks = await gateway.ReviewAccessAsync(distinct, null, [], ct).ConfigureAwait(false);
-        var allowed = new HashSet<AccessRequest>(distinct.Where((_, i) => checks[i].Allowed));
+        var reviews = plan.Reviews;
+        var checks = await gateway.ReviewAccessAsync(reviews, null, [], ct).ConfigureAwait(false);
+        var allowed = new HashSet<AccessRequest>(reviews.Where((_, i) => checks[i].Allowed));
         var missing = plan.Needs.Where(n => !allowed.Contains(n.Request) && (n.Instead is null || !allowed.Contains(n.Instead))).ToList();
         return (checks.Count > 0 ? checks[0].User : "the current user", missing);
     }
