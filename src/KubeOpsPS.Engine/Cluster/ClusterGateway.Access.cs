@@ -62,6 +62,23 @@ public sealed record AllNamespacesList(IReadOnlyList<object> Items, string? Fall
 public sealed partial class ClusterGateway
 {
     /// <summary>
+    /// The namespaces the user can see: all of them when they may list namespaces (<c>All</c>), else only the
+    /// context's, the one they are known to work in.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Names, bool All)> VisibleNamespacesAsync(CancellationToken ct)
+    {
+        try
+        {
+            return ((await ListAsync(KubeTypes.Find("v1", "Namespace")!, null, ct: ct).ConfigureAwait(false)).Items
+                .Select(o => ((k8s.Models.V1Namespace)o).Metadata.Name).ToList(), true);
+        }
+        catch (KoClusterException e) when (e.StatusCode == 403)
+        {
+            return ([DefaultNamespace], false);
+        }
+    }
+
+    /// <summary>
     /// Lists a namespaced kind in all namespaces. When the user may not (403), lists it in each namespace where they
     /// may, as one round of access reviews over the namespaces they can see (all of them when they may list
     /// namespaces, else the context's), and says so in <see cref="AllNamespacesList.Fallback"/>. When they may list it
@@ -75,18 +92,7 @@ public sealed partial class ClusterGateway
         }
         catch (KoClusterException e) when (e.StatusCode == 403 && kind.Namespaced)
         {
-            List<string> candidates;
-            var seeAll = true;
-            try
-            {
-                candidates = (await ListAsync(KubeTypes.Find("v1", "Namespace")!, null, ct: ct).ConfigureAwait(false)).Items
-                    .Select(o => ((k8s.Models.V1Namespace)o).Metadata.Name).ToList();
-            }
-            catch (KoClusterException n) when (n.StatusCode == 403)
-            {
-                candidates = [DefaultNamespace];
-                seeAll = false;
-            }
+            var (candidates, seeAll) = await VisibleNamespacesAsync(ct).ConfigureAwait(false);
             var checks = await ReviewAccessAsync(candidates.Select(ns => new AccessRequest("list", kind.Group, kind.Plural, ns)).ToList(), null, [], ct).ConfigureAwait(false);
             var readable = checks.Where(c => c.Allowed).Select(c => c.Namespace!).Order(StringComparer.Ordinal).ToList();
             if (readable.Count == 0) throw;

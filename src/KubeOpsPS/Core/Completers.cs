@@ -95,17 +95,7 @@ public sealed class ContextCompleter : IArgumentCompleter
 public sealed class NamespaceCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completion.Match(Completion.FromCluster("ns", async (g, ct) =>
-        {
-            try
-            {
-                return (await g.ListAsync(KubeTypes.Find("v1", "Namespace")!, null, ct: ct).ConfigureAwait(false)).Items.Select(o => ((k8s.Models.V1Namespace)o).Metadata.Name);
-            }
-            catch (KoClusterException e) when (e.StatusCode == 403)
-            {
-                return [g.DefaultNamespace]; // may not list namespaces: the context's is the one they are known to work in
-            }
-        }), wordToComplete);
+        Completion.Match(Completion.FromCluster("ns", async (g, ct) => (await g.VisibleNamespacesAsync(ct).ConfigureAwait(false)).Names), wordToComplete);
 }
 
 /// <summary>Completes kinds: what the cluster serves, or the module's built-in table when offline.</summary>
