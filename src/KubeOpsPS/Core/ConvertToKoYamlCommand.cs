@@ -11,7 +11,6 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
 {
     private readonly List<object> _objects = [];
     private KoYaml.YamlStream? _stream;
-    private int _streamed;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object[] InputObject { get; set; } = [];
@@ -32,7 +31,7 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
         if (OutputDirectory is null && Format == "Yaml")
         {
             _stream ??= new KoYaml.YamlStream(IncludeServerFields);
-            foreach (var o in KubernetesObjects(InputObject)) { _stream.Add(o); _streamed++; }
+            foreach (var o in KubernetesObjects(InputObject)) _stream.Add(o);
         }
         else _objects.AddRange(KubernetesObjects(InputObject));
     }
@@ -41,7 +40,8 @@ public sealed class ConvertToKoYamlCommand : KoCmdlet
     {
         if (_stream is not null)
         {
-            if (_streamed > 0) WriteObject(_stream.Finish());
+            // Empty when no object came (every input was refused): nothing to write.
+            if (_stream.Finish() is { Length: > 0 } text) WriteObject(text);
             return;
         }
         if (OutputDirectory is null)
