@@ -189,6 +189,7 @@ public static partial class Admission
         else if (versions.Count(v => v?["storage"]?.GetValue<bool>() == true) != 1) e.Invalid("spec.versions", versions.Count(v => v?["storage"]?.GetValue<bool>() == true), "must have exactly one version marked as storage version");
         for (var i = 0; i < versions.Count; i++)
             if (versions[i]?["schema"]?["openAPIV3Schema"] is null) e.Required($"spec.versions[{i}].schema.openAPIV3Schema", "schemas are required");
+        e.AddRange(Cel.ValidationRules.ValidateCrd(spec));
     }
 
     private static void ValidateJobSpec(JsonObject? spec, string f, Errors e, bool template = false)

@@ -211,7 +211,7 @@ public static partial class Admission
         private static string Show(object? v) => v is string s ? $"\"{s}\"" : v is JsonNode n ? n.ToJsonString() : v?.ToString() ?? "null";
     }
 
-    public static void Validate(ResourceType t, JsonObject o, JsonObject? old)
+    public static void Validate(ResourceType t, JsonObject o, JsonObject? old, List<string>? warnings = null)
     {
         var e = new Errors();
         var meta = o["metadata"] as JsonObject;
@@ -229,6 +229,7 @@ public static partial class Admission
         if (t.Custom is { } custom)
         {
             e.AddRange(Structural.Validate(o, custom.Schema));
+            Cel.ValidationRules.Validate(custom.Schema, o, old, e, warnings, ratchet: true);
             if (e.Count > 0) throw ApiError.Invalid(t, name, e);
             return;
         }

@@ -68,7 +68,7 @@ public sealed partial class Api
                 Admission.Default(t, result);
                 if (old is null) AdmitMutating(t, ns, name, result, wc);
                 if (t.Kind == "Service") AllocateService(result, old);
-                Admission.Validate(t, result, old);
+                Admission.Validate(t, result, old, wc.Warnings);
                 if (old is null) AdmitQuota(t, ns, name, result, wc);
             }
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
