@@ -211,6 +211,15 @@ public static partial class Admission
         private static string Show(object? v) => v is string s ? $"\"{s}\"" : v is JsonNode n ? n.ToJsonString() : v?.ToString() ?? "null";
     }
 
+    /// <summary>A custom resource's status write: its schema and x-kubernetes-validations (no ratcheting, as upstream's status strategy).</summary>
+    public static void ValidateStatus(ResourceType t, JsonObject o, JsonObject old)
+    {
+        if (t.Custom is not { } custom) return;
+        var e = Structural.Validate(o, custom.Schema);
+        Cel.ValidationRules.Validate(custom.Schema, o, old, e, null, ratchet: false);
+        if (e.Count > 0) throw ApiError.Invalid(t, o["metadata"]?["name"]?.GetValue<string>() ?? "", e);
+    }
+
     public static void Validate(ResourceType t, JsonObject o, JsonObject? old, List<string>? warnings = null)
     {
         var e = new Errors();

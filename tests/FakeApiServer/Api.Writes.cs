@@ -71,6 +71,7 @@ public sealed partial class Api
                 Admission.Validate(t, result, old, wc.Warnings);
                 if (old is null) AdmitQuota(t, ns, name, result, wc);
             }
+            else if (!wc.Internal && old is not null) Admission.ValidateStatus(t, result, old);
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
             {
                 var specChanged = !JsonNode.DeepEquals(old["spec"], result["spec"])

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace FakeApiServer.Cel;
 
 /// <summary>
-/// A CRD's x-kubernetes-validations (contract V-12): each rule compiled against the type its schema node declares
+/// A CRD's x-kubernetes-validations (contract V-13): each rule compiled against the type its schema node declares
 /// (self, and oldSelf in transition rules), CRD writes refused when a rule does not compile, and custom resources
 /// checked on create and update, with the apiextensions-apiserver's field errors: the failing node's path (or the
 /// rule's fieldPath under it), its schema type as the value, message, messageExpression or "failed rule: ..." as the

@@ -54,7 +54,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
                "servers":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],
                  "items":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"port":{"type":"integer"}},
                    "x-kubernetes-validations":[{"rule":"self.port >= oldSelf.port","message":"a server's port may only grow"}]}}}},
-           "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}
+           "status":{"type":"object","properties":{"phase":{"type":"string","x-kubernetes-validations":[{"rule":"self in ['Pending', 'Ready']"}]}}}}}
         """);
 
     private async Task<string> Establish(JsonObject schema)
@@ -64,6 +64,13 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         Assert.True(r.Code == 201, r.Text);
         await Eventually(() => _h.Get($"/apis/{group}/v1"), x => x.Code == 200, "the group served");
         return group;
+    }
+
+    /// <summary>A CRD of the gizmo schema and the path of its gizmos in a fresh namespace.</summary>
+    private async Task<(string Group, string Path)> Gizmos()
+    {
+        var group = await Establish(GizmoSchema());
+        return (group, $"/apis/{group}/v1/namespaces/{await _h.Ns("cel")}/gizmos");
     }
 
     private static JsonObject Gizmo(string group, string name, string spec) =>
@@ -82,9 +89,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
     [Fact]
     public async Task ARuleBrokenAtAnyLevelIs422WithTheRulesMessage()
     {
-        var group = await Establish(GizmoSchema());
-        var ns = await _h.Ns("cel");
-        var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
+        var (group, path) = await Gizmos();
         var ok = await _h.Post(path, Gizmo(group, "g-ok", """{"size":3,"mode":"fast","ports":[80,443],"labels":{"a":"b"}}"""));
         Assert.True(ok.Code == 201, ok.Text);
 
@@ -103,9 +108,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
     [Fact]
     public async Task ReasonsMessageExpressionsAndFieldPathsShapeTheError()
     {
-        var group = await Establish(GizmoSchema());
-        var ns = await _h.Ns("cel");
-        var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
+        var (group, path) = await Gizmos();
         IsInvalid(await _h.Post(path, Gizmo(group, "g-big", """{"size":11,"mode":"fast"}""")), group, "g-big",
             "Invalid value: \"object\": size 11 is over 10", "FieldValueInvalid", "spec");
         IsInvalid(await _h.Post(path, Gizmo(group, "g-root", """{"size":3,"mode":"fast","owner":"root"}""")), group, "g-root",
@@ -128,9 +131,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
     [Fact]
     public async Task AnEvaluationErrorIsReportedWithTheRule()
     {
-        var group = await Establish(GizmoSchema());
-        var ns = await _h.Ns("cel");
-        var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
+        var (group, path) = await Gizmos();
         IsInvalid(await _h.Post(path, Gizmo(group, "g-nine", """{"size":9,"mode":"fast","labels":{}}""")), group, "g-nine",
             "Invalid value: \"object\": no such key: nine evaluating rule: self.size != 9 || self.labels.nine == 'ok'", "FieldValueInvalid", "spec");
         Assert.Equal(201, (await _h.Post(path, Gizmo(group, "g-nine", """{"size":9,"mode":"fast","labels":{"nine":"ok"}}"""))).Code);
@@ -143,9 +144,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
     [Fact]
     public async Task TransitionRulesSeeTheOldValueOnUpdateOnly()
     {
-        var group = await Establish(GizmoSchema());
-        var ns = await _h.Ns("cel");
-        var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
+        var (group, path) = await Gizmos();
         var created = await _h.Post(path, Gizmo(group, "g-t", """{"size":3,"mode":"fast","version":"1.0","release":"r1","servers":[{"name":"a","port":80},{"name":"b","port":90}]}"""));
         Assert.True(created.Code == 201, created.Text);
 
@@ -170,11 +169,24 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
     }
 
     [Fact]
+    public async Task AStatusWriteIsCheckedAgainstTheRules()
+    {
+        var (group, path) = await Gizmos();
+        var created = await _h.Post(path, Gizmo(group, "g-s", """{"size":3,"mode":"fast"}"""));
+        Assert.True(created.Code == 201, created.Text);
+        var broken = created.Obj.DeepClone().AsObject();
+        broken["status"] = J("""{"phase":"Broken"}""");
+        IsInvalid(await _h.Put(path + "/g-s/status", broken), group, "g-s", "Invalid value: \"string\": failed rule: self in ['Pending', 'Ready']", "FieldValueInvalid", "status.phase");
+        broken["status"] = J("""{"phase":"Ready"}""");
+        var ready = await _h.Put(path + "/g-s/status", broken);
+        Assert.True(ready.Code == 200, ready.Text);
+        Assert.Equal("Ready", ready.Str("status.phase"));
+    }
+
+    [Fact]
     public async Task AnUnchangedValueThatBreaksANewRuleIsAWarningOnUpdate()
     {
-        var group = await Establish(GizmoSchema());
-        var ns = await _h.Ns("cel");
-        var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
+        var (group, path) = await Gizmos();
         var created = await _h.Post(path, Gizmo(group, "g-r", """{"size":3,"mode":"fast","owner":"alice"}"""));
         Assert.True(created.Code == 201, created.Text);
         var crdPath = $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.{group}";
