@@ -86,54 +86,42 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         Assert.Equal(field, cause["field"]!.GetValue<string>());
     }
 
+    /// <summary>Each gizmo (name, spec) is refused with one cause (detail, reason, field).</summary>
+    private async Task Refuses(string group, string path, params (string Name, string Spec, string Detail, string Reason, string Field)[] cases)
+    {
+        foreach (var (name, spec, detail, reason, field) in cases)
+            IsInvalid(await _h.Post(path, Gizmo(group, name, spec)), group, name, detail, reason, field);
+    }
+
     [Fact]
-    public async Task ARuleBrokenAtAnyLevelIs422WithTheRulesMessage()
+    public async Task ARuleBrokenAtAnyLevelIs422WithTheRulesMessageReasonAndFieldPath()
     {
         var (group, path) = await Gizmos();
         var ok = await _h.Post(path, Gizmo(group, "g-ok", """{"size":3,"mode":"fast","ports":[80,443],"labels":{"a":"b"}}"""));
         Assert.True(ok.Code == 201, ok.Text);
-
-        IsInvalid(await _h.Post(path, Gizmo(group, "x-root", """{"size":3,"mode":"fast"}""")), group, "x-root",
-            "Invalid value: \"object\": the name must start with g-", "FieldValueInvalid", "<nil>");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-min", """{"size":3,"min":4,"mode":"fast"}""")), group, "g-min",
-            "Invalid value: \"object\": failed rule: self.min <= self.size", "FieldValueInvalid", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-mode", """{"size":3,"mode":"medium"}""")), group, "g-mode",
-            "Invalid value: \"string\": failed rule: self in ['fast', 'slow']", "FieldValueInvalid", "spec.mode");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-port", """{"size":3,"mode":"fast","ports":[80,70000]}""")), group, "g-port",
-            "Invalid value: \"integer\": a port is 1-65535", "FieldValueInvalid", "spec.ports[1]");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-label", """{"size":3,"mode":"fast","labels":{"long":"abcdef"}}""")), group, "g-label",
-            "Invalid value: \"string\": failed rule: size(self) <= 5", "FieldValueInvalid", "spec.labels[long]");
-    }
-
-    [Fact]
-    public async Task ReasonsMessageExpressionsAndFieldPathsShapeTheError()
-    {
-        var (group, path) = await Gizmos();
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-big", """{"size":11,"mode":"fast"}""")), group, "g-big",
-            "Invalid value: \"object\": size 11 is over 10", "FieldValueInvalid", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-root", """{"size":3,"mode":"fast","owner":"root"}""")), group, "g-root",
-            "Forbidden: root may not own a gizmo", "FieldValueForbidden", "spec.owner");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-nomode", """{"size":3}""")), group, "g-nomode",
-            "Required value: a mode is required", "FieldValueRequired", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-dup", """{"size":3,"mode":"fast","ports":[80,80]}""")), group, "g-dup",
-            "Duplicate value: \"array\"", "FieldValueDuplicate", "spec.ports");
-        // messageExpression: its value when it gives one; an empty string falls back to message; an error to the default.
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-seven", """{"size":7,"mode":"slow"}""")), group, "g-seven",
-            "Invalid value: \"object\": seven is unlucky in slow mode", "FieldValueInvalid", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-seven-fast", """{"size":7,"mode":"fast"}""")), group, "g-seven-fast",
-            "Invalid value: \"object\": seven is unlucky", "FieldValueInvalid", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-eight", """{"size":8,"mode":"fast","labels":{}}""")), group, "g-eight",
-            "Invalid value: \"object\": failed rule: self.size != 8", "FieldValueInvalid", "spec");
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-eight-l", """{"size":8,"mode":"fast","labels":{"eight":"x"}}""")), group, "g-eight-l",
-            "Invalid value: \"object\": size 8 with label x", "FieldValueInvalid", "spec");
+        await Refuses(group, path,
+            ("x-root", """{"size":3,"mode":"fast"}""", "Invalid value: \"object\": the name must start with g-", "FieldValueInvalid", "<nil>"),
+            ("g-min", """{"size":3,"min":4,"mode":"fast"}""", "Invalid value: \"object\": failed rule: self.min <= self.size", "FieldValueInvalid", "spec"),
+            ("g-mode", """{"size":3,"mode":"medium"}""", "Invalid value: \"string\": failed rule: self in ['fast', 'slow']", "FieldValueInvalid", "spec.mode"),
+            ("g-port", """{"size":3,"mode":"fast","ports":[80,70000]}""", "Invalid value: \"integer\": a port is 1-65535", "FieldValueInvalid", "spec.ports[1]"),
+            ("g-label", """{"size":3,"mode":"fast","labels":{"long":"abcdef"}}""", "Invalid value: \"string\": failed rule: size(self) <= 5", "FieldValueInvalid", "spec.labels[long]"),
+            // the reasons choose the error type; fieldPath moves it under the node
+            ("g-big", """{"size":11,"mode":"fast"}""", "Invalid value: \"object\": size 11 is over 10", "FieldValueInvalid", "spec"),
+            ("g-root", """{"size":3,"mode":"fast","owner":"root"}""", "Forbidden: root may not own a gizmo", "FieldValueForbidden", "spec.owner"),
+            ("g-nomode", """{"size":3}""", "Required value: a mode is required", "FieldValueRequired", "spec"),
+            ("g-dup", """{"size":3,"mode":"fast","ports":[80,80]}""", "Duplicate value: \"array\"", "FieldValueDuplicate", "spec.ports"),
+            // messageExpression: its value when it gives one; an empty string falls back to message; an error to the default.
+            ("g-seven", """{"size":7,"mode":"slow"}""", "Invalid value: \"object\": seven is unlucky in slow mode", "FieldValueInvalid", "spec"),
+            ("g-seven-fast", """{"size":7,"mode":"fast"}""", "Invalid value: \"object\": seven is unlucky", "FieldValueInvalid", "spec"),
+            ("g-eight", """{"size":8,"mode":"fast","labels":{}}""", "Invalid value: \"object\": failed rule: self.size != 8", "FieldValueInvalid", "spec"),
+            ("g-eight-l", """{"size":8,"mode":"fast","labels":{"eight":"x"}}""", "Invalid value: \"object\": size 8 with label x", "FieldValueInvalid", "spec"));
     }
 
     [Fact]
     public async Task AnEvaluationErrorIsReportedWithTheRule()
     {
         var (group, path) = await Gizmos();
-        IsInvalid(await _h.Post(path, Gizmo(group, "g-nine", """{"size":9,"mode":"fast","labels":{}}""")), group, "g-nine",
-            "Invalid value: \"object\": no such key: nine evaluating rule: self.size != 9 || self.labels.nine == 'ok'", "FieldValueInvalid", "spec");
+        await Refuses(group, path, ("g-nine", """{"size":9,"mode":"fast","labels":{}}""", "Invalid value: \"object\": no such key: nine evaluating rule: self.size != 9 || self.labels.nine == 'ok'", "FieldValueInvalid", "spec"));
         Assert.Equal(201, (await _h.Post(path, Gizmo(group, "g-nine", """{"size":9,"mode":"fast","labels":{"nine":"ok"}}"""))).Code);
         // A schema error that stops the rules from running: upstream says so instead of evaluating them.
         var missing = await _h.Post(path, Gizmo(group, "g-nosize", """{"mode":"fast"}"""));
