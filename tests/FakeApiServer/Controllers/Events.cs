@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FakeApiServer.OpenApi;
 
 namespace FakeApiServer;
 
@@ -94,33 +95,70 @@ internal sealed partial class Controllers
         var events = T("", "events");
         try
         {
-            if (count > 1 && _store.Get(events, ns, name) is { } live)
-            {
-                Update(live, o =>
-                {
-                    o["count"] = count;
-                    o["lastTimestamp"] = stamp;
-                    o["message"] = message;
-                });
-                return;
-            }
+            if (count > 1 && Patch(events, ns, name, count, stamp, message)) return;
             // The first occurrence, or one whose Event was deleted since: created (again) under its name, with its count.
             var from = new JsonObject { ["component"] = component };
             if (host.Length > 0) from["host"] = host;
-            _api.Commit(events, ns, name, new JsonObject
+            Create(events, ns, name, new JsonObject
             {
-                ["metadata"] = new JsonObject { ["name"] = name },
                 ["involvedObject"] = about.ToJson(),
                 ["reason"] = reason, ["message"] = message, ["source"] = from,
-                ["firstTimestamp"] = first, ["lastTimestamp"] = stamp, ["count"] = count, ["type"] = type, ["eventTime"] = null,
+                ["firstTimestamp"] = first, ["lastTimestamp"] = stamp, ["count"] = count, ["type"] = type,
                 ["reportingComponent"] = combined ? "" : component, ["reportingInstance"] = combined ? "" : host,
-            }, null, Ctx(), null);
+            }, ManagerOf(component));
         }
         catch (ApiError)
         {
             // The recorder logs a rejected Event ("will not retry") and carries on.
         }
     }
+
+    /// <summary>
+    /// Stores a new Event as the API server would (uid, creationTimestamp, the writer's managedFields), without the
+    /// admission chain a client's create goes through: the recorders' Events are well-formed, and pods write several.
+    /// An Event of that name already there is refused as the server refuses it (409).
+    /// </summary>
+    private void Create(ResourceType events, string ns, string name, JsonObject body, string manager)
+    {
+        lock (_store.Gate)
+        {
+            if (_store.Get(events, ns, name) is not null) throw ApiError.AlreadyExists(events, name);
+            var fields = FieldSets.Flatten(body, SchemaNode.ForKind(events));
+            var ev = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Api.Now() } };
+            foreach (var (k, v) in body.ToList())
+            {
+                body.Remove(k);
+                ev[k] = v;
+            }
+            _store.Put(new StoredObject { Type = events, Object = ev, Managed = [new ManagedEntry { Manager = manager, Operation = "Update", ApiVersion = events.GroupVersion, Time = Api.Now(), Fields = fields }] }, "ADDED", null);
+        }
+    }
+
+    /// <summary>
+    /// The recorder's strategic merge patch of a repeated Event (count, lastTimestamp, message), written to the store
+    /// directly: nothing in it needs the admission chain, and a flapping pod patches its Events on every sync.
+    /// </summary>
+    private bool Patch(ResourceType events, string ns, string name, long count, string stamp, string message)
+    {
+        lock (_store.Gate)
+        {
+            if (_store.Get(events, ns, name) is not { } live) return false;
+            var copy = new StoredObject { Type = live.Type, Object = (JsonObject)live.Object.DeepClone(), Managed = live.Managed };
+            copy.Object["count"] = count;
+            copy.Object["lastTimestamp"] = stamp;
+            copy.Object["message"] = message;
+            _store.Put(copy, "MODIFIED", Store.Render(live));
+            return true;
+        }
+    }
+
+    /// <summary>The field manager of a component's writes (its user agent's program name).</summary>
+    private static string ManagerOf(string component) => component switch
+    {
+        "kubelet" => "kubelet",
+        SchedulerName => "kube-scheduler",
+        _ => Manager,
+    };
 
     /// <summary>The scheduler's Event once it bound a pod to a node, written through events.k8s.io as tools/events writes it.</summary>
     private void ScheduledEvent(StoredObject pod, string node)
@@ -131,15 +169,14 @@ internal sealed partial class Controllers
         var name = $"{pod.Name}.{EventNanos(now):x}";
         try
         {
-            _api.Commit(T("", "events"), ns, name, new JsonObject
+            Create(T("", "events"), ns, name, new JsonObject
             {
-                ["metadata"] = new JsonObject { ["name"] = name },
                 ["involvedObject"] = EventSubject.Of(pod).ToJson(),
                 ["reason"] = "Scheduled", ["message"] = $"Successfully assigned {ns}/{pod.Name} to {node}", ["type"] = "Normal", ["action"] = "Binding",
-                ["source"] = new JsonObject(), ["firstTimestamp"] = null, ["lastTimestamp"] = null,
+                ["source"] = new JsonObject(),
                 ["eventTime"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 ["reportingComponent"] = SchedulerName, ["reportingInstance"] = $"{SchedulerName}-{ControlPlaneNode}",
-            }, null, Ctx(), null);
+            }, ManagerOf(SchedulerName));
         }
         catch (ApiError)
         {

@@ -71,6 +71,21 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
+    public async Task TheClockIsReadAndAdvancedThroughFakeClock()
+    {
+        await using var c = await Start();
+        using var h = Client(c);
+        var before = Time((await h.Get("/fake/clock")).Node("now"));
+        var moved = await h.Post("/fake/clock", J("""{"advanceSeconds":3600}"""));
+        Assert.Equal(200, moved.Code);
+        Assert.InRange(Time(moved.Node("now")) - before, TimeSpan.FromHours(1), TimeSpan.FromHours(1) + TimeSpan.FromSeconds(30));
+        Assert.InRange(c.Now - DateTime.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.Equal(400, (await h.Post("/fake/clock", J("""{"advanceSeconds":-5}"""))).Code);
+        Assert.Equal(400, (await h.Post("/fake/clock", J("""{"seconds":5}"""))).Code);
+        NoControllerErrors(c);
+    }
+
+    [Fact]
     public async Task TheSpamFilterLetsAnObjectBurst25EventsThenOneEveryFiveMinutes()
     {
         await using var c = await Start();
