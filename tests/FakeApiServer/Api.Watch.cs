@@ -113,7 +113,7 @@ public sealed partial class Api
         if (RequestView.Of(ctx) is { } view && ev["object"] is { } viewed) ev["object"] = view.OutBody(viewed.DeepClone());
         // Watches negotiated as Table carry each object as a one-row Table (kubectl get -w).
         if (Wire.MediaTypes.OutcomeOf(ctx) is { Table: true } && ev["type"]?.GetValue<string>() is "ADDED" or "MODIFIED" or "DELETED" && ev["object"] is JsonObject o)
-            ev["object"] = Tables.TableConverter.ToTable(t, o, Tables.TableConverter.IncludeObject(ctx.Request.Query), _store, DateTime.UtcNow);
+            ev["object"] = Tables.TableConverter.ToTable(t, o, Tables.TableConverter.IncludeObject(ctx.Request.Query), _store, DateTime.UtcNow, EventNow);
         await ctx.Response.Body.WriteAsync(Wire.MediaTypes.WatchEvent(ctx, ev, Compact)).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync().ConfigureAwait(false);
     }

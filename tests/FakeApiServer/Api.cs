@@ -24,6 +24,11 @@ public sealed partial class Api
 
     private readonly CancellationToken _stopping;
 
+    /// <summary>The cluster's simulated clock: the Event printer ages Events by it, as their timestamps come from it.</summary>
+    internal FakeClock? Clock { get; init; }
+
+    private DateTime EventNow => Clock?.Now ?? DateTime.UtcNow;
+
     /// <summary>The kinds served from established CustomResourceDefinitions (kept by the CRD controller).</summary>
     internal CustomTypes Custom { get; } = new();
 
@@ -146,7 +151,7 @@ public sealed partial class Api
                     await WatchAsync(ctx, type, ns).ConfigureAwait(false);
                     return;
                 case "GET":
-                    await WriteAsync(ctx, 200, Tables.TableConverter.Present(outcome, type, List(type, ns, q), q, _store)).ConfigureAwait(false);
+                    await WriteAsync(ctx, 200, Tables.TableConverter.Present(outcome, type, List(type, ns, q), q, _store, EventNow)).ConfigureAwait(false);
                     return;
                 case "POST":
                     await CreateAsync(ctx, type, ns).ConfigureAwait(false);
@@ -162,7 +167,7 @@ public sealed partial class Api
         {
             case "GET":
                 var got = _store.Get(type, ns, name) ?? throw ApiError.NotFound(type, name);
-                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Tables.TableConverter.Present(outcome, type, Store.Render(got), q, _store)).ConfigureAwait(false);
+                await WriteAsync(ctx, 200, sub == "scale" ? Scale(got) : Tables.TableConverter.Present(outcome, type, Store.Render(got), q, _store, EventNow)).ConfigureAwait(false);
                 return;
             case "PUT":
                 await ReplaceAsync(ctx, type, ns, name, sub).ConfigureAwait(false);

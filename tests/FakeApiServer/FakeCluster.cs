@@ -25,6 +25,8 @@ public sealed class FakeClusterOptions
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>How often an idle watch with allowWatchBookmarks=true gets a BOOKMARK event (W-6).</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Keys each component's event recorder keeps in each of its caches (aggregation, counting, spam filter), as client-go's 4096.</summary>
+    public int EventCacheEntries { get; set; } = 4096;
     public FaultOptions Faults { get; } = new();
 }
 
@@ -83,8 +85,17 @@ public sealed class FakeCluster : IAsyncDisposable
         Store = store;
         Options = options;
         _controllers = controllers;
+        _clock = clock;
         Access = new Auth.AccessControl(store, clock, certificates);
     }
+
+    private readonly FakeClock _clock;
+
+    /// <summary>The cluster's simulated time (what controllers, Event timestamps and the Event printer use).</summary>
+    public DateTime Now => _clock.Now;
+
+    /// <summary>Moves the cluster's clock ahead: Events already written age, back-offs and deadlines come due.</summary>
+    public DateTime AdvanceClock(TimeSpan by) => _clock.Advance(by);
 
     /// <summary>Authentication and RBAC (tests/FakeApiServer/Auth): tokens for other users through <see cref="Auth.AccessControl.Authenticator"/>.</summary>
     public Auth.AccessControl Access { get; }
@@ -126,8 +137,8 @@ public sealed class FakeCluster : IAsyncDisposable
         var app = builder.Build();
         var store = new Store(options.WatchHistory);
         FakeCluster? cluster = null;
-        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping);
         var clock = new FakeClock(options);
+        var api = new Api(store, options, () => $"127.0.0.1:{cluster!.Port}", app.Lifetime.ApplicationStopping) { Clock = clock };
         var controllers = new Controllers(store, api, options, clock);
         cluster = new FakeCluster(app, store, options, clock, controllers, certificates);
         app.Run(ctx => cluster.HandleAsync(ctx, api));
@@ -265,6 +276,21 @@ public sealed class FakeCluster : IAsyncDisposable
             case ("/fake/faults", "GET"):
                 await Api.WriteAsync(ctx, 200, FaultsJson()).ConfigureAwait(false);
                 return;
+            case ("/fake/clock", "GET"):
+                await Api.WriteAsync(ctx, 200, ClockJson()).ConfigureAwait(false);
+                return;
+            case ("/fake/clock", "POST"):
+                JsonObject advance;
+                try { advance = await System.Text.Json.JsonSerializer.DeserializeAsync<JsonObject>(ctx.Request.Body).ConfigureAwait(false) ?? []; }
+                catch (System.Text.Json.JsonException e) { await Api.WriteAsync(ctx, 400, new ApiError(400, "BadRequest", e.Message).ToStatus()).ConfigureAwait(false); return; }
+                if (advance["advanceSeconds"] is not JsonValue by || by.GetValueKind() != System.Text.Json.JsonValueKind.Number || by.GetValue<double>() < 0)
+                {
+                    await Api.WriteAsync(ctx, 400, new ApiError(400, "BadRequest", "advanceSeconds: a number of seconds, 0 or more").ToStatus()).ConfigureAwait(false);
+                    return;
+                }
+                AdvanceClock(TimeSpan.FromSeconds(by.GetValue<double>()));
+                await Api.WriteAsync(ctx, 200, ClockJson()).ConfigureAwait(false);
+                return;
             case ("/fake/writes", "GET"):
                 var q = ctx.Request.Query;
                 var ns = q["namespace"].ToString();
@@ -275,6 +301,8 @@ public sealed class FakeCluster : IAsyncDisposable
                 return;
         }
     }
+
+    private JsonObject ClockJson() => new() { ["now"] = Now.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture), ["clockSpeed"] = Options.ClockSpeed };
 
     private JsonObject FaultsJson()
     {

@@ -174,12 +174,17 @@ internal sealed partial class Controllers
         (o.Object["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid) == true;
 
     private static bool Broken(JsonObject? podSpec) =>
-        (podSpec?["containers"] as JsonArray ?? []).Any(c =>
-        {
-            var image = c?["image"]?.GetValue<string>() ?? "";
-            var tag = image.LastIndexOf(':') > image.LastIndexOf('/') ? image[(image.LastIndexOf(':') + 1)..] : "";
-            return tag.EndsWith("broken", StringComparison.Ordinal);
-        });
+        (podSpec?["containers"] as JsonArray ?? []).Any(c => BrokenImage(c?["image"]?.GetValue<string>() ?? ""));
+
+    /// <summary>Whether an image is one that never pulls (its tag is or ends with "broken").</summary>
+    private static bool BrokenImage(string image) => ImageTag(image).EndsWith("broken", StringComparison.Ordinal);
+
+    /// <summary>An image reference's tag ("" when it has none).</summary>
+    private static string ImageTag(string image)
+    {
+        var name = image.Split('@')[0];
+        return name.LastIndexOf(':') > name.LastIndexOf('/') ? name[(name.LastIndexOf(':') + 1)..] : "";
+    }
 
     private static int Int(JsonNode? n, int fallback = 0) => n?.AsInt() ?? fallback;
 

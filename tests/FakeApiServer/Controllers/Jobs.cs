@@ -25,12 +25,19 @@ internal sealed partial class Controllers
 
     private void JobPodStatus(StoredObject pod)
     {
-        if (Terminal(pod)) return;
+        if (Terminal(pod))
+        {
+            KubeletExited(pod);
+            return;
+        }
         var key = $"{pod.Namespace}/{pod.Name}";
         if (!_podStart.TryGetValue(key, out var started)) _podStart[key] = started = SimNow;
         var broken = Broken(pod.Object["spec"] as JsonObject);
         var running = SimNow >= started + _options.PodReadyDelay;
         var done = running && (broken || SimNow >= started + _options.PodReadyDelay * 2);
+        // A Job's broken image pulls and starts, then exits 1.
+        Kubelet(pod, running, pullsFail: false);
+        if (done) KubeletExited(pod);
         var now = Api.Now();
         var statuses = new JsonArray();
         foreach (var c in pod.Object["spec"]?["containers"] as JsonArray ?? [])

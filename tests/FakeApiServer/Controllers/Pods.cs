@@ -48,26 +48,35 @@ internal sealed partial class Controllers
         return (ready, ready && SimNow >= readyAt + TimeSpan.FromSeconds(minReadySeconds));
     }
 
-    /// <summary>Writes each pod's status: Running and Ready once its delay has passed, ImagePullBackOff for broken images.</summary>
+    /// <summary>
+    /// The kubelet on each pod's node: pulls, creates and starts the containers with their Events, writes the status
+    /// (Running and Ready once the pod-ready delay has passed; a broken image's container waits in ErrImagePull, then
+    /// ImagePullBackOff), and stops the containers of pods that are gone.
+    /// </summary>
     private void Pods()
     {
+        var live = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in _store.List(T("", "pods"), null))
         {
             if (pod.Object["metadata"]?["ownerReferences"] is null) continue;
+            live.Add(pod.Uid);
             if (pod.Object["metadata"]?["ownerReferences"]?[0]?["kind"]?.GetValue<string>() == "Job")
             {
                 JobPodStatus(pod);
                 continue;
             }
             var (ready, _) = PodState(pod, 0);
-            var broken = Broken(pod.Object["spec"] as JsonObject);
+            var kubelet = Kubelet(pod, StartDue(pod), pullsFail: true);
             var statuses = new JsonArray();
             foreach (var c in pod.Object["spec"]?["containers"] as JsonArray ?? [])
             {
-                JsonObject state = ready
+                var name = c?["name"]?.GetValue<string>() ?? "";
+                var run = kubelet.Containers.GetValueOrDefault(name);
+                var running = run?.Started == true && !kubelet.Stopping;
+                JsonObject state = running
                     ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = pod.Object["metadata"]?["creationTimestamp"]?.DeepClone() } }
-                    : new JsonObject { ["waiting"] = broken ? new JsonObject { ["reason"] = "ImagePullBackOff", ["message"] = $"Back-off pulling image \"{c?["image"]}\"" } : new JsonObject { ["reason"] = "ContainerCreating" } };
-                statuses.Add(new JsonObject { ["name"] = c?["name"]?.DeepClone(), ["image"] = c?["image"]?.DeepClone(), ["imageID"] = "", ["ready"] = ready, ["restartCount"] = 0, ["started"] = ready, ["state"] = state });
+                    : new JsonObject { ["waiting"] = run?.Waiting is { } w ? new JsonObject { ["reason"] = w, ["message"] = run.WaitingMessage } : new JsonObject { ["reason"] = "ContainerCreating" } };
+                statuses.Add(new JsonObject { ["name"] = name, ["image"] = c?["image"]?.DeepClone(), ["imageID"] = "", ["ready"] = running, ["restartCount"] = 0, ["started"] = running, ["state"] = state });
             }
             SetStatus(pod, new JsonObject
             {
@@ -77,21 +86,7 @@ internal sealed partial class Controllers
                 ["podIP"] = "10.244.0." + (Math.Abs(pod.Uid.GetHashCode()) % 250 + 2),
                 ["containerStatuses"] = statuses,
             });
-            if (broken && !ready && PullAttemptDue(pod)) Event(pod, "Warning", "Failed", $"Failed to pull image: {(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["image"]}: not found");
         }
-    }
-
-    private readonly Dictionary<string, int> _pullAttempts = new(StringComparer.Ordinal);
-
-    /// <summary>Whether the kubelet tries a broken image again now: at once, then after a back-off of 10 s doubling up to 5 min (on the fake's clock).</summary>
-    private bool PullAttemptDue(StoredObject pod)
-    {
-        var elapsed = SimNow - _podStart[$"{pod.Namespace}/{pod.Name}"];
-        _pullAttempts.TryGetValue(pod.Uid, out var made);
-        var due = TimeSpan.Zero;
-        for (var i = 1; i <= made; i++) due += TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, i - 1), 300));
-        if (elapsed < due) return false;
-        _pullAttempts[pod.Uid] = made + 1;
-        return true;
+        StopGonePods(live);
     }
 }

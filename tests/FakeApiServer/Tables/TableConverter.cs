@@ -12,11 +12,11 @@ namespace FakeApiServer.Tables;
 internal static partial class TableConverter
 {
     /// <summary>The answer to a GET as the client negotiated it: the object or list itself, a Table or partial metadata.</summary>
-    public static JsonObject Present(Outcome outcome, ResourceType t, JsonObject body, IQueryCollection q, Store store)
+    public static JsonObject Present(Outcome outcome, ResourceType t, JsonObject body, IQueryCollection q, Store store, DateTime eventNow)
     {
         if (outcome.PartialMetadata) return PartialMetadata(body);
         if (!outcome.Table) return body;
-        return ToTable(t, body, IncludeObject(q), store, DateTime.UtcNow);
+        return ToTable(t, body, IncludeObject(q), store, DateTime.UtcNow, eventNow);
     }
 
     /// <summary>The includeObject option (Metadata when not given); 400 for another value.</summary>
@@ -57,8 +57,11 @@ internal static partial class TableConverter
         return new JsonObject { ["kind"] = "PartialObjectMetadataList", ["apiVersion"] = "meta.k8s.io/v1", ["metadata"] = body["metadata"]?.DeepClone(), ["items"] = items };
     }
 
-    public static JsonObject ToTable(ResourceType t, JsonObject body, string include, Store store, DateTime now)
+    /// <summary>The Table of an object or list; Events are aged by <paramref name="eventNow"/> (the fake's clock, which
+    /// stamps them), everything else by <paramref name="now"/> (the real time that stamps creationTimestamp).</summary>
+    public static JsonObject ToTable(ResourceType t, JsonObject body, string include, Store store, DateTime now, DateTime eventNow)
     {
+        if (t.Kind == "Event") now = eventNow;
         var (columns, cells) = ColumnsFor(t, store);
         var rows = new JsonArray();
         foreach (var o in Items(t, body))

@@ -167,7 +167,7 @@ public sealed class KubectlTests : IClassFixture<FakeClusterFixture>, IDisposabl
         Assert.NotEqual(0, status.Exit);
         Assert.Contains("deployment \"bad\" exceeded its progress deadline", status.Err);
         var pods = await Kubectl("get", "pods", "-n", ns, "-o", "jsonpath={.items[*].status.containerStatuses[*].state.waiting.reason}");
-        Assert.Contains("ImagePullBackOff", pods.Out);
+        Assert.Matches("ErrImagePull|ImagePullBackOff", pods.Out);
     }
 
     [Fact]

@@ -86,7 +86,8 @@ public sealed class RolloutTests : IAsyncLifetime
         var (_, state) = await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
         Assert.True(state.Failed, state.Status);
         var runner = new RolloutRunner(_gateway);
-        Assert.Contains("ImagePullBackOff", await runner.DiagnoseAsync(DeploymentKind, "default", "broke", CancellationToken.None));
+        // The kubelet alternates between a pull (ErrImagePull) and its back-off (ImagePullBackOff), as a real one does.
+        Assert.Matches("ErrImagePull|ImagePullBackOff", await runner.DiagnoseAsync(DeploymentKind, "default", "broke", CancellationToken.None));
         Assert.Equal(1, await runner.UndoAsync(DeploymentKind, "default", "broke", 0, CancellationToken.None));
         var (live, after) = await _gateway.WaitAsync(DeploymentKind, "default", "broke", RolloutStatus.Evaluate, TimeSpan.FromSeconds(60), null, CancellationToken.None);
         Assert.True(after.Done, after.Status);

@@ -31,7 +31,7 @@ Describe 'Start-KoRollingUpdate' {
         $r.Outcome | Should -Be 'RolledBack'
         $err[0].FullyQualifiedErrorId | Should -Match '^RolloutFailed'
         $err[0].Exception.Message | Should -Match 'exceeded its progress deadline'
-        $err[0].Exception.Message | Should -Match 'ImagePullBackOff'
+        $err[0].Exception.Message | Should -Match 'ErrImagePull|ImagePullBackOff'  # the kubelet alternates between the two
         $err[0].Exception.Message | Should -Match 'rolled back to revision 1'
         $d = Get-KoResource Deployment -Name bad
         $d.Spec.Template.Spec.Containers[0].Image | Should -Be 'nginx:1.29'
