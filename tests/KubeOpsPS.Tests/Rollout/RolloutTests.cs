@@ -132,8 +132,9 @@ public sealed class RolloutTests : IAsyncLifetime
         var lines = new List<string>();
         var state = await new RolloutRunner(_gateway).FollowAsync(DeploymentKind, "default", "why", TimeSpan.FromSeconds(60), l => { lock (lines) lines.Add(l); }, CancellationToken.None);
         Assert.True(state.Failed, state.Status);
-        // Before the deadline ended the wait, a progress line said why: the new pod's ImagePullBackOff.
-        var why = lines.FindIndex(l => l.Contains("ImagePullBackOff", StringComparison.Ordinal));
+        // Before the deadline ended the wait, a progress line said why: the new pod's image pull failing (ErrImagePull,
+        // then ImagePullBackOff while the kubelet waits out its back-off).
+        var why = lines.FindIndex(l => l.Contains("ErrImagePull", StringComparison.Ordinal) || l.Contains("ImagePullBackOff", StringComparison.Ordinal));
         Assert.True(why >= 0, string.Join("\n", lines));
         Assert.StartsWith("Deployment default/why: ", lines[why], StringComparison.Ordinal);
     }
