@@ -306,6 +306,13 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         Assert.Contains("* spec: Invalid value: \"object\": size 11 is over 10", r.Err);
         Assert.Contains("* spec.owner: Forbidden: root may not own a gizmo", r.Err);
 
+        string Versioned(string version) => $"apiVersion: {group}/v1\nkind: Gizmo\nmetadata:\n  name: g-v\n  namespace: {ns}\nspec: {{size: 2, mode: slow, version: '{version}'}}\n";
+        var first = await _kubectl.In(Versioned("1.0"), "apply", "--server-side", "-f", "-");
+        Assert.True(first.Exit == 0, first.ToString());
+        var changed = await _kubectl.In(Versioned("1.1"), "apply", "--server-side", "-f", "-");
+        Assert.NotEqual(0, changed.Exit);
+        Assert.Contains("The Gizmo \"g-v\" is invalid: spec.version: Invalid value: \"string\": version is immutable", changed.Err);
+
         var crd = $$"""
             apiVersion: apiextensions.k8s.io/v1
             kind: CustomResourceDefinition
