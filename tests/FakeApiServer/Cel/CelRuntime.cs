@@ -12,6 +12,9 @@ internal sealed class CelEvalException(string message) : Exception(message);
 /// <summary>An optional value (oldSelf of a rule with optionalOldSelf, optional.of/none).</summary>
 internal sealed record CelOptional(bool HasValue, object? Value);
 
+/// <summary>A type as a value (type(x), int, string).</summary>
+internal sealed record CelTypeName(string Name);
+
 /// <summary>A Kubernetes quantity (quantity('1Gi')) as an exact decimal.</summary>
 internal sealed record CelQuantity(decimal Value);
 
@@ -90,7 +93,13 @@ internal static class CelRuntime
             case CelLiteral l:
                 return l.Value;
             case CelIdent id:
-                return scope is not null && scope.TryGet(id.Name, out var v) ? v : throw new CelEvalException($"no such attribute: {id.Name}");
+                if (scope is not null && scope.TryGet(id.Name, out var v)) return v;
+                return CelType.TypeNames.Contains(id.Name) ? new CelTypeName(id.Name) : throw new CelEvalException($"no such attribute: {id.Name}");
+            case CelSelect { Optional: true } os:
+                var maybe = Eval(os.Operand, scope);
+                if (maybe is CelOptional o) { if (!o.HasValue) return o; maybe = o.Value; }
+                if (maybe is not CelMap om) throw NoOverload();
+                return om.Entries.TryGetValue(os.Field, out var of) ? new CelOptional(true, of) : new CelOptional(false, null);
             case CelSelect s:
                 var operand = Eval(s.Operand, scope);
                 if (operand is not CelMap m) throw new CelEvalException(operand is null ? $"unsupported type: null_type" : "no such overload");
@@ -242,6 +251,22 @@ internal static class CelRuntime
                 };
             case ("bytes", 1): return a[0] is string str ? Encoding.UTF8.GetBytes(str) : a[0] as byte[] ?? throw NoOverload();
             case ("dyn", 1): return a[0];
+            case ("type", 1):
+                return new CelTypeName(a[0] switch
+                {
+                    null => "null_type",
+                    bool => "bool",
+                    long => "int",
+                    ulong => "uint",
+                    double => "double",
+                    string => "string",
+                    byte[] => "bytes",
+                    List<object?> => "list",
+                    CelMap => "map",
+                    CelOptional => "optional_type",
+                    CelQuantity => "kubernetes.Quantity",
+                    _ => "type",
+                });
             case ("optional.of", 1): return new CelOptional(true, a[0]);
             case ("optional.none", 0): return new CelOptional(false, null);
             case ("sets.contains", 2): return Lists(a[1]).All(x => Lists(a[0]).Any(y => CelEquals(x, y)));

@@ -19,6 +19,10 @@ internal sealed record CelType(string Kind, CelType? Elem = null, CelType? Key =
     public static readonly CelType Bytes = new("bytes");
     public static readonly CelType Quantity = new("kubernetes.Quantity");
     public static readonly CelType StringList = List(String);
+    public static readonly CelType TypeType = new("type");
+
+    /// <summary>The type names an expression may use as values (type(self) == string).</summary>
+    public static readonly HashSet<string> TypeNames = ["int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type"];
 
     public static CelType List(CelType elem) => new("list", elem);
 
@@ -139,9 +143,11 @@ internal sealed class CelChecker
                     _ => CelType.Bytes,
                 };
             case CelIdent id:
-                return _vars.TryGetValue(id.Name, out var vt) ? vt : Issue(id.Pos, $"undeclared reference to '{id.Name}' (in container '')");
+                if (_vars.TryGetValue(id.Name, out var vt)) return vt;
+                return CelType.TypeNames.Contains(id.Name) ? CelType.TypeType : Issue(id.Pos, $"undeclared reference to '{id.Name}' (in container '')");
             case CelSelect s:
                 var operand = Type(s.Operand);
+                if (s.Optional) return CelType.Optional(SelectType(s.Pos, operand.Kind == "optional_type" ? operand.Elem! : operand, s.Field));
                 var field = SelectType(s.Pos, operand, s.Field);
                 return s.Test ? CelType.Bool : field;
             case CelList list:
@@ -187,8 +193,9 @@ internal sealed class CelChecker
             switch (m.Name)
             {
                 case "map": return CelType.List(step);
-                case "filter": ExpectType(m.Step.Pos, step, CelType.Bool, "_&&_"); return CelType.List(iter);
-                default: ExpectType(m.Step.Pos, step, CelType.Bool, "_&&_"); return CelType.Bool;
+                case "filter": ExpectType(m.Step.Pos, step, "_?_:_", $"({step}, list({iter}), list({iter}))"); return CelType.List(iter);
+                case "exists_one": ExpectType(m.Step.Pos, step, "_?_:_", $"({step}, int, int)"); return CelType.Bool;
+                default: ExpectType(m.Step.Pos, step, m.Name == "all" ? "_&&_" : "_||_", $"(bool, {step})"); return CelType.Bool;
             }
         }
         finally
@@ -197,11 +204,16 @@ internal sealed class CelChecker
         }
     }
 
-    private void Expect(CelExpr e, CelType want) => ExpectType(e.Pos, Type(e), want, "_&&_");
-
-    private void ExpectType(int pos, CelType got, CelType want, string function)
+    private void Expect(CelExpr e, CelType want)
     {
-        if (!want.Accepts(got)) Issue(pos, $"found no matching overload for '{function}' applied to '({got}, {want})'");
+        var got = Type(e);
+        ExpectType(e.Pos, got, "_?_:_", $"({got}, dyn, dyn)");
+    }
+
+    /// <summary>A macro's predicate must be a bool: otherwise the operator its expansion applies it to has no overload.</summary>
+    private void ExpectType(int pos, CelType got, string function, string applied)
+    {
+        if (!CelType.Bool.Accepts(got)) Issue(pos, $"found no matching overload for '{function}' applied to '{applied}'");
     }
 
     private CelType NoOverload(CelCall c, CelType? target, IReadOnlyList<CelType> args)
@@ -276,6 +288,8 @@ internal sealed class CelChecker
                 var sized = target ?? (a.Count == 1 ? a[0] : null);
                 if ((target is null ? a.Count == 1 : a.Count == 0) && sized!.Kind is "string" or "bytes" or "list" or "map" or "dyn") return CelType.Int;
                 return NoOverload(c, target, args);
+            case "type" when target is null && a.Count == 1:
+                return CelType.TypeType;
             case "int" or "uint" or "double" or "string" or "bool" or "bytes" or "dyn" when target is null && a.Count == 1:
                 var ok = function switch
                 {

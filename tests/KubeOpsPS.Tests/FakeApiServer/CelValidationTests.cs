@@ -263,6 +263,8 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         "b'abc' + b'd' == bytes('abcd') && self.s + '!' == 'Hello-World!'",
         "self.any == 7 || self.any == 'seven'",
         "has(self.o.a) ? self.o.a == 'a' : self.o.b == 'b'",
+        "type(self.any) == string && type(self.n) == int && type(self.l) == list",
+        "self.o.?a.orValue('none') == 'a' && self.m.?x.hasValue() && !self.m.?z.hasValue()",
     ];
 
     [Fact]
