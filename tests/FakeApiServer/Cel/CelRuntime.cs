@@ -12,6 +12,9 @@ internal sealed class CelEvalException(string message) : Exception(message);
 /// <summary>An optional value (oldSelf of a rule with optionalOldSelf, optional.of/none).</summary>
 internal sealed record CelOptional(bool HasValue, object? Value);
 
+/// <summary>A type as a value (type(x), int, string).</summary>
+internal sealed record CelTypeName(string Name);
+
 /// <summary>A Kubernetes quantity (quantity('1Gi')) as an exact decimal.</summary>
 internal sealed record CelQuantity(decimal Value);
 
@@ -74,7 +77,11 @@ internal static class CelRuntime
         {
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
-            case JsonValueKind.String: return value.GetValue<string>();
+            case JsonValueKind.String:
+                var str = value.GetValue<string>();
+                if (t == CelType.Timestamp && ParseTimestamp(str) is { } ts) return ts;
+                if (t == CelType.Duration && ParseDuration(str) is { } d) return d;
+                return str;
             case JsonValueKind.Number:
                 var text = n.ToJsonString();
                 if (t.Kind != "double" && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
@@ -90,7 +97,13 @@ internal static class CelRuntime
             case CelLiteral l:
                 return l.Value;
             case CelIdent id:
-                return scope is not null && scope.TryGet(id.Name, out var v) ? v : throw new CelEvalException($"no such attribute: {id.Name}");
+                if (scope is not null && scope.TryGet(id.Name, out var v)) return v;
+                return CelType.TypeNames.Contains(id.Name) ? new CelTypeName(id.Name) : throw new CelEvalException($"no such attribute: {id.Name}");
+            case CelSelect { Optional: true } os:
+                var maybe = Eval(os.Operand, scope);
+                if (maybe is CelOptional o) { if (!o.HasValue) return o; maybe = o.Value; }
+                if (maybe is not CelMap om) throw NoOverload();
+                return om.Entries.TryGetValue(os.Field, out var of) ? new CelOptional(true, of) : new CelOptional(false, null);
             case CelSelect s:
                 var operand = Eval(s.Operand, scope);
                 if (operand is not CelMap m) throw new CelEvalException(operand is null ? $"unsupported type: null_type" : "no such overload");
@@ -179,6 +192,7 @@ internal static class CelRuntime
         var target = ns is null && c.Target is not null ? Eval(c.Target, scope) : null;
         var a = c.Args.Select(x => Eval(x, scope)).ToList();
         var function = ns is null ? c.Function : $"{ns}.{c.Function}";
+        if (CelType.Unimplemented.Contains(function)) throw new CelEvalException($"{function}() is not implemented by the fake API server");
         if (c.Target is not null && ns is null) return Member(function, target, a);
         return Global(function, a);
     }
@@ -211,7 +225,13 @@ internal static class CelRuntime
                     _ => throw NoOverload(),
                 };
             case ("size", 1): return Size(a[0]);
-            case ("int", 1): return ToInt(a[0]);
+            case ("int", 1): return a[0] is DateTimeOffset ts ? ts.ToUnixTimeSeconds() : ToInt(a[0]);
+            case ("timestamp", 1):
+                if (a[0] is DateTimeOffset) return a[0];
+                return ParseTimestamp(Str(a[0])) ?? throw new CelEvalException($"timestamp conversion error: parsing time \"{a[0]}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse");
+            case ("duration", 1):
+                if (a[0] is TimeSpan) return a[0];
+                return ParseDuration(Str(a[0])) ?? throw new CelEvalException($"type conversion error from 'string' to 'google.protobuf.Duration'");
             case ("uint", 1): return ToUint(a[0]);
             case ("double", 1):
                 return a[0] switch
@@ -229,6 +249,8 @@ internal static class CelRuntime
                     bool b => b ? "true" : "false",
                     byte[] bytes => Encoding.UTF8.GetString(bytes),
                     long or ulong or double => Show(a[0]),
+                    DateTimeOffset time => time.UtcDateTime.ToString(time.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+                    TimeSpan d => (d.Ticks / (double)TimeSpan.TicksPerSecond).ToString("0.#########", CultureInfo.InvariantCulture) + "s",
                     _ => throw NoOverload(),
                 };
             case ("bool", 1):
@@ -242,6 +264,22 @@ internal static class CelRuntime
                 };
             case ("bytes", 1): return a[0] is string str ? Encoding.UTF8.GetBytes(str) : a[0] as byte[] ?? throw NoOverload();
             case ("dyn", 1): return a[0];
+            case ("type", 1):
+                return new CelTypeName(a[0] switch
+                {
+                    null => "null_type",
+                    bool => "bool",
+                    long => "int",
+                    ulong => "uint",
+                    double => "double",
+                    string => "string",
+                    byte[] => "bytes",
+                    List<object?> => "list",
+                    CelMap => "map",
+                    CelOptional => "optional_type",
+                    CelQuantity => "kubernetes.Quantity",
+                    _ => "type",
+                });
             case ("optional.of", 1): return new CelOptional(true, a[0]);
             case ("optional.none", 0): return new CelOptional(false, null);
             case ("sets.contains", 2): return Lists(a[1]).All(x => Lists(a[0]).Any(y => CelEquals(x, y)));
@@ -322,8 +360,56 @@ internal static class CelRuntime
                 return decimal.Truncate(q.Value) == q.Value && q.Value is >= long.MinValue and <= long.MaxValue ? (long)q.Value : throw new CelEvalException("cannot convert value to integer");
             case (CelQuantity q, "asApproximateFloat", 0): return (double)q.Value;
             case (CelQuantity q, "sign", 0): return (long)Math.Sign(q.Value);
+            case (DateTimeOffset ts, _, 0) when TimePart(ts.UtcDateTime, function) is { } part: return part;
+            case (TimeSpan d, "getHours", 0): return (long)d.TotalHours;
+            case (TimeSpan d, "getMinutes", 0): return (long)d.TotalMinutes;
+            case (TimeSpan d, "getSeconds", 0): return (long)d.TotalSeconds;
+            case (TimeSpan d, "getMilliseconds", 0): return (long)d.TotalMilliseconds;
             default: throw NoOverload();
         }
+    }
+
+    /// <summary>A timestamp's field in UTC, as cel-go counts them (months and days of the year from 0, getDayOfMonth from 0, getDate from 1).</summary>
+    private static long? TimePart(DateTime t, string function) => function switch
+    {
+        "getFullYear" => t.Year,
+        "getMonth" => t.Month - 1,
+        "getDayOfMonth" => t.Day - 1,
+        "getDate" => t.Day,
+        "getDayOfYear" => t.DayOfYear - 1,
+        "getDayOfWeek" => (long)t.DayOfWeek,
+        "getHours" => t.Hour,
+        "getMinutes" => t.Minute,
+        "getSeconds" => t.Second,
+        "getMilliseconds" => t.Millisecond,
+        _ => null,
+    };
+
+    /// <summary>An RFC 3339 time (what a date-time field holds; a date alone is midnight UTC).</summary>
+    public static DateTimeOffset? ParseTimestamp(string s) =>
+        DateTimeOffset.TryParseExact(s, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd"], CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
+
+    /// <summary>A Go duration ("1h30m", "1.5s", "300ms", "-2m"), or null when the text is not one.</summary>
+    public static TimeSpan? ParseDuration(string s)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(s, "^([-+]?)((?:[0-9]*\\.?[0-9]+(?:ns|us|µs|ms|s|m|h))+|0)$");
+        if (!m.Success) return null;
+        var ticks = 0m;
+        foreach (System.Text.RegularExpressions.Match part in System.Text.RegularExpressions.Regex.Matches(m.Groups[2].Value, "([0-9]*\\.?[0-9]+)(ns|us|µs|ms|s|m|h)"))
+        {
+            var n = decimal.Parse(part.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            ticks += n * part.Groups[2].Value switch
+            {
+                "ns" => 0.01m,
+                "us" or "µs" => 10m,
+                "ms" => TimeSpan.TicksPerMillisecond,
+                "s" => TimeSpan.TicksPerSecond,
+                "m" => TimeSpan.TicksPerMinute,
+                _ => TimeSpan.TicksPerHour,
+            };
+        }
+        return TimeSpan.FromTicks((long)(m.Groups[1].Value == "-" ? -ticks : ticks));
     }
 
     private static decimal Quantity(object? v) => (v as CelQuantity ?? throw NoOverload()).Value;
@@ -468,6 +554,10 @@ internal static class CelRuntime
                 (string a, string b) when op == "_+_" => a + b,
                 (byte[] a, byte[] b) when op == "_+_" => a.Concat(b).ToArray(),
                 (List<object?> a, List<object?> b) when op == "_+_" => a.Concat(b).ToList(),
+                (DateTimeOffset a, TimeSpan b) when op is "_+_" or "_-_" => op == "_+_" ? a + b : a - b,
+                (TimeSpan a, DateTimeOffset b) when op == "_+_" => b + a,
+                (DateTimeOffset a, DateTimeOffset b) when op == "_-_" => a - b,
+                (TimeSpan a, TimeSpan b) when op is "_+_" or "_-_" => op == "_+_" ? a + b : a - b,
                 _ => throw NoOverload(),
             };
         }
@@ -515,6 +605,8 @@ internal static class CelRuntime
         (string a, string b) => string.CompareOrdinal(a, b),
         (bool a, bool b) => a.CompareTo(b),
         (byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b),
+        (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
+        (TimeSpan a, TimeSpan b) => a.CompareTo(b),
         _ => throw NoOverload(),
     };
 

@@ -10,8 +10,8 @@ internal sealed record CelLiteral(int Pos, object? Value) : CelExpr(Pos);
 
 internal sealed record CelIdent(int Pos, string Name) : CelExpr(Pos);
 
-/// <summary>operand.field, or has(operand.field) when Test is set.</summary>
-internal sealed record CelSelect(int Pos, CelExpr Operand, string Field, bool Test) : CelExpr(Pos);
+/// <summary>operand.field, has(operand.field) when Test is set, operand.?field (an optional) when Optional is.</summary>
+internal sealed record CelSelect(int Pos, CelExpr Operand, string Field, bool Test, bool Optional = false) : CelExpr(Pos);
 
 /// <summary>A function or operator (_+_, _==_, !_, _[_], @in, _?_:_, _&amp;&amp;_, _||_), global or on a target.</summary>
 internal sealed record CelCall(int Pos, string Function, CelExpr? Target, IReadOnlyList<CelExpr> Args) : CelExpr(Pos);
@@ -164,15 +164,17 @@ internal sealed class CelParser
             if (IsPunct("."))
             {
                 var dot = Next();
+                var optional = IsPunct("?");
+                if (optional) Next();
                 if (Peek.Kind != Tk.Ident) throw Error(Peek, $"Syntax error: mismatched input '{Show(Peek)}' expecting IDENTIFIER");
                 var name = Next().Text;
-                if (IsPunct("("))
+                if (IsPunct("(") && !optional)
                 {
                     var open = Next();
                     var args = Args(")");
                     e = MemberCall(open.Pos, name, e, args);
                 }
-                else e = new CelSelect(dot.Pos, e, name, false);
+                else e = new CelSelect(dot.Pos, e, name, false, optional);
             }
             else if (IsPunct("["))
             {

@@ -263,6 +263,11 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         "b'abc' + b'd' == bytes('abcd') && self.s + '!' == 'Hello-World!'",
         "self.any == 7 || self.any == 'seven'",
         "has(self.o.a) ? self.o.a == 'a' : self.o.b == 'b'",
+        "type(self.any) == string && type(self.n) == int && type(self.l) == list",
+        "self.o.?a.orValue('none') == 'a' && self.m.?x.hasValue() && !self.m.?z.hasValue()",
+        "self.created + self.ttl < self.expires && self.expires - self.created == duration('2h') && self.ttl < duration('90m')",
+        "self.inner.kind == 'ConfigMap' && self.inner.metadata.name == 'cm' && self.inner.apiVersion == 'v1'",
+        "self.created.getFullYear() == 2026 && self.created.getMonth() == 0 && timestamp('2026-01-01T00:00:00Z') == self.created && string(self.ttl) == '3600s'",
     ];
 
     [Fact]
@@ -275,18 +280,21 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
               "l":{"type":"array","items":{"type":"string"}},"ints":{"type":"array","items":{"type":"integer"}},
               "m":{"type":"object","additionalProperties":{"type":"integer"}},
               "o":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}},
-              "any":{"x-kubernetes-int-or-string":true}}}}}
+              "any":{"x-kubernetes-int-or-string":true},
+              "created":{"type":"string","format":"date-time"},"expires":{"type":"string","format":"date-time"},"ttl":{"type":"string","format":"duration"},
+              "inner":{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true,
+                "x-kubernetes-validations":[{"rule":"self.metadata.name.size() > 0 && self.kind.size() > 0"}]}}}}}
             """);
         schema["properties"]!["spec"]!["x-kubernetes-validations"] = rules;
         var group = await Establish(schema);
         var ns = await _h.Ns("cel");
         var path = $"/apis/{group}/v1/namespaces/{ns}/gizmos";
         var good = await _h.Post(path, Gizmo(group, "good", """
-            {"s":"Hello-World","n":7,"d":2.5,"q":"1500m","dash-key":"v","l":["b","a","c"],"ints":[3,1,2],"m":{"x":1,"y":2},"o":{"a":"a"},"any":"seven"}
+            {"s":"Hello-World","n":7,"d":2.5,"q":"1500m","dash-key":"v","l":["b","a","c"],"ints":[3,1,2],"m":{"x":1,"y":2},"o":{"a":"a"},"any":"seven","created":"2026-01-01T00:00:00Z","ttl":"1h","expires":"2026-01-01T02:00:00Z","inner":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"}}}
             """));
         Assert.True(good.Code == 201, good.Text);
         var bad = await _h.Post(path, Gizmo(group, "bad", """
-            {"s":"bye","n":-3,"d":0.5,"q":"1","l":[],"ints":[1,2,3],"m":{},"o":{"b":"c"},"any":8}
+            {"s":"bye","n":-3,"d":0.5,"q":"1","l":[],"ints":[1,2,3],"m":{},"o":{"b":"c"},"any":8,"created":"2025-01-01T00:00:00Z","ttl":"3h","expires":"2025-01-01T01:00:00Z","inner":{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}}}
             """));
         IsStatus(bad, 422, "Invalid");
         var failed = bad.Node("details.causes")!.AsArray().Select(c => c!["message"]!.GetValue<string>()).Order().ToList();
@@ -305,6 +313,13 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         Assert.Contains("* spec: Invalid value: \"object\": failed rule: self.min <= self.size", r.Err);
         Assert.Contains("* spec: Invalid value: \"object\": size 11 is over 10", r.Err);
         Assert.Contains("* spec.owner: Forbidden: root may not own a gizmo", r.Err);
+
+        string Versioned(string version) => $"apiVersion: {group}/v1\nkind: Gizmo\nmetadata:\n  name: g-v\n  namespace: {ns}\nspec: {{size: 2, mode: slow, version: '{version}'}}\n";
+        var first = await _kubectl.In(Versioned("1.0"), "apply", "--server-side", "-f", "-");
+        Assert.True(first.Exit == 0, first.ToString());
+        var changed = await _kubectl.In(Versioned("1.1"), "apply", "--server-side", "-f", "-");
+        Assert.NotEqual(0, changed.Exit);
+        Assert.Contains("The Gizmo \"g-v\" is invalid: spec.version: Invalid value: \"string\": version is immutable", changed.Err);
 
         var crd = $$"""
             apiVersion: apiextensions.k8s.io/v1
