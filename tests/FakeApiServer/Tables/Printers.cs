@@ -36,8 +36,9 @@ internal static class Printers
             [NameOf(o), Long(o, "status.desiredNumberScheduled"), Long(o, "status.currentNumberScheduled"), Long(o, "status.numberReady"), Long(o, "status.updatedNumberScheduled"), Long(o, "status.numberAvailable"),
              Labels(o["spec"]?["template"]?["spec"]?["nodeSelector"]), AgeOf(o, now), .. Containers(o["spec"]?["template"]), Selector(o["spec"]?["selector"])]),
         "Job" => new([Name, S("Status"), S("Completions"), S("Duration"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], Job),
-        "CronJob" => new([Name, S("Schedule"), S("Timezone"), B("Suspend"), I("Active"), S("Last Schedule"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], (o, now) =>
-            [NameOf(o), Str(o, "spec.schedule"), Str(o, "spec.timeZone") ?? "<none>", o["spec"]?["suspend"] is { } su ? su.GetValue<bool>() : "<unset>",
+        // SUSPEND is a string column ("True", "False", "<unset>"), not a boolean one.
+        "CronJob" => new([Name, S("Schedule"), S("Timezone"), S("Suspend"), I("Active"), S("Last Schedule"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], (o, now) =>
+            [NameOf(o), Str(o, "spec.schedule"), Str(o, "spec.timeZone") ?? "<none>", o["spec"]?["suspend"] is { } su ? (su.GetValue<bool>() ? "True" : "False") : "<unset>",
              (long)((o["status"]?["active"] as JsonArray)?.Count ?? 0), Str(o, "status.lastScheduleTime") is { } last ? Since(last, now) : "<none>", AgeOf(o, now),
              .. Containers(o["spec"]?["jobTemplate"]?["spec"]?["template"]), Selector(o["spec"]?["jobTemplate"]?["spec"]?["selector"])]),
         "Service" => new([Name, S("Type"), S("Cluster-IP"), S("External-IP"), S("Port(s)"), Age, Wide("Selector")], Service),
