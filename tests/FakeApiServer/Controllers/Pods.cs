@@ -53,7 +53,8 @@ internal sealed partial class Controllers
     {
         foreach (var pod in _store.List(T("", "pods"), null))
         {
-            if (pod.Object["metadata"]?["ownerReferences"] is null) continue;
+            // The kubelet of node-1 runs what is bound to it; a pod on another node (no kubelet there) keeps its Pending status.
+            if (pod.Object["metadata"]?["ownerReferences"] is null && pod.Object["spec"]?["nodeName"]?.GetValue<string>() != "node-1") continue;
             if (pod.Object["metadata"]?["ownerReferences"]?[0]?["kind"]?.GetValue<string>() == "Job")
             {
                 JobPodStatus(pod);
@@ -76,6 +77,7 @@ internal sealed partial class Controllers
                 ["hostIP"] = "10.0.0.10",
                 ["podIP"] = "10.244.0." + (Math.Abs(pod.Uid.GetHashCode()) % 250 + 2),
                 ["containerStatuses"] = statuses,
+                ["qosClass"] = pod.Object["status"]?["qosClass"]?.DeepClone() ?? Api.QosClass(pod.Object["spec"]),
             });
             if (broken && !ready && PullAttemptDue(pod)) Event(pod, "Warning", "Failed", $"Failed to pull image: {(pod.Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["image"]}: not found");
         }
