@@ -476,9 +476,7 @@ public sealed class KubectlCheckSetWorkloadTests(FakeClusterFixture f) : Kubectl
           selector: {matchLabels: {app: bind}}
           template:
             metadata: {labels: {app: bind}}
-            spec:
-              nodeSelector: {kubernetes.io/hostname: node-1}
-              containers: [{name: app, image: registry.example/pause:2.0}]
+            spec: {nodeSelector: {kubernetes.io/hostname: node-1}, containers: [{name: app, image: registry.example/pause:2.0}]}
         """;
 
     private const string StatefulSet = """
