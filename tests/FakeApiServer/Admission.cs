@@ -180,6 +180,8 @@ public static partial class Admission
             var tag = image.Contains('@') ? "digest" : image.LastIndexOf(':') > image.LastIndexOf('/') ? image[(image.LastIndexOf(':') + 1)..] : "latest";
             c["imagePullPolicy"] ??= tag == "latest" ? "Always" : "IfNotPresent";
             foreach (var p in (c["ports"] as JsonArray ?? []).OfType<JsonObject>()) p["protocol"] ??= "TCP";
+            foreach (var e in (c["env"] as JsonArray ?? []).OfType<JsonObject>())
+                if (e["valueFrom"]?["fieldRef"] is JsonObject fieldRef) fieldRef["apiVersion"] ??= "v1";
         }
     }
 
@@ -228,12 +230,12 @@ public static partial class Admission
         ValidateName(t.Kind, name, "metadata.name", e);
         foreach (var (k, v) in meta?["labels"] as JsonObject ?? [])
         {
-            if (!ValidKey(k)) e.Invalid("metadata.labels", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            if (!ValidKey(k)) e.Invalid("metadata.labels", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
             var lv = v?.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
             if (lv.Length > 0 && (lv.Length > 63 || !QualifiedName().IsMatch(lv))) e.Invalid("metadata.labels", lv, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
         }
         foreach (var (k, _) in meta?["annotations"] as JsonObject ?? [])
-            if (!ValidKey(k)) e.Invalid("metadata.annotations", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            if (!ValidKey(k)) e.Invalid("metadata.annotations", k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
         var spec = o["spec"] as JsonObject;
         if (t.Custom is { } custom)
         {

@@ -67,8 +67,10 @@ public sealed partial class Api
             {
                 Admission.Default(t, result);
                 if (old is null) AdmitMutating(t, ns, name, result, wc);
+                if (old is null) PrepareForCreate(t, result, wc.Internal ? null : Auth.AccessControl.CurrentUser);
                 if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old, wc.Warnings);
+                if (old is not null && t.Kind == "Pod") PodUpdates.Validate(t, name, result, old);
                 if (old is null) AdmitQuota(t, ns, name, result, wc);
             }
             else if (!wc.Internal && old is not null) Admission.ValidateStatus(t, result, old);
@@ -155,7 +157,7 @@ public sealed partial class Api
     private static List<ManagedEntry> UpdateOwnership(ResourceType t, StoredObject existing, JsonObject result, WriteContext wc)
     {
         var entries = existing.Managed.Select(e => new ManagedEntry { Manager = e.Manager, Operation = e.Operation, ApiVersion = e.ApiVersion, Subresource = e.Subresource, Time = e.Time, Fields = new HashSet<string>(e.Fields, StringComparer.Ordinal) }).ToList();
-        var subresource = wc.IsStatus ? "status" : wc.Subresource;
+        var subresource = wc.Subresource ?? (wc.IsStatus ? "status" : null);
         var schema = SchemaNode.ForKind(t);
         var oldFields = wc.IsStatus ? FieldSets.FlattenStatus(existing.Object, schema) : FieldSets.Flatten(existing.Object, schema);
         var newFields = wc.IsStatus ? FieldSets.FlattenStatus(result, schema) : FieldSets.Flatten(result, schema);

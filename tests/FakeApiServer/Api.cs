@@ -178,6 +178,9 @@ public sealed partial class Api
             case "DELETE":
                 await DeleteAsync(ctx, type, ns, name).ConfigureAwait(false);
                 return;
+            case "POST" when sub == "eviction" && ns is not null:
+                await EvictAsync(ctx, type, ns, name).ConfigureAwait(false);
+                return;
             default:
                 throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         }
@@ -336,8 +339,15 @@ public sealed partial class Api
         var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
         if (bodyName is not null && bodyName != name) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
-        if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
+        // A resourceVersion of "0" (like none) asks for an unconditional update, which every built-in kind allows.
+        if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv && rv != "0" && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
+        if (sub == "approval")
+        {
+            var (approved, warnings) = Approve(t, name, body, existing, new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), true, null, []));
+            await WriteAsync(ctx, 200, approved, warnings: warnings).ConfigureAwait(false);
+            return;
+        }
         if (sub == "scale")
         {
             var replicas = body["spec"]?["replicas"]?.DeepClone();
@@ -411,9 +421,45 @@ public sealed partial class Api
         if (result["metadata"]?["resourceVersion"]?.GetValue<string>() is { } prv && prv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
         var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "PatchOptions"), sub == "status", q["fieldValidation"], []);
-        var (obj, _) = Commit(t, ns, name, result, existing, wc, null);
+        JsonObject obj;
+        try
+        {
+            (obj, _) = Commit(t, ns, name, result, existing, wc, null);
+        }
+        catch (ApiError e) when (contentType == "application/strategic-merge-patch+json" && RestoreError(e) is { } why)
+        {
+            // A strategic merge patch is applied to the object as a map and converted back, so a value of the wrong
+            // shape fails in that conversion: an Invalid error on "patch" that shows the patch as Go prints a map.
+            var detail = $"Invalid value: \"{GoValue(patch)}\": {why}";
+            throw new ApiError(422, "Invalid", $" \"\" is invalid: patch: {detail}", new JsonObject
+            {
+                ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = detail, ["field"] = "patch" }),
+            });
+        }
         await WriteAsync(ctx, 200, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }
+
+    /// <summary>The unstructured converter's complaint for a decoding error about a map, list or object given a value of another shape.</summary>
+    private static string? RestoreError(ApiError e)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(e.Message, "cannot unmarshal (\\w+) into Go struct field \\S+ of type (\\S+)$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        if (e.Code != 400 || !m.Success) return null;
+        var from = m.Groups[1].Value switch { "array" => "slice", "object" => "map", "number" => "float64", var k => k };
+        var to = m.Groups[2].Value;
+        return to.StartsWith("map[", StringComparison.Ordinal) ? $"cannot restore map from {from}"
+            : to.StartsWith("[]", StringComparison.Ordinal) ? $"cannot restore slice from {from}"
+            : to.Contains('.', StringComparison.Ordinal) ? $"cannot restore struct from: {from}" : null;
+    }
+
+    /// <summary>A JSON value as Go's %+v prints the decoded map: map[k:v …] with sorted keys, [a b] for lists.</summary>
+    private static string GoValue(JsonNode? n) => n switch
+    {
+        null => "<nil>",
+        JsonObject o => "map[" + string.Join(' ', o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{GoValue(p.Value)}")) + "]",
+        JsonArray a => "[" + string.Join(' ', a.Select(GoValue)) + "]",
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+        _ => n.ToJsonString(),
+    };
 
     /// <summary>The decoding error a real server answers for a patch of the wrong JSON shape (Go's encoding/json wording).</summary>
     private static ApiError CannotUnmarshal(JsonNode? patch, string goType)

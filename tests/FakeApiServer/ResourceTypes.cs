@@ -104,6 +104,8 @@ public static class ResourceTypes
             or "ReplicationController" or "ResourceQuota" or "HorizontalPodAutoscaler" or "CertificateSigningRequest" or "APIService" or "FlowSchema" or "PriorityLevelConfiguration" or "ValidatingAdmissionPolicy" or "VolumeAttachment",
         "scale" => r.Kind is "Deployment" or "StatefulSet" or "ReplicaSet" or "ReplicationController",
         "finalize" => r.Kind == "Namespace",
+        "approval" => r.Kind == "CertificateSigningRequest",
+        "eviction" => r.Kind == "Pod" && r.Custom is null,
         _ => false,
     };
 
@@ -155,6 +157,10 @@ public static class ResourceTypes
             resources.Add(entry);
             if (HasSubresource(r, "status"))
                 resources.Add(new JsonObject { ["name"] = r.Plural + "/status", ["singularName"] = "", ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
+            if (HasSubresource(r, "eviction"))
+                resources.Add(new JsonObject { ["name"] = "pods/eviction", ["singularName"] = "", ["namespaced"] = true, ["group"] = "policy", ["version"] = "v1", ["kind"] = "Eviction", ["verbs"] = new JsonArray("create") });
+            if (HasSubresource(r, "approval"))
+                resources.Add(new JsonObject { ["name"] = r.Plural + "/approval", ["singularName"] = "", ["namespaced"] = false, ["kind"] = r.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
             if (r.Kind == "ServiceAccount")
                 resources.Add(new JsonObject { ["name"] = "serviceaccounts/token", ["singularName"] = "", ["namespaced"] = true, ["group"] = "authentication.k8s.io", ["version"] = "v1", ["kind"] = "TokenRequest", ["verbs"] = new JsonArray("create") });
             if (HasSubresource(r, "scale"))

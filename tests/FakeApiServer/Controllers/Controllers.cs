@@ -113,6 +113,7 @@ internal sealed partial class Controllers
         foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
         foreach (var cj in _store.List(T("batch", "cronjobs"), null)) Step($"cronjob {cj.Namespace}/{cj.Name}", () => CronJob(cj));
         foreach (var job in _store.List(T("batch", "jobs"), null)) Step($"job {job.Namespace}/{job.Name}", () => Job(job));
+        Step("scheduler", Schedule);
         Step("pods", Pods);
         Step("endpoints", Endpoints);
     }

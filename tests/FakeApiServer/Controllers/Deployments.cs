@@ -27,6 +27,16 @@ internal sealed partial class Controllers
         var newRs = owned.Where(rs => JsonNode.DeepEquals(TemplateWithoutHash(rs.Object["spec"]?["template"]), template)).OrderBy(Revision).FirstOrDefault();
         var key = $"{d.Namespace}/{d.Name}";
         var annotations = d.Object["metadata"]?["annotations"] as JsonObject;
+        if (newRs is null && spec["paused"]?.GetValue<bool>() == true)
+        {
+            // A paused Deployment makes no ReplicaSet for its new template: the status counts what runs, none of it updated.
+            var held = (JsonObject?)d.Object["status"]?.DeepClone() ?? new JsonObject();
+            held["observedGeneration"] = d.Object["metadata"]?["generation"]?.DeepClone();
+            held["replicas"] = owned.Sum(rs => Int(rs.Object["status"]?["replicas"]));
+            held["updatedReplicas"] = 0;
+            SetStatus(d, held);
+            return;
+        }
         if (newRs is null)
         {
             var hash = Hash(template)[..10];

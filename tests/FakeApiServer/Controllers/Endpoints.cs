@@ -71,6 +71,8 @@ internal sealed partial class Controllers
                 ["conditions"] = new JsonObject { ["ready"] = Ready(p), ["serving"] = Ready(p), ["terminating"] = false },
                 ["targetRef"] = TargetRef(p),
             }, p)).ToArray());
+            // The slice controller always sets a port's name (empty for an unnamed Service port), where Endpoints omit it.
+            var slicePorts = new JsonArray(ports.Select(p => { var sp = (JsonObject)p!.DeepClone(); sp["name"] ??= ""; return (JsonNode?)sp; }).ToArray());
             var slice = _store.List(sliceType, svc.Namespace).FirstOrDefault(s => OwnedBy(s, svc));
             if (slice is null)
             {
@@ -80,14 +82,14 @@ internal sealed partial class Controllers
                 _api.Commit(sliceType, svc.Namespace, name, new JsonObject
                 {
                     ["metadata"] = new JsonObject { ["name"] = name, ["generateName"] = svc.Name + "-", ["labels"] = labels, ["ownerReferences"] = OwnerRef(svc) },
-                    ["addressType"] = "IPv4", ["endpoints"] = endpoints, ["ports"] = ports,
+                    ["addressType"] = "IPv4", ["endpoints"] = endpoints, ["ports"] = slicePorts,
                 }, null, Ctx(), null);
             }
-            else if (!JsonNode.DeepEquals(slice.Object["endpoints"], endpoints.Normalize()) || !JsonNode.DeepEquals(slice.Object["ports"], ports.Normalize()))
+            else if (!JsonNode.DeepEquals(slice.Object["endpoints"], endpoints.Normalize()) || !JsonNode.DeepEquals(slice.Object["ports"], slicePorts.Normalize()))
                 Update(slice, o =>
                 {
                     o["endpoints"] = endpoints.DeepClone();
-                    o["ports"] = ports.DeepClone();
+                    o["ports"] = slicePorts.DeepClone();
                 });
         }
         var names = services.Select(s => $"{s.Namespace}/{s.Name}").ToHashSet(StringComparer.Ordinal);

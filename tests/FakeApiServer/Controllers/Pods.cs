@@ -58,7 +58,8 @@ internal sealed partial class Controllers
         var live = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in _store.List(T("", "pods"), null))
         {
-            if (pod.Object["metadata"]?["ownerReferences"] is null) continue;
+            // The kubelet of node-1 runs what is bound to it; a pod on another node (no kubelet there) keeps its Pending status.
+            if (pod.Object["metadata"]?["ownerReferences"] is null && pod.Object["spec"]?["nodeName"]?.GetValue<string>() != "node-1") continue;
             live.Add(pod.Uid);
             if (pod.Object["metadata"]?["ownerReferences"]?[0]?["kind"]?.GetValue<string>() == "Job")
             {
@@ -85,6 +86,7 @@ internal sealed partial class Controllers
                 ["hostIP"] = "10.0.0.10",
                 ["podIP"] = "10.244.0." + (Math.Abs(pod.Uid.GetHashCode()) % 250 + 2),
                 ["containerStatuses"] = statuses,
+                ["qosClass"] = pod.Object["status"]?["qosClass"]?.DeepClone() ?? Api.QosClass(pod.Object["spec"]),
             });
         }
         StopGonePods(live);

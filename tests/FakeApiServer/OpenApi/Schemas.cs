@@ -34,13 +34,20 @@ internal static class Schemas
     private const string MicroTime = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime";
     private const string RawExtension = "io.k8s.apimachinery.pkg.runtime.RawExtension";
 
+    private static bool V3(string refPrefix) => refPrefix.Contains("components", StringComparison.Ordinal);
+
     /// <summary>The schemas of the kinds (and their lists) and everything they reference, by name; refs start with <paramref name="refPrefix"/>.</summary>
     public static SortedDictionary<string, JsonObject> For(IEnumerable<ResourceType> kinds, string refPrefix)
     {
         var result = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal)
         {
-            [IntOrString] = new() { ["description"] = "IntOrString is a type that can hold an int32 or a string.", ["type"] = "string", ["format"] = "int-or-string" },
-            [Quantity] = new() { ["description"] = "Quantity is a fixed-point representation of a number (\"100m\", \"1Gi\").", ["type"] = "string" },
+            // OpenAPI v3 gives IntOrString and Quantity as a oneOf without a type (kubectl explain then names them); v2 as strings.
+            [IntOrString] = V3(refPrefix)
+                ? new() { ["description"] = "IntOrString is a type that can hold an int32 or a string.", ["format"] = "int-or-string", ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "integer" }, new JsonObject { ["type"] = "string" }) }
+                : new() { ["description"] = "IntOrString is a type that can hold an int32 or a string.", ["type"] = "string", ["format"] = "int-or-string" },
+            [Quantity] = V3(refPrefix)
+                ? new() { ["description"] = "Quantity is a fixed-point representation of a number (\"100m\", \"1Gi\").", ["oneOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "number" }) }
+                : new() { ["description"] = "Quantity is a fixed-point representation of a number (\"100m\", \"1Gi\").", ["type"] = "string" },
             [Time] = new() { ["description"] = "Time is a timestamp in RFC 3339 form, in seconds.", ["type"] = "string", ["format"] = "date-time" },
             [MicroTime] = new() { ["description"] = "MicroTime is a timestamp in RFC 3339 form with microseconds.", ["type"] = "string", ["format"] = "date-time" },
             [RawExtension] = new() { ["description"] = "RawExtension holds an embedded object.", ["type"] = "object" },

@@ -36,8 +36,9 @@ internal static class Printers
             [NameOf(o), Long(o, "status.desiredNumberScheduled"), Long(o, "status.currentNumberScheduled"), Long(o, "status.numberReady"), Long(o, "status.updatedNumberScheduled"), Long(o, "status.numberAvailable"),
              Labels(o["spec"]?["template"]?["spec"]?["nodeSelector"]), AgeOf(o, now), .. Containers(o["spec"]?["template"]), Selector(o["spec"]?["selector"])]),
         "Job" => new([Name, S("Status"), S("Completions"), S("Duration"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], Job),
-        "CronJob" => new([Name, S("Schedule"), S("Timezone"), B("Suspend"), I("Active"), S("Last Schedule"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], (o, now) =>
-            [NameOf(o), Str(o, "spec.schedule"), Str(o, "spec.timeZone") ?? "<none>", o["spec"]?["suspend"] is { } su ? su.GetValue<bool>() : "<unset>",
+        // SUSPEND is a string column ("True", "False", "<unset>"), not a boolean one.
+        "CronJob" => new([Name, S("Schedule"), S("Timezone"), S("Suspend"), I("Active"), S("Last Schedule"), Age, Wide("Containers"), Wide("Images"), Wide("Selector")], (o, now) =>
+            [NameOf(o), Str(o, "spec.schedule"), Str(o, "spec.timeZone") ?? "<none>", o["spec"]?["suspend"] is { } su ? (su.GetValue<bool>() ? "True" : "False") : "<unset>",
              (long)((o["status"]?["active"] as JsonArray)?.Count ?? 0), Str(o, "status.lastScheduleTime") is { } last ? Since(last, now) : "<none>", AgeOf(o, now),
              .. Containers(o["spec"]?["jobTemplate"]?["spec"]?["template"]), Selector(o["spec"]?["jobTemplate"]?["spec"]?["selector"])]),
         "Service" => new([Name, S("Type"), S("Cluster-IP"), S("External-IP"), S("Port(s)"), Age, Wide("Selector")], Service),
@@ -73,6 +74,9 @@ internal static class Printers
         "HorizontalPodAutoscaler" => new([Name, S("Reference"), S("Targets"), S("MinPods"), S("MaxPods"), S("Replicas"), Age], (o, now) =>
             [NameOf(o), $"{Str(o, "spec.scaleTargetRef.kind")}/{Str(o, "spec.scaleTargetRef.name")}", HpaTargets(o), o["spec"]?["minReplicas"] is { } min ? min.ToJsonString() : "<unset>",
              Long(o, "spec.maxReplicas"), Long(o, "status.currentReplicas"), AgeOf(o, now)]),
+        "CertificateSigningRequest" => new([Name, Age, S("SignerName"), S("Requestor"), S("RequestedDuration"), S("Condition")], (o, now) =>
+            [NameOf(o), AgeOf(o, now), Str(o, "spec.signerName") is { Length: > 0 } signer ? signer : "<none>", Str(o, "spec.username") ?? "",
+             Long(o, "spec.expirationSeconds") is > 0 and var secs ? HumanDuration(TimeSpan.FromSeconds(secs)) : "<none>", CsrCondition(o)]),
         "Lease" => new([Name, S("Holder"), Age], (o, now) => [NameOf(o), Str(o, "spec.holderIdentity") ?? "", AgeOf(o, now)]),
         "PodDisruptionBudget" => new([Name, S("Min Available"), S("Max Unavailable"), I("Allowed Disruptions"), Age], (o, now) =>
             [NameOf(o), o["spec"]?["minAvailable"] is { } mn ? Text(mn) : "N/A", o["spec"]?["maxUnavailable"] is { } mx ? Text(mx) : "N/A", Long(o, "status.disruptionsAllowed"), AgeOf(o, now)]),
@@ -339,6 +343,16 @@ internal static class Printers
         if (hours < 24 * 365 * 2) return $"{hours / 24}d";
         if (hours < 24 * 365 * 8) return (hours / 24) % 365 == 0 ? $"{hours / 24 / 365}y" : $"{hours / 24 / 365}y{(hours / 24) % 365}d";
         return $"{hours / 24 / 365}y";
+    }
+
+    /// <summary>A CSR's CONDITION cell: Denied over Approved over Pending, then ",Failed" and ",Issued" (a certificate is in the status).</summary>
+    private static string CsrCondition(JsonObject o)
+    {
+        var types = (o["status"]?["conditions"] as JsonArray ?? []).Select(c => c?["type"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var s = types.Contains("Denied") ? "Denied" : types.Contains("Approved") ? "Approved" : "Pending";
+        if (types.Contains("Failed")) s += ",Failed";
+        if (Str(o, "status.certificate") is { Length: > 0 }) s += ",Issued";
+        return s;
     }
 
     /// <summary>Container names and images of a pod template, comma separated.</summary>

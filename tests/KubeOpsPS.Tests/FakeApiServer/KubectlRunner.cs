@@ -18,4 +18,8 @@ public sealed class KubectlRunner : IDisposable
     public Task<KubectlRun> In(string stdin, params string[] args) => FakeKubectl.Run(_config, _dir, stdin, args);
 
     public Task<KubectlRun> Run(params string[] args) => In("", args);
+
+    /// <summary>One command of a sequence: extra environment variables, and the discovery cache the sequence shares (it must add no resource types).</summary>
+    public Task<KubectlRun> InSequence(string stdin, IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        FakeKubectl.Run(_config, _dir, stdin, env, Path.Combine(_dir, "cache"), args);
 }

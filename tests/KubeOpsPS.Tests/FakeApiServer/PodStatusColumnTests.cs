@@ -3,7 +3,10 @@ using static KubeOpsPS.Tests.FakeApiServer.FakeHttp;
 
 namespace KubeOpsPS.Tests.FakeApiServer;
 
-/// <summary>The STATUS, READY and RESTARTS cells of `kubectl get pods` for pods with init containers, as the upstream printer writes them.</summary>
+/// <summary>
+/// The STATUS, READY and RESTARTS cells of `kubectl get pods` for pods with init containers, as the upstream printer
+/// writes them. The pods are bound to a node no kubelet runs, so the status each test writes stays.
+/// </summary>
 public sealed class PodStatusColumnTests : IClassFixture<FakeClusterFixture>, IDisposable
 {
     private readonly HttpClient _h;
@@ -40,7 +43,7 @@ public sealed class PodStatusColumnTests : IClassFixture<FakeClusterFixture>, ID
     {
         var ns = await _h.Ns("init-" + name);
         var pod = J("""
-            {"metadata":{"name":"p"},"spec":{
+            {"metadata":{"name":"p"},"spec":{"nodeName":"no-kubelet",
               "initContainers":[{"name":"i1","image":"busybox:1.36"},{"name":"i2","image":"busybox:1.36"}],
               "containers":[{"name":"app","image":"nginx:1.27"}]}}
             """);
@@ -70,7 +73,7 @@ public sealed class PodStatusColumnTests : IClassFixture<FakeClusterFixture>, ID
     {
         var ns = await _h.Ns("sidecar");
         var created = await _h.Post($"/api/v1/namespaces/{ns}/pods", J("""
-            {"metadata":{"name":"p"},"spec":{
+            {"metadata":{"name":"p"},"spec":{"nodeName":"no-kubelet",
               "initContainers":[{"name":"proxy","image":"envoy:1","restartPolicy":"Always"}],
               "containers":[{"name":"app","image":"nginx:1.27"}]}}
             """));
