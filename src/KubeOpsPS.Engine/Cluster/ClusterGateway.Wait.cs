@@ -9,8 +9,10 @@ public sealed partial class ClusterGateway
     /// Waits, by watching (not polling), until <paramref name="check"/> says the object is done (or failed).
     /// The object may be null (not there yet, or deleted). Reports every state change through <paramref name="progress"/>.
     /// Throws a Timeout error naming the last state when <paramref name="timeout"/> passes.
+    /// <paramref name="from"/>, when given, is the object as a write just returned it: the wait starts from it and
+    /// watches from its resourceVersion, without listing first.
     /// </summary>
-    public async Task<(object? Object, WaitState State)> WaitAsync(Yaml.KubeKind kind, string? ns, string name, Func<object?, WaitState> check, TimeSpan timeout, Action<WaitState>? progress, CancellationToken ct)
+    public async Task<(object? Object, WaitState State)> WaitAsync(Yaml.KubeKind kind, string? ns, string name, Func<object?, WaitState> check, TimeSpan timeout, Action<WaitState>? progress, CancellationToken ct, object? from = null)
     {
         ns = kind.Namespaced ? ns ?? DefaultNamespace : null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -19,8 +21,14 @@ public sealed partial class ClusterGateway
         var state = check(null);
         try
         {
-            var (items, rv) = await ListAsync(kind, ns, null, selector, deadline.Token).ConfigureAwait(false);
-            var current = items.FirstOrDefault();
+            object? current;
+            string? rv;
+            if (from is k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> { Metadata.ResourceVersion: { Length: > 0 } fromVersion }) (current, rv) = (from, fromVersion);
+            else
+            {
+                var (items, listed) = await ListAsync(kind, ns, null, selector, deadline.Token).ConfigureAwait(false);
+                (current, rv) = (items.FirstOrDefault(), listed);
+            }
             var first = check(current);
             if (first != state) progress?.Invoke(first);
             state = first;

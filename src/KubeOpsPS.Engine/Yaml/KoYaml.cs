@@ -43,25 +43,141 @@ public static class KoYaml
     public static bool FromCluster(object value) =>
         !string.IsNullOrEmpty(ToJsonObject(value, includeServerFields: true)["metadata"]?["resourceVersion"]?.GetValue<string>());
 
-    /// <summary>Reads every document in a stream. Bad documents come back with an error; the others still come out.</summary>
+    /// <summary>
+    /// Reads every document in a stream. Bad documents come back with an error; the others still come out, in stream
+    /// order. A stream of many documents is read on several cores (<see cref="OrderedReader"/>).
+    /// </summary>
     public static IEnumerable<ManifestDocument> Read(string text, string source)
     {
-        foreach (var chunk in YamlReader.Split(text))
+        var chunks = YamlReader.Split(text);
+        if (chunks.Count < OrderedReader.MinChunks || Environment.ProcessorCount < 2)
         {
-            if (YamlReader.FirstContentLine(chunk) is not { } line) continue;
-            List<object>? objects = null;
-            KoYamlException? error = null;
+            foreach (var chunk in chunks)
+                foreach (var d in ReadChunk(chunk, source)) yield return d;
+            yield break;
+        }
+        using var reader = new OrderedReader(chunks, source);
+        for (var k = 0; k < chunks.Count; k++)
+            foreach (var d in reader.Take(k)) yield return d;
+    }
+
+    /// <summary>The documents of one chunk: its objects (a List has several), none for an empty one, or its error.</summary>
+    private static IReadOnlyList<ManifestDocument> ReadChunk(YamlReader.Chunk chunk, string source)
+    {
+        if (YamlReader.FirstContentLine(chunk) is not { } line) return [];
+        try
+        {
+            var objects = ToObjects(YamlReader.ToJson(chunk, source), chunk, source, line);
+            return objects.Count == 1 ? [new ManifestDocument(source, line, objects[0], null)] : objects.ConvertAll(o => new ManifestDocument(source, line, o, null));
+        }
+        catch (KoYamlException e)
+        {
+            return [new ManifestDocument(source, e.Line, null, e)];
+        }
+    }
+
+    /// <summary>
+    /// Reads a stream's chunks on worker threads while the caller takes them in order; the caller reads chunks too when
+    /// the next one is not ready. The workers stay at most <see cref="Window"/> chunks ahead of the caller, so a long
+    /// stream read by a slow consumer is not all held at once; disposing stops them.
+    /// </summary>
+    private sealed class OrderedReader : IDisposable
+    {
+        public const int MinChunks = 16;
+        private const int Window = 64;
+        private readonly List<YamlReader.Chunk> _chunks;
+        private readonly string _source;
+        private readonly object _gate = new();
+        private readonly IReadOnlyList<ManifestDocument>?[] _done;
+        private readonly Exception?[] _failed;
+        private readonly Task[] _workers;
+        private int _next = -1;
+        private int _taken;
+        private bool _stopped;
+
+        public OrderedReader(List<YamlReader.Chunk> chunks, string source)
+        {
+            _chunks = chunks;
+            _source = source;
+            _done = new IReadOnlyList<ManifestDocument>?[chunks.Count];
+            _failed = new Exception?[chunks.Count];
+            _workers = new Task[Math.Min(Environment.ProcessorCount, 4) - 1];
+            for (var w = 0; w < _workers.Length; w++) _workers[w] = Task.Run(Work);
+        }
+
+        private void Work()
+        {
+            while (true)
+            {
+                int i;
+                lock (_gate)
+                {
+                    while (!_stopped && _next + 1 < _chunks.Count && _next + 1 >= _taken + Window) Monitor.Wait(_gate);
+                    if (_stopped || _next + 1 >= _chunks.Count) return;
+                    i = ++_next;
+                }
+                Fill(i);
+            }
+        }
+
+        private void Fill(int i)
+        {
+            IReadOnlyList<ManifestDocument>? docs = null;
+            Exception? failure = null;
             try
             {
-                var json = YamlReader.ToJson(chunk, source);
-                objects = ToObjects(json, chunk, source, line);
+                docs = ReadChunk(_chunks[i], _source);
             }
-            catch (KoYamlException e)
+            catch (Exception e)
             {
-                error = e;
+                failure = e; // not a document's error (those are in the documents): a fault, thrown to the caller
             }
-            if (error is not null) yield return new ManifestDocument(source, error.Line, null, error);
-            else foreach (var o in objects!) yield return new ManifestDocument(source, line, o, null);
+            lock (_gate)
+            {
+                _done[i] = docs;
+                _failed[i] = failure;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        /// <summary>Chunk <paramref name="k"/>'s documents, read by a worker or, when none has got to it yet, here.</summary>
+        public IReadOnlyList<ManifestDocument> Take(int k)
+        {
+            while (true)
+            {
+                int i;
+                lock (_gate)
+                {
+                    if (_done[k] is not null || _failed[k] is not null) break;
+                    if (_next + 1 >= _chunks.Count || _next >= k)
+                    {
+                        while (_done[k] is null && _failed[k] is null) Monitor.Wait(_gate);
+                        break;
+                    }
+                    i = ++_next;
+                }
+                Fill(i);
+            }
+            lock (_gate)
+            {
+                var docs = _done[k];
+                var failure = _failed[k];
+                _done[k] = null; // handed over: not held here any longer
+                _taken = k + 1;
+                Monitor.PulseAll(_gate);
+                if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                return docs!;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                Monitor.PulseAll(_gate);
+            }
+            Task.WaitAll(_workers);
         }
     }
 

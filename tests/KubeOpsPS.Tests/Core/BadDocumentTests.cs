@@ -140,4 +140,50 @@ public class BadDocumentTests
         Assert.Equal(12, docs[1].Error!.Line);
         Assert.Contains("unknown field \"bogus\"", docs[1].Error!.Message);
     }
+
+    [Fact]
+    public void AStreamOfManyDocumentsComesOutInOrderWithEachErrorAtItsLine()
+    {
+        // Long enough to be read on several cores: every bad case, Lists of two, and good documents between them.
+        var cases = Cases().Select(c => ((string)c[1], (int)c[2], (string)c[3])).ToList();
+        var sb = new StringBuilder();
+        var expected = new List<string>();
+        var line = 1;
+        void Add(string doc)
+        {
+            sb.Append(doc).Append("---\n");
+            line += doc.Count(c => c == '\n') + 1;
+        }
+        for (var i = 0; i < 120; i++)
+        {
+            if (i % 8 == 3)
+            {
+                var (bad, at, _) = cases[i / 8 % cases.Count];
+                expected.Add($"error {line + at - 1}");
+                Add(bad);
+            }
+            else if (i % 8 == 5)
+            {
+                expected.Add($"cm list-{i}-a {line}");
+                expected.Add($"cm list-{i}-b {line}");
+                Add($"apiVersion: v1\nkind: List\nitems:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: list-{i}-a}}}}\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: list-{i}-b}}}}\n");
+            }
+            else
+            {
+                expected.Add($"cm cm-{i} {line}");
+                Add($"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n");
+            }
+        }
+        var docs = KoYaml.Read(sb.ToString(), "many.yaml").ToList();
+        Assert.Equal(expected, docs.Select(d => d.Error is { } e ? $"error {e.Line}" : $"cm {((V1ConfigMap)d.Object!).Metadata.Name} {d.Line}"));
+    }
+
+    [Fact]
+    public async Task StoppingEarlyInALongStreamEndsTheRead()
+    {
+        var text = string.Concat(Enumerable.Range(0, 2000).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n---\n"));
+        // A guard against a hang, not a timing assertion: readers left waiting would keep the enumeration from ending.
+        var first = await Task.Run(() => KoYaml.Read(text, "big.yaml").Take(3).Select(d => ((V1ConfigMap)d.Object!).Metadata.Name).ToList()).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(["cm-0", "cm-1", "cm-2"], first);
+    }
 }

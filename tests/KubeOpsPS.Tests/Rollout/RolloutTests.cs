@@ -123,6 +123,30 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARollingUpdateReadsTheDeploymentOnceAndFollowsItFromTheApply()
+    {
+        await _gateway.ApplyAsync(Deployment("lean", 2, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);
+        await _gateway.WaitAsync(DeploymentKind, "default", "lean", RolloutStatus.Evaluate, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+        var runner = new RolloutRunner(_gateway);
+        _fake.ClearRequests();
+        var change = await runner.PlanUpdateAsync(DeploymentKind, "default", "lean", new RollingUpdateOptions { SingleImage = "nginx:1.30" }, CancellationToken.None);
+        var lines = new List<string>();
+        var outcome = await runner.UpdateAsync(DeploymentKind, "default", "lean", change, "nginx:1.30", TimeSpan.FromSeconds(60), true, (_, l) => { lock (lines) lines.Add(l); }, null, CancellationToken.None);
+        Assert.Null(outcome.Failure);
+        Assert.Equal(2, outcome.Result!.Revision);
+        var requests = _fake.Requests.Where(r => r.Path.Contains("/deployments", StringComparison.Ordinal)).Select(r => $"{r.Method} {r.Path}?{r.Query}").ToList();
+        var all = string.Join("\n", requests);
+        // The plan's GET is the only one of the Deployment; the wait before the apply lists it once; following
+        // starts from the apply's answer and watches, without a second LIST.
+        Assert.Single(requests, r => r.StartsWith("GET /apis/apps/v1/namespaces/default/deployments/lean?", StringComparison.Ordinal) && !r.Contains("watch=true", StringComparison.Ordinal));
+        Assert.Single(requests, r => r.StartsWith("GET /apis/apps/v1/namespaces/default/deployments?", StringComparison.Ordinal) && !r.Contains("watch=true", StringComparison.Ordinal));
+        Assert.Single(requests, r => r.StartsWith("PATCH ", StringComparison.Ordinal));
+        Assert.True(requests.Count(r => r.Contains("watch=true", StringComparison.Ordinal)) >= 1, all);
+        Assert.Equal(requests.Count, 3 + requests.Count(r => r.Contains("watch=true", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("successfully rolled out", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FollowingAFailingRolloutSaysWhyItWaitsAsSoonAsThePodsTell()
     {
         await _gateway.ApplyAsync(Deployment("why", 1, "nginx:1.29", "1", "0"), new ApplyOptions(), CancellationToken.None);

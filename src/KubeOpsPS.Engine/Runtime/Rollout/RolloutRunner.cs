@@ -60,19 +60,23 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         var target = $"{kind.Kind} {ns}/{name}";
         // The revision a failed update goes back to must exist first: a workload created or changed a moment ago may
         // not have been seen by its controller yet, and an update applied then folds into the same revision.
-        await gateway.WaitAsync(kind, ns, name, RolloutStatus.Observed, timeout, s => progress?.Invoke(RolloutStage.Preparing, $"{target}: {s.Status}"), ct).ConfigureAwait(false);
-        await gateway.ApplyAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), ct).ConfigureAwait(false);
+        // The wait's object is the live one the apply changes (so the apply needs no GET of its own), the apply's
+        // answer is where following starts (no LIST), and the followed object at the end tells the current revision.
+        var (observed, _) = await gateway.WaitAsync(kind, ns, name, RolloutStatus.Observed, timeout, s => progress?.Invoke(RolloutStage.Preparing, $"{target}: {s.Status}"), ct).ConfigureAwait(false);
+        var listed = observed is null ? null : KoYaml.ToJsonObject(observed, includeServerFields: true);
+        var applied = await gateway.ApplyListedAsync(change, new ApplyOptions(Force: true, FieldManager: RollingUpdateBuilder.FieldManager), listed, ct).ConfigureAwait(false);
         progress?.Invoke(RolloutStage.Following, $"{target}: {imageText} applied");
         WaitState state;
+        object? followed = null;
         try
         {
-            state = await FollowAsync(kind, ns, name, timeout, s => progress?.Invoke(RolloutStage.Following, s), ct).ConfigureAwait(false);
+            (followed, state) = await FollowCoreAsync(kind, ns, name, timeout, s => progress?.Invoke(RolloutStage.Following, s), applied.Object, ct).ConfigureAwait(false);
         }
         catch (KoClusterException e) when (e.ErrorId == "WaitTimeout")
         {
             state = new WaitState(false, e.Message, Failed: true);
         }
-        var revision = (await HistoryAsync(kind, ns, name, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
+        var revision = (await HistoryAsync(kind, ns, name, followed, ct).ConfigureAwait(false)).FirstOrDefault(r => r.Current)?.Revision ?? 0;
         if (state.Done) return new(new RolloutResult(kind.Kind, ns, name, revision, "RolledOut", state.Status, DateTime.UtcNow - started), null);
         var diagnosis = await DiagnoseAsync(kind, ns, name, ct).ConfigureAwait(false);
         var message = $"The rollout of {target} to {imageText} failed: {state.Status}.{(diagnosis.Length > 0 ? " " + diagnosis + "." : string.Empty)}";
@@ -91,7 +95,14 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     /// Follows a rollout by watching until it is complete or failed; each state goes to <paramref name="progress"/>,
     /// with why it waits as soon as the pods tell (ImagePullBackOff, CrashLoopBackOff, unschedulable, not ready).
     /// </summary>
-    public async Task<WaitState> FollowAsync(KubeKind kind, string ns, string name, TimeSpan timeout, Action<string>? progress, CancellationToken ct)
+    public async Task<WaitState> FollowAsync(KubeKind kind, string ns, string name, TimeSpan timeout, Action<string>? progress, CancellationToken ct) =>
+        (await FollowCoreAsync(kind, ns, name, timeout, progress, null, ct).ConfigureAwait(false)).State;
+
+    /// <summary>
+    /// <see cref="FollowAsync"/>, starting from <paramref name="from"/> (the object as a write returned it, or null to
+    /// list it first); also returns the object as last seen.
+    /// </summary>
+    private async Task<(object? Object, WaitState State)> FollowCoreAsync(KubeKind kind, string ns, string name, TimeSpan timeout, Action<string>? progress, object? from, CancellationToken ct)
     {
         string status = "waiting", why = string.Empty;
         var gate = new object();
@@ -102,11 +113,17 @@ public sealed class RolloutRunner(ClusterGateway gateway)
             progress?.Invoke(line);
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reasons = progress is null ? Task.CompletedTask : FollowReasonsAsync(kind, ns, name, r => { lock (gate) why = r; Report(); }, stop.Token);
+        // The pods' selector comes from the first state the wait sees: no GET of its own.
+        var seen = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        WaitState Check(object? o)
+        {
+            if (o is not null) seen.TrySetResult(o);
+            return RolloutStatus.Evaluate(o);
+        }
+        var reasons = progress is null ? Task.CompletedTask : FollowReasonsAsync(seen.Task, r => { lock (gate) why = r; Report(); }, stop.Token);
         try
         {
-            var (_, state) = await gateway.WaitAsync(kind, ns, name, RolloutStatus.Evaluate, timeout, s => { lock (gate) status = s.Status; Report(); }, ct).ConfigureAwait(false);
-            return state;
+            return await gateway.WaitAsync(kind, ns, name, Check, timeout, s => { lock (gate) status = s.Status; Report(); }, ct, from).ConfigureAwait(false);
         }
         finally
         {
@@ -116,12 +133,14 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     }
 
     // Asks the pods why, soon and then less often (after 1, 3, 9, 27 s, then every 30 s): a handful of requests beside the watch.
-    private async Task FollowReasonsAsync(KubeKind kind, string ns, string name, Action<string> show, CancellationToken ct)
+    private async Task FollowReasonsAsync(Task<object> workload, Action<string> show, CancellationToken ct)
     {
         try
         {
-            var selector = await PodSelectorAsync(kind, ns, name, ct).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(selector)) return;
+            var live = KoYaml.ToJsonObject(await workload.WaitAsync(ct).ConfigureAwait(false));
+            var selector = Selector(live);
+            var ns = Str(live["metadata"]?["namespace"]);
+            if (string.IsNullOrEmpty(selector) || ns is null) return;
             var last = string.Empty;
             for (var delay = TimeSpan.FromSeconds(1); !ct.IsCancellationRequested; delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 3)))
             {
@@ -141,9 +160,13 @@ public sealed class RolloutRunner(ClusterGateway gateway)
     }
 
     /// <summary>The revisions, oldest first; the current one marked.</summary>
-    public async Task<IReadOnlyList<RolloutRevision>> HistoryAsync(KubeKind kind, string ns, string name, CancellationToken ct)
+    public Task<IReadOnlyList<RolloutRevision>> HistoryAsync(KubeKind kind, string ns, string name, CancellationToken ct) =>
+        HistoryAsync(kind, ns, name, null, ct);
+
+    /// <summary><see cref="HistoryAsync(KubeKind, string, string, CancellationToken)"/> of the workload as just seen (<paramref name="seen"/>; null: get it).</summary>
+    private async Task<IReadOnlyList<RolloutRevision>> HistoryAsync(KubeKind kind, string ns, string name, object? seen, CancellationToken ct)
     {
-        var live = await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false)
+        var live = seen ?? await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false)
             ?? throw new KoClusterException("NotFound", "ObjectNotFound", $"{kind.Kind} {ns}/{name} was not found.", $"{kind.Kind} {ns}/{name}");
         var w = KoYaml.ToJsonObject(live, includeServerFields: true);
         var uid = Str(w["metadata"]?["uid"]);
@@ -223,10 +246,6 @@ public sealed class RolloutRunner(ClusterGateway gateway)
         }
         return target.Revision;
     }
-
-    /// <summary>The label selector of a workload's pods; null when the workload is gone.</summary>
-    private async Task<string?> PodSelectorAsync(KubeKind kind, string ns, string name, CancellationToken ct) =>
-        await gateway.GetAsync(kind, ns, name, ct).ConfigureAwait(false) is { } live ? Selector(KoYaml.ToJsonObject(live)) : null;
 
     /// <summary>Why the pods are not ready yet, from the pods alone (one list request, cheap enough beside a watch).</summary>
     private async Task<string> PodReasonsAsync(string ns, string selector, CancellationToken ct)
