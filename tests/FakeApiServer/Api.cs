@@ -328,9 +328,15 @@ public sealed partial class Api
     {
         if (ViewIn(ctx, await Wire.MediaTypes.ReadObjectAsync(ctx, sub == "scale" ? ScaleType : t).ConfigureAwait(false)) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(sub == "scale" ? ScaleType : t, body);
-        var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
         if (bodyName is not null && bodyName != name) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        var existing = _store.Get(t, ns, name);
+        if (existing is null && sub is null && AllowsCreateOnUpdate(t))
+        {
+            await CreateOnUpdateAsync(ctx, t, ns, name, body).ConfigureAwait(false);
+            return;
+        }
+        if (existing is null) throw ApiError.NotFound(t, name);
         if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);
         if (sub == "scale")
