@@ -13,6 +13,7 @@ public sealed partial class Api
     /// </summary>
     internal (JsonObject Object, bool Changed) Commit(ResourceType t, string? ns, string name, JsonObject body, StoredObject? existing, WriteContext wc, List<ManagedEntry>? managedOverride)
     {
+        if (existing is null) AwaitDefaultServiceAccount(t, ns, body, wc);
         lock (_store.Gate)
         {
             var clearManaged = body["metadata"]?["managedFields"] is JsonArray mf && mf.Count == 1 && mf[0] is JsonObject { Count: 0 };
@@ -69,7 +70,7 @@ public sealed partial class Api
                 if (old is null) AdmitMutating(t, ns, name, result, wc);
                 if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old);
-                if (old is null) AdmitQuota(t, ns, name, result, wc);
+                AdmitValidating(t, ns, name, result, old, wc);
             }
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
             {

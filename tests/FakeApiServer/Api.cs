@@ -10,6 +10,8 @@ internal sealed record WriteContext(string Manager, string Operation, bool DryRu
 {
     /// <summary>A write by the simulated controllers: not counted by WritesFor.</summary>
     public bool Internal { get; init; }
+    /// <summary>A controller's write that the admission plugins may refuse as a client's (the pods the workload controllers create).</summary>
+    public bool Admit { get; init; }
     /// <summary>The subresource written ("status", "scale"), recorded in managedFields.</summary>
     public string? Subresource { get; init; }
 }
