@@ -259,3 +259,103 @@ public sealed class AdmissionPluginTests : IClassFixture<FakeClusterFixture>, ID
         Assert.Contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2", r.Err);
     }
 }
+
+/// <summary>The pods of the workload controllers pass the same admission plugins; a refusal is the controller's FailedCreate.</summary>
+public sealed class ControllerAdmissionTests : IClassFixture<FakeClusterFixture>, IDisposable
+{
+    private readonly HttpClient _h;
+    private readonly KubectlRunner _kubectl;
+
+    public ControllerAdmissionTests(FakeClusterFixture f)
+    {
+        _h = f.Http;
+        _kubectl = new KubectlRunner(f.Cluster);
+    }
+
+    public void Dispose() => _kubectl.Dispose();
+
+    private static JsonObject? Condition(Reply r, string type) =>
+        (r.Node("status.conditions") as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
+
+    private Task<List<JsonObject>> FailedCreates(string ns, string kind, string name) =>
+        Eventually(async () => Items(await _h.Get($"/api/v1/namespaces/{ns}/events")).OfType<JsonObject>()
+                .Where(e => e["reason"]?.GetValue<string>() == "FailedCreate" && e["involvedObject"]?["kind"]?.GetValue<string>() == kind && e["involvedObject"]?["name"]?.GetValue<string>() == name).ToList(),
+            events => events.Count > 0, $"FailedCreate of {kind} {name}");
+
+    [Fact]
+    public async Task ARefusedPodIsTheControllersFailedCreateAndTheReplicaSetsReplicaFailure()
+    {
+        var ns = await _h.Ns("refused");
+        Assert.Equal(0, (await _kubectl.Run("create", "quota", "q", "-n", ns, "--hard=pods=1")).Exit);
+        await Eventually(() => _h.Get($"/api/v1/namespaces/{ns}/resourcequotas/q"), q => q.Node("status.used") is not null, "quota synced");
+        Assert.Equal(0, (await _kubectl.Run("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2", "-n", ns)).Exit);
+        var rs = await Eventually(async () => Items(await _h.Get($"/apis/apps/v1/namespaces/{ns}/replicasets")).OfType<JsonObject>().FirstOrDefault(),
+            r => (r?["status"]?["conditions"] as JsonArray)?.Count > 0, "replicaset failure");
+        var rsName = rs!["metadata"]!["name"]!.GetValue<string>();
+        var failure = (rs["status"]!["conditions"] as JsonArray)!.OfType<JsonObject>().Single();
+        Assert.Equal("ReplicaFailure", failure["type"]!.GetValue<string>());
+        Assert.Equal("True", failure["status"]!.GetValue<string>());
+        Assert.Equal("FailedCreate", failure["reason"]!.GetValue<string>());
+        const string Exceeded = " is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1";
+        Assert.Matches($"^pods \"{rsName}-[a-z0-9]{{5}}\"{Exceeded}$", failure["message"]!.GetValue<string>());
+        var events = await FailedCreates(ns, "ReplicaSet", rsName);
+        Assert.Equal("Warning", events[0]["type"]!.GetValue<string>());
+        Assert.Matches($"^Error creating: pods \"{rsName}-[a-z0-9]{{5}}\"{Exceeded}$", events[0]["message"]!.GetValue<string>());
+        Assert.Equal("replicaset-controller", events[0]["source"]!["component"]!.GetValue<string>());
+        var deploy = await Eventually(() => _h.Get($"/apis/apps/v1/namespaces/{ns}/deployments/web"), d => Condition(d, "ReplicaFailure") is not null, "deployment failure");
+        Assert.Equal(failure["message"]!.GetValue<string>(), Condition(deploy, "ReplicaFailure")!["message"]!.GetValue<string>());
+        var describe = await _kubectl.Run("describe", "deployment", "web", "-n", ns);
+        Assert.Matches(@"ReplicaFailure\s+True\s+FailedCreate", describe.Out);
+        Assert.Single(Items(await _h.Get($"/api/v1/namespaces/{ns}/pods")));
+        // Room in the quota: the second pod is created and the failure goes from both.
+        Assert.Equal(0, (await _kubectl.Run("patch", "quota", "q", "-n", ns, "-p", """{"spec":{"hard":{"pods":"2"}}}""")).Exit);
+        await Eventually(() => _h.Get($"/apis/apps/v1/namespaces/{ns}/deployments/web"), d => Condition(d, "ReplicaFailure") is null && d.Node("status.replicas")?.GetValue<int>() == 2, "deployment recovered");
+        Assert.Null(Condition(await _h.Get($"/apis/apps/v1/namespaces/{ns}/replicasets/{rsName}"), "ReplicaFailure"));
+        // The quota is full again: a StatefulSet and a Job are refused with their controllers' wording.
+        Assert.Equal(201, (await _h.Post($"/apis/apps/v1/namespaces/{ns}/statefulsets", J("""{"metadata":{"name":"db"},"spec":{"replicas":1,"serviceName":"db","selector":{"matchLabels":{"app":"db"}},"template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"db","image":"postgres:17"}]}}}}"""))).Code);
+        var sts = await FailedCreates(ns, "StatefulSet", "db");
+        Assert.Equal("create Pod db-0 in StatefulSet db failed error: pods \"db-0\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2", sts[0]["message"]!.GetValue<string>());
+        Assert.Equal(0, (await _kubectl.Run("create", "job", "once", "--image=busybox:1.37", "-n", ns)).Exit);
+        var job = await FailedCreates(ns, "Job", "once");
+        Assert.Matches("^Error creating: pods \"once-[a-z0-9]{5}\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2$", job[0]["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task APodOfAMissingServiceAccountIsRefusedUntilTheAccountExists()
+    {
+        var ns = await _h.Ns("lostsa");
+        Assert.Equal(201, (await _h.Post($"/apis/apps/v1/namespaces/{ns}/replicasets", J("""{"metadata":{"name":"lost"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"lost"}},"template":{"metadata":{"labels":{"app":"lost"}},"spec":{"serviceAccountName":"robot","containers":[{"name":"app","image":"nginx:1.27"}]}}}}"""))).Code);
+        var events = await FailedCreates(ns, "ReplicaSet", "lost");
+        Assert.Matches($"^Error creating: pods \"lost-[a-z0-9]{{5}}\" is forbidden: error looking up service account {ns}/robot: serviceaccount \"robot\" not found$", events[0]["message"]!.GetValue<string>());
+        Assert.Empty(Items(await _h.Get($"/api/v1/namespaces/{ns}/pods")));
+        Assert.Equal(201, (await _h.Post($"/api/v1/namespaces/{ns}/serviceaccounts", J("""{"metadata":{"name":"robot"}}"""))).Code);
+        var pods = await Eventually(() => _h.Get($"/api/v1/namespaces/{ns}/pods"), p => Items(p).Count == 1, "pod created");
+        Assert.Equal("robot", Items(pods)[0]!["spec"]!["serviceAccountName"]!.GetValue<string>());
+    }
+}
+
+/// <summary>The ServiceAccount plugin waits for the default account (on a cluster whose controllers do not run, so nothing creates it by itself).</summary>
+public sealed class DefaultServiceAccountWaitTests
+{
+    [Fact]
+    public async Task APodWaitsForTheDefaultAccountAndIsRefusedWhenItNeverComes()
+    {
+        await using var cluster = await global::FakeApiServer.FakeCluster.StartAsync(new global::FakeApiServer.FakeClusterOptions { ReconcileInterval = TimeSpan.FromHours(1) });
+        using var h = Client(cluster);
+        const string Pod = """{"metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}""";
+        Assert.Equal(201, (await h.Post("/api/v1/namespaces", J("""{"metadata":{"name":"never"}}"""))).Code);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await h.Post("/api/v1/namespaces/never/pods", J(Pod));
+        IsStatus(refused, 403, "Forbidden", "pods \"p\" is forbidden: error looking up service account never/default: serviceaccount \"default\" not found");
+        // Nine more looks, 100-200 ms apart.
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), clock.Elapsed.ToString());
+        Assert.Equal(201, (await h.Post("/api/v1/namespaces", J("""{"metadata":{"name":"soon"}}"""))).Code);
+        var create = h.Post("/api/v1/namespaces/soon/pods", J(Pod));
+        // The account appears while the plugin waits (as the service account controller would create it).
+        await Task.Delay(300);
+        Assert.Equal(201, (await h.Post("/api/v1/namespaces/soon/serviceaccounts", J("""{"metadata":{"name":"default"}}"""))).Code);
+        var created = await create;
+        Assert.True(created.Code == 201, created.Text);
+        Assert.Equal("default", created.Str("spec.serviceAccountName"));
+    }
+}
