@@ -49,8 +49,7 @@ internal sealed class HpaV1View : RequestView
                 metrics.Add(CpuMetric("target", new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = target.DeepClone() }));
             spec.Remove("targetCPUUtilizationPercentage");
             if (metrics.Count > 0) spec["metrics"] = metrics;
-            // Only a well-formed behavior is taken (a malformed one is dropped, as upstream ignores it).
-            if (ParseOrNull(annotations?[BehaviorAnnotation]?.GetValue<string>()) is JsonObject behavior && BehaviorToV2(behavior) is { } b) spec["behavior"] = b;
+            if (Parse(annotations, BehaviorAnnotation) is JsonObject behavior && BehaviorToV2(behavior) is { } b) spec["behavior"] = b;
         }
         if (v2["status"] is JsonObject status)
         {
@@ -90,7 +89,8 @@ internal sealed class HpaV1View : RequestView
         if (v1["status"] is JsonObject status)
         {
             var currents = (status["currentMetrics"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-            var cpu = currents.FirstOrDefault(IsCpu)?["resource"]?["current"]?["averageUtilization"];
+            // The last CPU metric with a utilization (upstream's loop does not stop at the first).
+            var cpu = currents.LastOrDefault(m => IsCpu(m) && m["resource"]?["current"]?["averageUtilization"] is not null)?["resource"]?["current"]?["averageUtilization"];
             // Every current metric, the CPU one too, for its raw value.
             if (currents.Count > 0) notes[CurrentMetricsAnnotation] = new JsonArray(currents.Select(m => (JsonNode?)MetricStatusToV1(m)).ToArray()).ToJsonString(GoJson);
             if (status["conditions"] is JsonArray { Count: > 0 } conditions)
@@ -114,18 +114,8 @@ internal sealed class HpaV1View : RequestView
         return v1;
     }
 
-    private static JsonNode? Parse(JsonObject? annotations, string key)
-    {
-        if (annotations?[key]?.GetValue<string>() is not { } text) return null;
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            throw ApiError.BadRequest($"HorizontalPodAutoscaler in version \"v1\" cannot be handled as a HorizontalPodAutoscaler: {key}: malformed JSON");
-        }
-    }
+    /// <summary>An annotation's JSON; one that does not decode is ignored, as the conversion ignores it.</summary>
+    private static JsonNode? Parse(JsonObject? annotations, string key) => ParseOrNull(annotations?[key]?.GetValue<string>());
 
     private static JsonNode? ParseOrNull(string? text)
     {
@@ -154,6 +144,12 @@ internal sealed class HpaV1View : RequestView
         return o;
     }
 
+    /// <summary>A CrossVersionObjectReference: kind and name always (no omitempty), apiVersion when set.</summary>
+    private static JsonObject Reference(JsonNode? r) => Drop(new JsonObject
+    {
+        ["kind"] = r?["kind"]?.DeepClone() ?? "", ["name"] = r?["name"]?.DeepClone() ?? "", ["apiVersion"] = r?["apiVersion"]?.DeepClone(),
+    });
+
     private static JsonNode Zero(JsonNode? q) => q?.DeepClone() ?? "0";
 
     /// <summary>A v2 MetricSpec as autoscaling/v1's MetricSpec (the annotation's shape).</summary>
@@ -167,7 +163,7 @@ internal sealed class HpaV1View : RequestView
             case "Object" when m["object"] is JsonObject x:
                 o["object"] = Drop(new JsonObject
                 {
-                    ["target"] = Ordered(x["describedObject"] as JsonObject ?? [], ["kind", "name", "apiVersion"]),
+                    ["target"] = Reference(x["describedObject"]),
                     ["metricName"] = x["metric"]?["name"]?.DeepClone() ?? "",
                     ["targetValue"] = Zero(x["target"]?["value"]),
                     ["selector"] = Sel(x["metric"]?["selector"]),
@@ -206,7 +202,7 @@ internal sealed class HpaV1View : RequestView
             case "Object" when m["object"] is JsonObject x:
                 o["object"] = new JsonObject
                 {
-                    ["describedObject"] = Ordered(x["target"] as JsonObject ?? [], ["kind", "name", "apiVersion"]),
+                    ["describedObject"] = Reference(x["target"]),
                     ["metric"] = Metric(x["metricName"], x["selector"]),
                     ["target"] = Drop(new JsonObject { ["type"] = x["averageValue"] is null ? "Value" : "AverageValue", ["value"] = Zero(x["targetValue"]), ["averageValue"] = x["averageValue"]?.DeepClone() }),
                 };
@@ -241,7 +237,7 @@ internal sealed class HpaV1View : RequestView
             case "Object" when m["object"] is JsonObject x:
                 o["object"] = Drop(new JsonObject
                 {
-                    ["target"] = Ordered(x["describedObject"] as JsonObject ?? [], ["kind", "name", "apiVersion"]),
+                    ["target"] = Reference(x["describedObject"]),
                     ["metricName"] = x["metric"]?["name"]?.DeepClone() ?? "",
                     ["currentValue"] = Zero(x["current"]?["value"]),
                     ["selector"] = x["metric"]?["selector"]?.DeepClone(),
@@ -277,7 +273,7 @@ internal sealed class HpaV1View : RequestView
                 {
                     ["metric"] = Metric(x["metricName"], x["selector"]),
                     ["current"] = Drop(new JsonObject { ["value"] = Zero(x["currentValue"]), ["averageValue"] = x["averageValue"]?.DeepClone() }),
-                    ["describedObject"] = Ordered(x["target"] as JsonObject ?? [], ["kind", "name", "apiVersion"]),
+                    ["describedObject"] = Reference(x["target"]),
                 };
                 break;
             case "Pods" when m["pods"] is JsonObject x:
