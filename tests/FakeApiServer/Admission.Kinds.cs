@@ -40,6 +40,19 @@ public static partial class Admission
             case "PodTemplate":
                 if (o["template"]?["spec"] is JsonObject pts) DefaultPodSpec(pts);
                 break;
+            case "LimitRange":
+                // A Container limit's default is its max, its defaultRequest the default, else the min.
+                foreach (var item in (spec?["limits"] as JsonArray ?? []).OfType<JsonObject>().Where(l => l["type"]?.GetValue<string>() == "Container"))
+                {
+                    var limit = item["default"] as JsonObject ?? [];
+                    var request = item["defaultRequest"] as JsonObject ?? [];
+                    foreach (var (r, v) in item["max"] as JsonObject ?? []) limit[r] ??= v?.DeepClone();
+                    foreach (var (r, v) in limit) request[r] ??= v?.DeepClone();
+                    foreach (var (r, v) in item["min"] as JsonObject ?? []) request[r] ??= v?.DeepClone();
+                    if (limit.Count > 0) item["default"] = limit;
+                    if (request.Count > 0) item["defaultRequest"] = request;
+                }
+                break;
             case "HorizontalPodAutoscaler":
                 spec ??= Obj(o, "spec");
                 spec["minReplicas"] ??= 1;

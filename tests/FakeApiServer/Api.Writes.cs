@@ -13,6 +13,7 @@ public sealed partial class Api
     /// </summary>
     internal (JsonObject Object, bool Changed) Commit(ResourceType t, string? ns, string name, JsonObject body, StoredObject? existing, WriteContext wc, List<ManagedEntry>? managedOverride)
     {
+        if (existing is null) AwaitDefaultServiceAccount(t, ns, body, wc);
         lock (_store.Gate)
         {
             var clearManaged = body["metadata"]?["managedFields"] is JsonArray mf && mf.Count == 1 && mf[0] is JsonObject { Count: 0 };
@@ -71,7 +72,7 @@ public sealed partial class Api
                 if (t.Kind == "Service") AllocateService(result, old);
                 Admission.Validate(t, result, old, wc.Warnings);
                 if (old is not null && t.Kind == "Pod") PodUpdates.Validate(t, name, result, old);
-                if (old is null) AdmitQuota(t, ns, name, result, wc);
+                AdmitValidating(t, ns, name, result, old, wc);
             }
             else if (!wc.Internal && old is not null) Admission.ValidateStatus(t, result, old);
             if (old is not null && t.TracksGeneration && !wc.IsStatus)
@@ -107,6 +108,34 @@ public sealed partial class Api
             }
             return (_store.Put(stored, existing is null ? "ADDED" : "MODIFIED", old is null ? null : Store.Render(existing!), countWrite: !wc.Internal), true);
         }
+    }
+
+    /// <summary>
+    /// The kinds whose registry strategy says AllowCreateOnUpdate: a PUT to a missing one creates it (201). Every other
+    /// kind, custom resources included, answers 404 NotFound.
+    /// </summary>
+    internal static bool AllowsCreateOnUpdate(ResourceType t) => t.Custom is null && (t.Group, t.Plural) is
+        ("", "services" or "endpoints" or "events" or "limitranges") or ("events.k8s.io", "events") or ("coordination.k8s.io", "leases")
+        or ("rbac.authorization.k8s.io", "roles" or "rolebindings" or "clusterroles" or "clusterrolebindings") or ("node.k8s.io", "runtimeclasses");
+
+    /// <summary>
+    /// A PUT that creates: the namespace must exist and be active, and the user needs "create" besides the "update" the
+    /// request was authorized for (the 403 names the create verb); then the object is created as a POST would.
+    /// </summary>
+    private async Task CreateOnUpdateAsync(HttpContext ctx, ResourceType t, string? ns, string name, JsonObject body)
+    {
+        RequireNamespace(t, ns);
+        if (Auth.AccessControl.CurrentUser is { } user)
+        {
+            var create = new Auth.RequestAttributes(user, "create", true, Group: t.Group, Version: t.Version, Resource: t.Plural, Namespace: ns ?? "", Name: name);
+            var (allowed, reason) = new Auth.Rbac(_store).Authorize(create);
+            if (!allowed) throw Auth.Rbac.Denied(create, reason);
+        }
+        (body["metadata"] as JsonObject)?.Remove("resourceVersion");
+        body.Remove("status");
+        var wc = new WriteContext(ManagerFor(ctx), "Update", DryRun(ctx, "UpdateOptions"), false, ctx.Request.Query["fieldValidation"], []);
+        var (obj, _) = Commit(t, ns, name, body, null, wc, null);
+        await WriteAsync(ctx, 201, obj, warnings: wc.Warnings).ConfigureAwait(false);
     }
 
     private int _nextClusterIp = 10;

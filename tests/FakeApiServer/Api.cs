@@ -10,6 +10,8 @@ internal sealed record WriteContext(string Manager, string Operation, bool DryRu
 {
     /// <summary>A write by the simulated controllers: not counted by WritesFor.</summary>
     public bool Internal { get; init; }
+    /// <summary>A controller's write that the admission plugins may refuse as a client's (the pods the workload controllers create).</summary>
+    public bool Admit { get; init; }
     /// <summary>The subresource written ("status", "scale"), recorded in managedFields.</summary>
     public string? Subresource { get; init; }
 }
@@ -336,9 +338,15 @@ public sealed partial class Api
     {
         if (ViewIn(ctx, await Wire.MediaTypes.ReadObjectAsync(ctx, sub == "scale" ? ScaleType : t).ConfigureAwait(false)) is not JsonObject body) throw ApiError.BadRequest("the body must be an object");
         CheckTypeMeta(sub == "scale" ? ScaleType : t, body);
-        var existing = _store.Get(t, ns, name) ?? throw ApiError.NotFound(t, name);
         var bodyName = body["metadata"]?["name"]?.GetValue<string>();
         if (bodyName is not null && bodyName != name) throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        var existing = _store.Get(t, ns, name);
+        if (existing is null && sub is null && AllowsCreateOnUpdate(t))
+        {
+            await CreateOnUpdateAsync(ctx, t, ns, name, body).ConfigureAwait(false);
+            return;
+        }
+        if (existing is null) throw ApiError.NotFound(t, name);
         // A resourceVersion of "0" (like none) asks for an unconditional update, which every built-in kind allows.
         if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv && rv != "0" && rv != existing.Object["metadata"]?["resourceVersion"]?.GetValue<string>())
             throw ApiError.Conflict(t, name);

@@ -16,7 +16,7 @@ internal sealed partial class Controllers
         var pods = _store.List(T("", "pods"), ds.Namespace).Where(p => OwnedBy(p, ds)).ToList();
         foreach (var node in nodes)
             if (!pods.Any(p => p.Object["spec"]?["nodeName"]?.GetValue<string>() == node.Name))
-                CreatePod(ds, $"{ds.Name}-{Hash(JsonValue.Create(node.Name + revision))[..5]}", (JsonObject)spec["template"]!, new Dictionary<string, string> { ["controller-revision-hash"] = revision }, node.Name);
+                CreatePod(ds, $"{ds.Name}-{Hash(JsonValue.Create(node.Name + revision))[..5]}", (JsonObject)spec["template"]!, out _, new Dictionary<string, string> { ["controller-revision-hash"] = revision }, node.Name);
         pods = _store.List(T("", "pods"), ds.Namespace).Where(p => OwnedBy(p, ds)).ToList();
         string Rev(StoredObject p) => p.Object["metadata"]?["labels"]?["controller-revision-hash"]?.GetValue<string>() ?? "";
         if ((spec["updateStrategy"]?["type"]?.GetValue<string>() ?? "RollingUpdate") == "RollingUpdate" && pods.All(p => PodState(p, 0).Ready))

@@ -195,6 +195,18 @@ internal sealed partial class Controllers
             ["conditions"] = new JsonArray(availableCond, progressing),
         };
         if (unavailableReplicas > 0) status["unavailableReplicas"] = unavailableReplicas;
+        // A ReplicaSet's ReplicaFailure (the new one's first) is the deployment's, kept while it has the same status and reason.
+        if (new[] { fresh }.Concat(owned).Select(r => (r.Object["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "ReplicaFailure")).FirstOrDefault(c => c is not null) is { } rf)
+        {
+            var oldFailure = (prev?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "ReplicaFailure");
+            var keep = oldFailure is not null && oldFailure["status"]?.GetValue<string>() == rf["status"]?.GetValue<string>() && oldFailure["reason"]?.GetValue<string>() == rf["reason"]?.GetValue<string>();
+            ((JsonArray)status["conditions"]!).Add(keep ? oldFailure!.DeepClone() : new JsonObject
+            {
+                ["type"] = "ReplicaFailure", ["status"] = rf["status"]?.DeepClone(),
+                ["lastUpdateTime"] = rf["lastTransitionTime"]?.DeepClone(), ["lastTransitionTime"] = rf["lastTransitionTime"]?.DeepClone(),
+                ["reason"] = rf["reason"]?.DeepClone(), ["message"] = rf["message"]?.DeepClone(),
+            });
+        }
         SetStatus(d, status);
     }
 

@@ -135,7 +135,7 @@ internal sealed partial class Controllers
                     var suffix = Hash(JsonValue.Create(Guid.NewGuid().ToString()))[..5];
                     if (!indexed)
                     {
-                        CreatePod(job, $"{job.Name}-{suffix}", template);
+                        CreatePod(job, $"{job.Name}-{suffix}", template, out _);
                         continue;
                     }
                     var index = Enumerable.Range(0, completions ?? parallelism).Select(n => n.ToString(CultureInfo.InvariantCulture)).First(n => !taken.Contains(n));
@@ -144,7 +144,7 @@ internal sealed partial class Controllers
                     var tmeta = (JsonObject)(indexedTemplate["metadata"] ??= new JsonObject());
                     ((JsonObject)(tmeta["annotations"] ??= new JsonObject()))["batch.kubernetes.io/job-completion-index"] = index;
                     ((JsonObject)(tmeta["labels"] ??= new JsonObject()))["batch.kubernetes.io/job-completion-index"] = index;
-                    CreatePod(job, $"{job.Name}-{index}-{suffix}", indexedTemplate);
+                    CreatePod(job, $"{job.Name}-{index}-{suffix}", indexedTemplate, out _);
                 }
                 active = _store.List(T("", "pods"), job.Namespace).Where(p => OwnedBy(p, job) && !Terminal(p)).ToList();
             }

@@ -7,9 +7,18 @@ internal sealed partial class Controllers
 {
     private readonly Dictionary<string, DateTime> _podStart = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a pod owned by a controller, with the template's labels and spec.</summary>
-    private void CreatePod(StoredObject owner, string name, JsonObject template, Dictionary<string, string>? extraLabels = null, string? node = "node-1")
+    /// <summary>When each controller whose pod was refused may try again, and its back-off (5 ms doubling to 1000 s, as the controllers' rate limiter).</summary>
+    private readonly Dictionary<string, (DateTime Next, TimeSpan Delay)> _createBackoff = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Creates a pod owned by a controller, with the template's labels and spec, through the admission plugins as the
+    /// controller's request would go. A refusal is the controller's FailedCreate Warning (its message in
+    /// <paramref name="refusal"/>), and the controller backs off before its next try. False when no pod was created.
+    /// </summary>
+    private bool CreatePod(StoredObject owner, string name, JsonObject template, out string? refusal, Dictionary<string, string>? extraLabels = null, string? node = "node-1")
     {
+        refusal = null;
+        if (_createBackoff.TryGetValue(owner.Uid, out var backoff) && SimNow < backoff.Next) return false;
         var meta = (JsonObject?)template["metadata"]?.DeepClone() ?? new JsonObject();
         var labels = meta["labels"] as JsonObject ?? new JsonObject();
         foreach (var (k, v) in extraLabels ?? []) labels[k] = v;
@@ -19,10 +28,23 @@ internal sealed partial class Controllers
         var spec = (JsonObject?)template["spec"]?.DeepClone() ?? new JsonObject();
         if (node is not null) spec["nodeName"] = node;
         var ns = owner.Namespace;
-        if (_store.Get(T("", "pods"), ns, name) is not null) return;
-        _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx(), null);
+        if (_store.Get(T("", "pods"), ns, name) is not null) return false;
+        try
+        {
+            _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx() with { Admit = true }, null);
+        }
+        catch (ApiError e) when (e.Code is not (404 or 409))
+        {
+            refusal = e.Message;
+            Event(owner, "Warning", "FailedCreate", owner.Type.Kind == "StatefulSet" ? $"create Pod {name} in StatefulSet {owner.Name} failed error: {e.Message}" : $"Error creating: {e.Message}", ComponentOf(owner));
+            var delay = backoff.Delay == default ? TimeSpan.FromMilliseconds(5) : TimeSpan.FromTicks(Math.Min(backoff.Delay.Ticks * 2, TimeSpan.FromSeconds(1000).Ticks));
+            _createBackoff[owner.Uid] = (SimNow + delay, delay);
+            return false;
+        }
+        _createBackoff.Remove(owner.Uid);
         _podStart[$"{ns}/{name}"] = SimNow;
         Event(owner, "Normal", "SuccessfulCreate", owner.Type.Kind == "StatefulSet" ? $"create Pod {name} in StatefulSet {owner.Name} successful" : $"Created pod: {name}", ComponentOf(owner));
+        return true;
     }
 
     /// <summary>Deletes a controller's pod and records it as that controller does.</summary>

@@ -11,10 +11,17 @@ internal sealed partial class Controllers
         var want = Int(rs.Object["spec"]?["replicas"], 1);
         var minReady = Int(rs.Object["spec"]?["minReadySeconds"]);
         var pods = _store.List(T("", "pods"), rs.Namespace).Where(p => OwnedBy(p, rs)).ToList();
+        // Whether the pods were managed this pass (not while backing off after a refusal), and the refusal if any.
+        var managed = true;
+        string? refusal = null;
         if (pods.Count < want)
         {
             for (var i = pods.Count; i < want; i++)
-                CreatePod(rs, $"{rs.Name}-{Hash(JsonValue.Create(Guid.NewGuid().ToString()))[..5]}", (JsonObject)rs.Object["spec"]!["template"]!);
+                if (!CreatePod(rs, $"{rs.Name}-{Hash(JsonValue.Create(Guid.NewGuid().ToString()))[..5]}", (JsonObject)rs.Object["spec"]!["template"]!, out refusal))
+                {
+                    managed = refusal is not null;
+                    break;
+                }
         }
         else if (pods.Count > want)
         {
@@ -23,11 +30,20 @@ internal sealed partial class Controllers
         }
         pods = _store.List(T("", "pods"), rs.Namespace).Where(p => OwnedBy(p, rs)).ToList();
         var states = pods.Select(p => PodState(p, minReady)).ToList();
-        SetStatus(rs, new JsonObject
+        var status = new JsonObject
         {
             ["replicas"] = pods.Count, ["fullyLabeledReplicas"] = pods.Count,
             ["readyReplicas"] = states.Count(s => s.Ready), ["availableReplicas"] = states.Count(s => s.Available),
             ["observedGeneration"] = rs.Object["metadata"]?["generation"]?.DeepClone(),
-        });
+        };
+        // ReplicaFailure: set by the first refused create (and kept as it was while it lasts), removed once the pods are managed without one.
+        var conditions = rs.Object["status"]?["conditions"]?.DeepClone() as JsonArray ?? [];
+        var failure = conditions.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "ReplicaFailure");
+        if (refusal is not null && failure is null)
+            conditions.Add(new JsonObject { ["type"] = "ReplicaFailure", ["status"] = "True", ["lastTransitionTime"] = Api.Now(), ["reason"] = "FailedCreate", ["message"] = refusal });
+        else if (refusal is null && managed && failure is not null)
+            conditions.Remove(failure);
+        if (conditions.Count > 0) status["conditions"] = conditions;
+        SetStatus(rs, status);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace FakeApiServer;
 
-/// <summary>The resource quota controller: each quota's status shows its hard limits and what its namespace uses of them.</summary>
+/// <summary>The resource quota controller: each quota's status shows its hard limits and what the objects its scopes select use of them.</summary>
 internal sealed partial class Controllers
 {
     private void ResourceQuotas()
@@ -10,7 +10,7 @@ internal sealed partial class Controllers
         foreach (var quota in _store.List(T("", "resourcequotas"), null))
         {
             if (quota.Object["spec"]?["hard"] is not JsonObject hard || quota.Namespace is null) continue;
-            var used = Quota.Used(_store, quota.Namespace, hard.Select(h => h.Key));
+            var used = Quota.Used(_store, quota.Namespace, quota.Object, hard.Select(h => h.Key));
             var status = new JsonObject
             {
                 ["hard"] = hard.DeepClone(),

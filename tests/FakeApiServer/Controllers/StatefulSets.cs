@@ -54,7 +54,7 @@ internal sealed partial class Controllers
                 }
                 if (vols.Count > 0) ps["volumes"] = vols;
                 var rev = i < Int(spec["updateStrategy"]?["rollingUpdate"]?["partition"]) ? currentRevision : updateRevision;
-                CreatePod(s, $"{s.Name}-{i}", template, new Dictionary<string, string> { ["controller-revision-hash"] = rev, ["statefulset.kubernetes.io/pod-name"] = $"{s.Name}-{i}", ["apps.kubernetes.io/pod-index"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                CreatePod(s, $"{s.Name}-{i}", template, out _, new Dictionary<string, string> { ["controller-revision-hash"] = rev, ["statefulset.kubernetes.io/pod-name"] = $"{s.Name}-{i}", ["apps.kubernetes.io/pod-index"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 pods[i] = _store.Get(T("", "pods"), s.Namespace, $"{s.Name}-{i}");
                 if (ordered) break;
             }

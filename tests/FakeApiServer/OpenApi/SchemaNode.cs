@@ -9,11 +9,16 @@ namespace FakeApiServer.OpenApi;
 /// the schemas /openapi/v2 serves; custom resources their CRD's structural schema, with the ObjectMeta schema under
 /// metadata. A node without a schema (a kind the fake has none for) makes every list atomic.
 /// </summary>
-internal readonly record struct SchemaNode(JsonObject? Schema, bool Structural = false)
+internal readonly record struct SchemaNode(JsonObject? Schema, bool Structural = false, string? Cast = null)
 {
     private const string DefinitionsPrefix = "#/definitions/";
     private static readonly Lazy<SortedDictionary<string, JsonObject>> Definitions = new(() => Schemas.For(ResourceTypes.All, DefinitionsPrefix));
     private static readonly SchemaNode ObjectMeta = Named("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+
+    /// <summary>The named Go types of the built-in definitions' fields (the field table's +go facts), by definition and JSON name.</summary>
+    private static readonly Lazy<Dictionary<(string Definition, string Field), string>> Casts = new(() =>
+        ProtoSchema.All.SelectMany(m => m.Fields.Where(f => f.GoCast is not null).Select(f => (Schemas.NameOf(m.Name), f.Json, f.GoCast!)))
+            .ToDictionary(c => (c.Item1, c.Json), c => c.Item3));
 
     public static SchemaNode None => default;
 
@@ -45,11 +50,13 @@ internal readonly record struct SchemaNode(JsonObject? Schema, bool Structural =
     public SchemaNode? Property(string name)
     {
         var r = Resolved;
-        return (r?["properties"]?[name] ?? r?["additionalProperties"]) is JsonObject f ? new SchemaNode(f, Structural) : null;
+        if (r?["properties"]?[name] is JsonObject p)
+            return new SchemaNode(p, Structural, !Structural && RefName is { } d ? Casts.Value.GetValueOrDefault((d, name)) : null);
+        return r?["additionalProperties"] is JsonObject f ? new SchemaNode(f, Structural) : null;
     }
 
-    /// <summary>The schema of a list's items.</summary>
-    public SchemaNode Items => new(Resolved?["items"] as JsonObject, Structural);
+    /// <summary>The schema of a list's items (of the named element type when the list's is named: []v1.Capability).</summary>
+    public SchemaNode Items => new(Resolved?["items"] as JsonObject, Structural, Cast is ['[', ']', .. var element] ? element : null);
 
     /// <summary>
     /// Whether an object here keeps fields its schema does not name: with no schema, with
@@ -80,11 +87,12 @@ internal readonly record struct SchemaNode(JsonObject? Schema, bool Structural =
     /// <summary>The JSON kinds the field takes (string, integer, number, boolean, array, object), from its schema.</summary>
     public string? Type => Resolved?["type"]?.GetValue<string>();
 
-    /// <summary>The Go type as encoding/json names it in errors: int32, []v1.Container, map[string]string, v1.PodSpec.</summary>
+    /// <summary>The Go type as encoding/json names it in errors: int32, []v1.Container, map[string]string, v1.PodSpec, v1.Protocol.</summary>
     public string GoType
     {
         get
         {
+            if (Cast is not null) return Cast;
             if (RefName is { } n)
             {
                 var parts = n.Split('.');

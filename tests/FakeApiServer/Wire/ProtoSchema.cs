@@ -10,6 +10,8 @@ internal sealed record ProtoField(int Number, string Json, string Type, bool Poi
     public string[] ListKeys { get; init; } = [];
     /// <summary>The field's default as JSON (its +default marker), or null.</summary>
     public string? Default { get; init; }
+    /// <summary>The named Go type the field is declared with (its +go fact: "v1.Protocol"), or null for a plain one.</summary>
+    public string? GoCast { get; init; }
 
     /// <summary>The Go field name as gogo error messages print it (the JSON name with a capital).</summary>
     public string GoName => char.ToUpperInvariant(Json[0]) + Json[1..];
@@ -29,6 +31,9 @@ internal sealed class ProtoMessage(string name, List<ProtoField> fields)
 internal static class ProtoSchema
 {
     private static readonly Lazy<Dictionary<string, ProtoMessage>> Messages = new(Load);
+
+    /// <summary>Every message of the field table.</summary>
+    public static IEnumerable<ProtoMessage> All => Messages.Value.Values;
 
     public static ProtoMessage Message(string name) =>
         Messages.Value.TryGetValue(name, out var m) ? m : throw new InvalidOperationException($"no protobuf message {name} in the field table");
@@ -82,6 +87,7 @@ internal static class ProtoSchema
                 ListType = list?[0],
                 ListKeys = list is { Length: 2 } ? list[1].Split(',') : [],
                 Default = Fact("+def="),
+                GoCast = Fact("+go="),
             });
         }
         Flush();

@@ -175,6 +175,35 @@ public sealed class SchemaSemanticsTests : IClassFixture<FakeClusterFixture>, ID
     }
 
     [Fact]
+    public async Task AWrongTypeNamesTheNamedGoTypeTheFieldIsDeclaredWith()
+    {
+        var ns = await _h.Ns("casts");
+        var r = await _kubectl.In(Deployment(ns, "1", extra: "\n        ports: [{containerPort: 80, protocol: 6}]"), "apply", "-f", "-");
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("json: cannot unmarshal number into Go struct field ContainerPort.spec.template.spec.containers.ports.protocol of type v1.Protocol", r.Err);
+        r = await _kubectl.In(Deployment(ns, "1", extra: "\n        imagePullPolicy: true"), "apply", "-f", "-");
+        Assert.Contains("json: cannot unmarshal bool into Go struct field Container.spec.template.spec.containers.imagePullPolicy of type v1.PullPolicy", r.Err);
+        r = await _kubectl.In(Deployment(ns, "1", extra: "\n        resources: {limits: 1}"), "apply", "-f", "-");
+        Assert.Contains("json: cannot unmarshal number into Go struct field ResourceRequirements.spec.template.spec.containers.resources.limits of type v1.ResourceList", r.Err);
+        r = await _kubectl.In(Deployment(ns, "1").Replace("      containers:", "      restartPolicy: 1\n      containers:"), "apply", "-f", "-");
+        Assert.Contains("json: cannot unmarshal number into Go struct field PodSpec.spec.template.spec.restartPolicy of type v1.RestartPolicy", r.Err);
+        var svc = await _h.Post($"/api/v1/namespaces/{ns}/services", J("""{"metadata":{"name":"s"},"spec":{"type":1,"ports":[{"port":80}]}}"""));
+        IsStatus(svc, 400, "BadRequest", "Service in version \"v1\" cannot be handled as a Service: json: cannot unmarshal number into Go struct field ServiceSpec.spec.type of type v1.ServiceType");
+        var cj = await _h.Post($"/apis/batch/v1/namespaces/{ns}/cronjobs", J("""{"metadata":{"name":"c"},"spec":{"schedule":"* * * * *","concurrencyPolicy":["Forbid"],"jobTemplate":{}}}"""));
+        IsStatus(cj, 400, "BadRequest", "CronJob in version \"v1\" cannot be handled as a CronJob: json: cannot unmarshal array into Go struct field CronJobSpec.spec.concurrencyPolicy of type v1.ConcurrencyPolicy");
+        // A list of a named type: the list itself, then one of its elements.
+        var pvc = await _h.Post($"/api/v1/namespaces/{ns}/persistentvolumeclaims", J("""{"metadata":{"name":"c"},"spec":{"accessModes":"ReadWriteOnce"}}"""));
+        IsStatus(pvc, 400, "BadRequest", "PersistentVolumeClaim in version \"v1\" cannot be handled as a PersistentVolumeClaim: json: cannot unmarshal string into Go struct field PersistentVolumeClaimSpec.spec.accessModes of type []v1.PersistentVolumeAccessMode");
+        pvc = await _h.Post($"/api/v1/namespaces/{ns}/persistentvolumeclaims", J("""{"metadata":{"name":"c"},"spec":{"accessModes":[1]}}"""));
+        IsStatus(pvc, 400, "BadRequest", "PersistentVolumeClaim in version \"v1\" cannot be handled as a PersistentVolumeClaim: json: cannot unmarshal number into Go struct field PersistentVolumeClaimSpec.spec.accessModes of type v1.PersistentVolumeAccessMode");
+        var cm = await _h.Post($"/api/v1/namespaces/{ns}/configmaps", J("""{"metadata":{"name":"m","uid":5}}"""));
+        IsStatus(cm, 400, "BadRequest", "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.uid of type types.UID");
+        // Plain strings keep their name.
+        r = await _kubectl.In(Deployment(ns, "1", extra: "\n        workingDir: 5"), "apply", "-f", "-");
+        Assert.Contains("json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.workingDir of type string", r.Err);
+    }
+
+    [Fact]
     public async Task UnknownFieldsFollowFieldValidation()
     {
         var ns = await _h.Ns("unknown");
