@@ -67,8 +67,7 @@ public static class KoYaml
         if (YamlReader.FirstContentLine(chunk) is not { } line) return [];
         try
         {
-            var objects = ToObjects(YamlReader.ToJson(chunk, source), chunk, source, line);
-            return objects.Count == 1 ? [new ManifestDocument(source, line, objects[0], null)] : objects.ConvertAll(o => new ManifestDocument(source, line, o, null));
+            return ToObjects(YamlReader.ToJson(chunk, source), chunk, source, line).ConvertAll(o => new ManifestDocument(source, line, o, null));
         }
         catch (KoYamlException e)
         {
