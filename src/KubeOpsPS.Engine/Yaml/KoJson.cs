@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
+using k8s.Models;
 
 namespace KubeOpsPS.Engine.Yaml;
 
@@ -12,29 +13,44 @@ namespace KubeOpsPS.Engine.Yaml;
 /// </summary>
 public static class KoJson
 {
-    private static readonly Lazy<(JsonSerializerOptions Normal, JsonSerializerOptions Verbatim, JsonSerializerOptions Strict)> All = new(() =>
+    private static readonly Lazy<(JsonSerializerOptions Normal, JsonSerializerOptions Manifest)> All = new(() =>
     {
         JsonSerializerOptions? captured = null;
         KubernetesJson.AddJsonOptions(o => captured = o);
         var normal = new JsonSerializerOptions(captured!) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
         // Options' converters win over the models' [JsonConverter] attributes. Reading a manifest records how each
-        // quantity and int-or-string was written; writing YAML with Verbatim writes them back that way.
-        var verbatim = new JsonSerializerOptions(normal);
-        verbatim.Converters.Insert(0, new VerbatimQuantityConverter());
-        verbatim.Converters.Insert(0, new VerbatimIntOrStringConverter());
-        var strict = new JsonSerializerOptions(verbatim) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+        // quantity and int-or-string was written; writing YAML writes them back that way. Unknown fields are refused
+        // when reading; the setting means nothing when writing, so reading and writing manifests share one instance
+        // and each model's serialization metadata is built once per process, not once for each direction.
+        var manifest = new JsonSerializerOptions(normal) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+        manifest.Converters.Insert(0, new VerbatimQuantityConverter());
+        manifest.Converters.Insert(0, new VerbatimIntOrStringConverter());
         normal.MakeReadOnly(populateMissingResolver: true);
-        verbatim.MakeReadOnly(populateMissingResolver: true);
-        strict.MakeReadOnly(populateMissingResolver: true);
-        return (normal, verbatim, strict);
+        manifest.MakeReadOnly(populateMissingResolver: true);
+        return (normal, manifest);
     });
 
     /// <summary>For objects sent to or compared with a cluster, and server answers: canonical quantities, as KubernetesClient writes them.</summary>
     public static JsonSerializerOptions Options => All.Value.Normal;
 
     /// <summary>For writing YAML: quantities and int-or-strings read from a manifest are written as they were read.</summary>
-    public static JsonSerializerOptions Verbatim => All.Value.Verbatim;
+    public static JsonSerializerOptions Verbatim => All.Value.Manifest;
 
-    /// <summary>For reading what a person wrote: unknown fields are errors.</summary>
-    public static JsonSerializerOptions Strict => All.Value.Strict;
+    /// <summary>For reading what a person wrote: unknown fields are errors (the same instance as <see cref="Verbatim"/>).</summary>
+    public static JsonSerializerOptions Strict => All.Value.Manifest;
+
+    // Between them these cover most of what manifests hold: the pod template (shared by every workload kind), object
+    // metadata, services, config, secrets and ingresses.
+    private static readonly Type[] CommonKinds = [typeof(V1Deployment), typeof(V1Service), typeof(V1ConfigMap), typeof(V1Secret), typeof(V1Ingress)];
+
+    /// <summary>
+    /// Builds the manifest serialization metadata of the common kinds: System.Text.Json configures a model's whole
+    /// type graph on its first use, about 100 ms for a Deployment's, and a reader that meets it first waits for it.
+    /// Called at import on a spare core, so the first conversion finds the work done; a reader that comes sooner waits
+    /// only for the rest of it.
+    /// </summary>
+    public static void Prepare()
+    {
+        foreach (var type in CommonKinds) Strict.GetTypeInfo(type);
+    }
 }
