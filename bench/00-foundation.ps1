@@ -35,7 +35,7 @@ try {
     # Two builds of the same PowerShell: the pinned .NET tool (IL only, JIT-compiled at every start) and the same
     # assemblies precompiled, as the platform packages people install ship them (New-PrecompiledPowerShell.ps1).
     $builds = @([pscustomobject]@{ Name = 'pinned tool (IL only)'; Command = $pwsh })
-    $precompiled = & (Join-Path $PSScriptRoot 'New-PrecompiledPowerShell.ps1') -OutputDirectory (Split-Path $ResultFile)
+    $precompiled = & (Join-Path $PSScriptRoot 'tools/New-PrecompiledPowerShell.ps1') -OutputDirectory (Split-Path $ResultFile)
     if ($precompiled) { $builds += [pscustomobject]@{ Name = 'precompiled (as the platform packages)'; Command = @([Environment]::ProcessPath, $precompiled) } }
     $startUp = foreach ($build in $builds) {
         $run = $build.Command
