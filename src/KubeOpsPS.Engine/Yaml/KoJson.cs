@@ -39,9 +39,10 @@ public static class KoJson
     /// <summary>For reading what a person wrote: unknown fields are errors (the same instance as <see cref="Verbatim"/>).</summary>
     public static JsonSerializerOptions Strict => All.Value.Manifest;
 
-    // Between them these cover most of what manifests hold: the pod template (shared by every workload kind), object
-    // metadata, services, config, secrets and ingresses.
-    private static readonly Type[] CommonKinds = [typeof(V1Deployment), typeof(V1Service), typeof(V1ConfigMap), typeof(V1Secret), typeof(V1Ingress)];
+    // Between them these cover most of what manifests hold: object metadata, config, secrets, services, ingresses and
+    // the pod template (shared by every workload kind). The small ones first, so a script that converts one of them
+    // soon after import finds it ready while the Deployment's large graph is still being built.
+    private static readonly Type[] CommonKinds = [typeof(V1ConfigMap), typeof(V1Secret), typeof(V1Service), typeof(V1Ingress), typeof(V1Deployment)];
 
     /// <summary>
     /// Builds the manifest serialization metadata of the common kinds: System.Text.Json configures a model's whole
