@@ -38,6 +38,8 @@ public sealed class Store
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
+    /// <summary>The same objects by type (qualified plural) and namespace, so that a list reads only its own kind.</summary>
+    private readonly Dictionary<string, Dictionary<string, Dictionary<string, StoredObject>>> _byType = new(StringComparer.Ordinal);
     private readonly LinkedList<Change> _history = new();
     private readonly List<Channel<Change>> _subscribers = [];
     private readonly Dictionary<string, int> _writes = new(StringComparer.Ordinal);
@@ -63,7 +65,30 @@ public sealed class Store
     public List<StoredObject> List(ResourceType t, string? ns)
     {
         lock (_gate)
-            return _objects.Values.Where(o => o.Type.Qualified == t.Qualified && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+        {
+            if (!_byType.TryGetValue(t.Qualified, out var namespaces)) return [];
+            IEnumerable<StoredObject> objects = ns is null ? namespaces.Values.SelectMany(n => n.Values)
+                : namespaces.TryGetValue(ns, out var inNamespace) ? inNamespace.Values : [];
+            return objects.OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The index key of an object's namespace: a cluster-scoped object's is "\0" (no namespace name has one).</summary>
+    private static string NamespaceKey(string? ns) => ns ?? "\0";
+
+    private void Index(string key, StoredObject stored)
+    {
+        if (!_byType.TryGetValue(stored.Type.Qualified, out var namespaces)) _byType[stored.Type.Qualified] = namespaces = new(StringComparer.Ordinal);
+        var nsKey = NamespaceKey(stored.Namespace);
+        if (!namespaces.TryGetValue(nsKey, out var objects)) namespaces[nsKey] = objects = new(StringComparer.Ordinal);
+        objects[key] = stored;
+    }
+
+    private void Unindex(string key, StoredObject stored)
+    {
+        if (!_byType.TryGetValue(stored.Type.Qualified, out var namespaces) || !namespaces.TryGetValue(NamespaceKey(stored.Namespace), out var objects)) return;
+        objects.Remove(key);
+        if (objects.Count == 0) namespaces.Remove(NamespaceKey(stored.Namespace));
     }
 
     public List<StoredObject> All()
@@ -90,6 +115,7 @@ public sealed class Store
             var key = Key(stored.Type, stored.Namespace, stored.Name);
             stored.CreatedRv = _objects.TryGetValue(key, out var before) ? before.CreatedRv : rv;
             _objects[key] = stored;
+            Index(key, stored);
             if (countWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
             Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
             return Render(stored);
@@ -103,6 +129,7 @@ public sealed class Store
         {
             var key = Key(t, ns, name);
             if (!_objects.Remove(key, out var stored)) return null;
+            Unindex(key, stored);
             var rv = ++_rv;
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var last = Render(stored);
