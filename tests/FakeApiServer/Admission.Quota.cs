@@ -110,16 +110,19 @@ internal static class Quota
         return usage;
     }
 
-    /// <summary>A pod is charged for compute and "pods" unless it finished or its deletion's grace period has passed.</summary>
+    /// <summary>A pod is charged for compute and "pods" unless it finished or its deletion's grace period has passed (on the real clock).</summary>
     private static bool Charged(JsonObject pod)
     {
         if (pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed") return false;
-        if (pod["metadata"]?["deletionTimestamp"]?.GetValue<string>() is { } deleting
-            && DateTime.TryParse(deleting, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
-            && DateTime.UtcNow > at.AddSeconds(pod["metadata"]?["deletionGracePeriodSeconds"]?.AsLong() ?? 0))
-            return false;
-        return true;
+        return GraceEnds(pod) is not { } end || DateTime.UtcNow <= end;
     }
+
+    /// <summary>When a pod being deleted stops being charged (the end of its deletion's grace period), or null when it is not being deleted.</summary>
+    public static DateTime? GraceEnds(JsonObject pod) =>
+        pod["metadata"]?["deletionTimestamp"]?.GetValue<string>() is { } deleting
+            && DateTime.TryParse(deleting, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+            ? at.AddSeconds(pod["metadata"]?["deletionGracePeriodSeconds"]?.AsLong() ?? 0)
+            : null;
 
     /// <summary>
     /// A pod's total requests or limits: its containers summed, sidecars (restartable init containers) added, and the

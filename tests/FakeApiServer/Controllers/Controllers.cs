@@ -60,6 +60,10 @@ internal sealed partial class Controllers
         SeedControlPlane();
     }
 
+    /// <summary>
+    /// Every <see cref="FakeClusterOptions.ReconcileInterval"/>, a pass of all the controllers when one is due (see
+    /// <see cref="PassDue"/>): an idle cluster costs a look at the store's revision and the clock, not a rescan.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -72,8 +76,43 @@ internal sealed partial class Controllers
             {
                 return;
             }
-            Pass();
+            if (PassDue()) Pass();
         }
+    }
+
+    // What the last pass saw, and when it asked to look again.
+    private long _passRevision = -1;
+    private TimeSpan _passPodReadyDelay;
+    private DateTime _wake = DateTime.MinValue;
+    private DateTime _wakeReal = DateTime.MinValue;
+
+    /// <summary>
+    /// Whether a pass could change anything: the store changed since the last one began (a client's write, or the
+    /// last pass's own writes: a pass that writes nothing leaves the loop idle), or a time a controller registered
+    /// (<see cref="Due"/>, <see cref="WakeAt"/>) has come on the simulated clock (which <see cref="FakeClock.Advance"/>
+    /// moves too), or on the real clock (<see cref="WakeAtReal"/>), or the pod-ready delay was changed.
+    /// </summary>
+    private bool PassDue() =>
+        _store.ResourceVersion != _passRevision || SimNow >= _wake || DateTime.UtcNow >= _wakeReal || _options.PodReadyDelay != _passPodReadyDelay;
+
+    /// <summary>Whether simulated time <paramref name="at"/> has come; when it has not, the loop wakes then for another pass.</summary>
+    private bool Due(DateTime at)
+    {
+        if (SimNow >= at) return true;
+        WakeAt(at);
+        return false;
+    }
+
+    /// <summary>Asks for a pass at simulated time <paramref name="at"/> even if the store does not change before.</summary>
+    private void WakeAt(DateTime at)
+    {
+        if (at < _wake) _wake = at;
+    }
+
+    /// <summary>Asks for a pass at real time <paramref name="utc"/> (for what the API decides on the real clock).</summary>
+    private void WakeAtReal(DateTime utc)
+    {
+        if (utc < _wakeReal) _wakeReal = utc;
     }
 
     /// <summary>Errors from controller steps (also written to stderr); one failing object never stops the others.</summary>
@@ -88,9 +127,12 @@ internal sealed partial class Controllers
         catch (ApiError e) when (e.Code is 404 or 409)
         {
             // A controller write lost a race with a client write; the next pass sees the new state.
+            WakeAt(DateTime.MinValue);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Tried again on the next tick, as before the loop learned to idle.
+            WakeAt(DateTime.MinValue);
             var msg = $"controller {what}: {e}";
             Errors.Enqueue(msg);
             while (Errors.Count > 50) Errors.TryDequeue(out _);
@@ -100,6 +142,10 @@ internal sealed partial class Controllers
 
     private void Pass()
     {
+        _passRevision = _store.ResourceVersion;
+        _passPodReadyDelay = _options.PodReadyDelay;
+        _wake = DateTime.MaxValue;
+        _wakeReal = DateTime.MaxValue;
         Step("namespaces", Namespaces);
         Step("resource quotas", ResourceQuotas);
         Step("namespace contents", NamespaceContents);
@@ -188,6 +234,9 @@ internal sealed partial class Controllers
     }
 
     private static int Int(JsonNode? n, int fallback = 0) => n?.AsInt() ?? fallback;
+
+    /// <summary>The first time later than <paramref name="t"/> (for a deadline that passes when the clock is beyond it).</summary>
+    private static DateTime After(DateTime t) => t.AddTicks(1);
 
     private static DateTime Parse(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
 

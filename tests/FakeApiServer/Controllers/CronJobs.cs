@@ -26,10 +26,13 @@ internal sealed partial class Controllers
         bool Finished(StoredObject j, string type) => HasCondition(j.Object["status"] as JsonObject, type);
         var running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
         var status = (JsonObject?)cj.Object["status"]?.DeepClone() ?? new JsonObject();
-        if (!_cronSeen.TryGetValue(cj.Uid, out var last)) _cronSeen[cj.Uid] = last = SimNow;
+        var now = SimNow;
+        if (!_cronSeen.TryGetValue(cj.Uid, out var last)) _cronSeen[cj.Uid] = last = now;
         if (status["lastScheduleTime"]?.GetValue<string>() is { } ls) last = Parse(ls);
         var schedule = CronSchedule.Parse(spec["schedule"]!.GetValue<string>(), out _);
-        var due = schedule?.GetOccurrences(last, SimNow, fromInclusive: false, toInclusive: true).Select(d => (DateTime?)d).LastOrDefault();
+        var due = schedule?.GetOccurrences(last, now, fromInclusive: false, toInclusive: true).Select(d => (DateTime?)d).LastOrDefault();
+        // The loop wakes for the next schedule time.
+        if (schedule?.GetNextOccurrence(now) is { } next) WakeAt(next);
         var policy = spec["concurrencyPolicy"]?.GetValue<string>() ?? "Allow";
         if (due is { } at && spec["suspend"]?.GetValue<bool>() != true)
         {

@@ -180,7 +180,7 @@ internal sealed partial class Controllers
         JsonObject progressing;
         if (complete)
             progressing = Cond("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{fresh.Name}\" has successfully progressed.", now, oldProgressing);
-        else if (SimNow - last > deadline)
+        else if (Due(After(last + deadline)))
             progressing = Cond("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{fresh.Name}\" has timed out progressing.", now, oldProgressing);
         else
             progressing = Cond("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{fresh.Name}\" is progressing.", now, oldProgressing);
