@@ -114,6 +114,8 @@ public sealed class FakeCluster : IAsyncDisposable
     internal Store Store { get; }
     public IReadOnlyList<RequestLogEntry> Requests => _log.ToArray();
     public void ClearRequests() => _log.Clear();
+    /// <summary>How many times the controller loop woke so far, and how many of those ran a pass of the controllers (when something changed or came due).</summary>
+    public (long Ticks, long Passes) ControllerLoop => _controllers.LoopCounts;
     /// <summary>The latest errors of the simulated controllers (a healthy run has none).</summary>
     public IReadOnlyList<string> ControllerErrors => _controllers.Errors.ToArray();
     public int WritesFor(string plural, string? ns, string name) => Store.WritesFor(plural, ns, name);

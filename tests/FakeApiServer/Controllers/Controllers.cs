@@ -76,9 +76,19 @@ internal sealed partial class Controllers
             {
                 return;
             }
-            if (PassDue()) Pass();
+            if (PassDue())
+            {
+                Pass();
+                Interlocked.Increment(ref _passes);
+            }
+            Interlocked.Increment(ref _ticks);
         }
     }
+
+    private long _ticks, _passes;
+
+    /// <summary>The loop's ticks so far and the passes they ran (a settled cluster's ticks run none).</summary>
+    public (long Ticks, long Passes) LoopCounts => (Interlocked.Read(ref _ticks), Interlocked.Read(ref _passes));
 
     // What the last pass saw, and when it asked to look again.
     private long _passRevision = -1;
