@@ -17,7 +17,7 @@ public sealed class FakeClusterOptions
     public double ClockSpeed { get; set; } = 1;
     /// <summary>Simulated time until a pod becomes ready.</summary>
     public TimeSpan PodReadyDelay { get; set; } = TimeSpan.FromSeconds(1);
-    /// <summary>Real time between controller passes.</summary>
+    /// <summary>Real time between looks of the controller loop, which runs a pass when the store changed or a controller's time came.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Changes kept for watch resume; older resourceVersions get a 410 Expired ERROR event.</summary>
     public int WatchHistory { get; set; } = 1000;
