@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using k8s.Models;
 
 namespace FakeApiServer;
 
@@ -265,11 +264,11 @@ internal static class Quota
         return used;
     }
 
-    public static decimal Amount(JsonNode? q) => q is null ? 0 : new ResourceQuantity(q.ToString()).ToDecimal();
+    public static decimal Amount(JsonNode? q) => q is null ? 0 : Quantities.Value(q.ToString());
 
     /// <summary>A usage as a quantity: cores with millicores, bytes in binary units, counts plain.</summary>
     public static string Format(string resource, decimal value) =>
-        resource.EndsWith("cpu", StringComparison.Ordinal) ? new ResourceQuantity(value, 0, ResourceQuantity.SuffixFormat.DecimalSI).CanonicalizeString()
-        : resource.EndsWith("memory", StringComparison.Ordinal) || resource.EndsWith("storage", StringComparison.Ordinal) || resource.Contains("hugepages-", StringComparison.Ordinal) ? new ResourceQuantity(value, 0, ResourceQuantity.SuffixFormat.BinarySI).CanonicalizeString()
+        resource.EndsWith("cpu", StringComparison.Ordinal) ? Quantities.Canonical(value, binary: false)
+        : resource.EndsWith("memory", StringComparison.Ordinal) || resource.EndsWith("storage", StringComparison.Ordinal) || resource.Contains("hugepages-", StringComparison.Ordinal) ? Quantities.Canonical(value, binary: true)
         : value.ToString(CultureInfo.InvariantCulture);
 }
