@@ -152,6 +152,7 @@ internal sealed partial class Controllers
 
     private void Pass()
     {
+        if (_options.PodReadyDelay != _passPodReadyDelay) _reconciled.Clear();
         _passRevision = _store.ResourceVersion;
         _passPodReadyDelay = _options.PodReadyDelay;
         _wake = DateTime.MaxValue;
@@ -162,9 +163,9 @@ internal sealed partial class Controllers
         Step("customresourcedefinitions", CustomResourceDefinitions);
         Step("garbage collector", GarbageCollect);
         Step("volumes", BindClaims);
-        foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
-        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Step($"replicaset {rs.Namespace}/{rs.Name}", () => ReplicaSet(rs));
-        foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Step($"replicationcontroller {rc.Namespace}/{rc.Name}", () => ReplicaSet(rc));
+        foreach (var d in _store.List(T("apps", "deployments"), null)) Reconcile($"deployment {d.Namespace}/{d.Name}", d, [T("apps", "replicasets")], Deployment);
+        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Reconcile($"replicaset {rs.Namespace}/{rs.Name}", rs, [T("", "pods")], ReplicaSet);
+        foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Reconcile($"replicationcontroller {rc.Namespace}/{rc.Name}", rc, [T("", "pods")], ReplicaSet);
         foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
         foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
         foreach (var cj in _store.List(T("batch", "cronjobs"), null)) Step($"cronjob {cj.Namespace}/{cj.Name}", () => CronJob(cj));
@@ -172,6 +173,37 @@ internal sealed partial class Controllers
         Step("scheduler", Schedule);
         Step("pods", Pods);
         Step("endpoints", Endpoints);
+    }
+
+    /// <summary>What each object's last reconcile read (the change revisions of its kinds in its namespace) and the earliest time it registered.</summary>
+    private readonly Dictionary<string, (long[] Inputs, DateTime Wake)> _reconciled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One controller's reconcile of one object, skipped while nothing of its own kind or of <paramref name="reads"/>
+    /// in its namespace changed since its last run and no time it registered has come (an active namespace does not
+    /// make every other namespace's objects run again). The object is read again after its inputs, so that a change
+    /// between the pass's list and now is not taken as seen.
+    /// </summary>
+    private void Reconcile(string what, StoredObject listed, ResourceType[] reads, Action<StoredObject> reconcile)
+    {
+        var key = listed.Type.Qualified + "/" + listed.Uid;
+        var inputs = reads.Prepend(listed.Type).Select(t => _store.ChangedAt(t, listed.Namespace)).ToArray();
+        if (_reconciled.TryGetValue(key, out var last) && last.Inputs.AsSpan().SequenceEqual(inputs) && SimNow < last.Wake)
+        {
+            WakeAt(last.Wake);
+            return;
+        }
+        if (_store.Get(listed.Type, listed.Namespace, listed.Name) is not { } o || o.Uid != listed.Uid)
+        {
+            _reconciled.Remove(key);
+            return;
+        }
+        var outer = _wake;
+        _wake = DateTime.MaxValue;
+        Step(what, () => reconcile(o));
+        var wake = _wake;
+        _wake = outer < wake ? outer : wake;
+        _reconciled[key] = (inputs, wake);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -226,6 +258,9 @@ internal sealed partial class Controllers
         ["apiVersion"] = owner.Type.GroupVersion, ["kind"] = owner.Type.Kind, ["name"] = owner.Name, ["uid"] = owner.Uid,
         ["controller"] = true, ["blockOwnerDeletion"] = true,
     });
+
+    /// <summary>The objects of a type in the owner's namespace that it owns, by name (the store's owner index, checked against each object).</summary>
+    private List<StoredObject> Owned(ResourceType t, StoredObject owner) => _store.Dependents(t, owner.Namespace, owner.Uid).Where(o => OwnedBy(o, owner)).ToList();
 
     private static bool OwnedBy(StoredObject o, StoredObject owner) =>
         (o.Object["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid) == true;

@@ -22,7 +22,7 @@ internal sealed partial class Controllers
         if (cj.Object["metadata"]?["deletionTimestamp"] is not null) return;
         var spec = (JsonObject)cj.Object["spec"]!;
         var jobType = T("batch", "jobs");
-        var jobs = _store.List(jobType, cj.Namespace).Where(j => OwnedBy(j, cj)).ToList();
+        var jobs = Owned(jobType, cj);
         bool Finished(StoredObject j, string type) => HasCondition(j.Object["status"] as JsonObject, type);
         var running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
         var status = (JsonObject?)cj.Object["status"]?.DeepClone() ?? new JsonObject();
@@ -58,7 +58,7 @@ internal sealed partial class Controllers
                 status["lastScheduleTime"] = Stamp(at);
             }
         }
-        jobs = _store.List(jobType, cj.Namespace).Where(j => OwnedBy(j, cj)).ToList();
+        jobs = Owned(jobType, cj);
         running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
         foreach (var j in jobs.Where(j => Finished(j, "Complete") && _sawCompleted.Add(j.Uid)))
             Event(cj, "Normal", "SawCompletedJob", $"Saw completed job: {j.Name}, status: Complete", "cronjob-controller");

@@ -77,7 +77,7 @@ internal sealed partial class Controllers
             if (spec["ttlSecondsAfterFinished"]?.AsInt() is { } ttl && Due(finished + TimeSpan.FromSeconds(ttl))) _api.Delete(job);
             return;
         }
-        var pods = _store.List(T("", "pods"), job.Namespace).Where(p => OwnedBy(p, job)).ToList();
+        var pods = Owned(T("", "pods"), job);
         var active = pods.Where(p => !Terminal(p) && p.Object["metadata"]?["deletionTimestamp"] is null).ToList();
         var succeededPods = pods.Where(p => Phase(p) == "Succeeded").ToList();
         var failed = pods.Count(p => Phase(p) == "Failed");
@@ -146,7 +146,7 @@ internal sealed partial class Controllers
                     ((JsonObject)(tmeta["labels"] ??= new JsonObject()))["batch.kubernetes.io/job-completion-index"] = index;
                     CreatePod(job, $"{job.Name}-{index}-{suffix}", indexedTemplate, out _);
                 }
-                active = _store.List(T("", "pods"), job.Namespace).Where(p => OwnedBy(p, job) && !Terminal(p)).ToList();
+                active = Owned(T("", "pods"), job).Where(p => !Terminal(p)).ToList();
             }
             next["startTime"] ??= now;
             if (!_jobStart.ContainsKey(job.Uid)) _jobStart[job.Uid] = SimNow;

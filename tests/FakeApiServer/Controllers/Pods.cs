@@ -28,7 +28,12 @@ internal sealed partial class Controllers
         var spec = (JsonObject?)template["spec"]?.DeepClone() ?? new JsonObject();
         if (node is not null) spec["nodeName"] = node;
         var ns = owner.Namespace;
-        if (_store.Get(T("", "pods"), ns, name) is not null) return false;
+        if (_store.Get(T("", "pods"), ns, name) is not null)
+        {
+            // A random name that is taken (a ReplicaSet's or a Job's pod): the next tick tries another one.
+            if (owner.Type.Kind is "ReplicaSet" or "ReplicationController" or "Job") WakeAt(DateTime.MinValue);
+            return false;
+        }
         try
         {
             _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx() with { Admit = true }, null);
