@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using k8s.Models;
 
 namespace FakeApiServer;
 
@@ -110,16 +109,19 @@ internal static class Quota
         return usage;
     }
 
-    /// <summary>A pod is charged for compute and "pods" unless it finished or its deletion's grace period has passed.</summary>
+    /// <summary>A pod is charged for compute and "pods" unless it finished or its deletion's grace period has passed (on the real clock).</summary>
     private static bool Charged(JsonObject pod)
     {
         if (pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed") return false;
-        if (pod["metadata"]?["deletionTimestamp"]?.GetValue<string>() is { } deleting
-            && DateTime.TryParse(deleting, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
-            && DateTime.UtcNow > at.AddSeconds(pod["metadata"]?["deletionGracePeriodSeconds"]?.AsLong() ?? 0))
-            return false;
-        return true;
+        return GraceEnds(pod) is not { } end || DateTime.UtcNow <= end;
     }
+
+    /// <summary>When a pod being deleted stops being charged (the end of its deletion's grace period), or null when it is not being deleted.</summary>
+    public static DateTime? GraceEnds(JsonObject pod) =>
+        pod["metadata"]?["deletionTimestamp"]?.GetValue<string>() is { } deleting
+            && DateTime.TryParse(deleting, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+            ? at.AddSeconds(pod["metadata"]?["deletionGracePeriodSeconds"]?.AsLong() ?? 0)
+            : null;
 
     /// <summary>
     /// A pod's total requests or limits: its containers summed, sidecars (restartable init containers) added, and the
@@ -262,11 +264,11 @@ internal static class Quota
         return used;
     }
 
-    public static decimal Amount(JsonNode? q) => q is null ? 0 : new ResourceQuantity(q.ToString()).ToDecimal();
+    public static decimal Amount(JsonNode? q) => q is null ? 0 : Quantities.Value(q.ToString());
 
     /// <summary>A usage as a quantity: cores with millicores, bytes in binary units, counts plain.</summary>
     public static string Format(string resource, decimal value) =>
-        resource.EndsWith("cpu", StringComparison.Ordinal) ? new ResourceQuantity(value, 0, ResourceQuantity.SuffixFormat.DecimalSI).CanonicalizeString()
-        : resource.EndsWith("memory", StringComparison.Ordinal) || resource.EndsWith("storage", StringComparison.Ordinal) || resource.Contains("hugepages-", StringComparison.Ordinal) ? new ResourceQuantity(value, 0, ResourceQuantity.SuffixFormat.BinarySI).CanonicalizeString()
+        resource.EndsWith("cpu", StringComparison.Ordinal) ? Quantities.Canonical(value, binary: false)
+        : resource.EndsWith("memory", StringComparison.Ordinal) || resource.EndsWith("storage", StringComparison.Ordinal) || resource.Contains("hugepages-", StringComparison.Ordinal) ? Quantities.Canonical(value, binary: true)
         : value.ToString(CultureInfo.InvariantCulture);
 }

@@ -292,7 +292,7 @@ public static partial class Admission
                     if (m?.GetValue<string>() is not ("ReadWriteOnce" or "ReadOnlyMany" or "ReadWriteMany" or "ReadWriteOncePod")) e.Unsupported("spec.accessModes", m?.GetValue<string>(), "\"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\"");
                 var storage = spec?["resources"]?["requests"]?["storage"]?.GetValue<string>();
                 if (storage is null) e.Required("spec.resources[storage]");
-                else if (new ResourceQuantity(storage).ToDecimal() <= 0) e.Invalid("spec.resources[storage]", storage, "must be greater than zero");
+                else if (Quantities.Value(storage) <= 0) e.Invalid("spec.resources[storage]", storage, "must be greater than zero");
                 if (old is not null)
                 {
                     var a = (JsonObject)old["spec"]!.DeepClone(); var b = (JsonObject)spec!.DeepClone();

@@ -17,7 +17,7 @@ public sealed class FakeClusterOptions
     public double ClockSpeed { get; set; } = 1;
     /// <summary>Simulated time until a pod becomes ready.</summary>
     public TimeSpan PodReadyDelay { get; set; } = TimeSpan.FromSeconds(1);
-    /// <summary>Real time between controller passes.</summary>
+    /// <summary>Real time between looks of the controller loop, which runs a pass when the store changed or a controller's time came.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Changes kept for watch resume; older resourceVersions get a 410 Expired ERROR event.</summary>
     public int WatchHistory { get; set; } = 1000;
@@ -114,6 +114,8 @@ public sealed class FakeCluster : IAsyncDisposable
     internal Store Store { get; }
     public IReadOnlyList<RequestLogEntry> Requests => _log.ToArray();
     public void ClearRequests() => _log.Clear();
+    /// <summary>How many times the controller loop woke so far, and how many of those ran a pass of the controllers (when something changed or came due).</summary>
+    public (long Ticks, long Passes) ControllerLoop => _controllers.LoopCounts;
     /// <summary>The latest errors of the simulated controllers (a healthy run has none).</summary>
     public IReadOnlyList<string> ControllerErrors => _controllers.Errors.ToArray();
     public int WritesFor(string plural, string? ns, string name) => Store.WritesFor(plural, ns, name);

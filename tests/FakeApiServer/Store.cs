@@ -38,6 +38,16 @@ public sealed class Store
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
+    /// <summary>The same objects by type (qualified plural) and namespace, so that a list reads only its own kind.</summary>
+    private readonly Dictionary<string, Dictionary<string, Dictionary<string, StoredObject>>> _byType = new(StringComparer.Ordinal);
+    /// <summary>The same objects by the uid of each owner their ownerReferences name, so that a controller finds its own.</summary>
+    private readonly Dictionary<string, Dictionary<string, StoredObject>> _byOwner = new(StringComparer.Ordinal);
+    /// <summary>The objects being deleted (with a deletionTimestamp), by key.</summary>
+    private readonly Dictionary<string, StoredObject> _deleting = new(StringComparer.Ordinal);
+    /// <summary>How many stored objects have each uid ("" for those without one).</summary>
+    private readonly Dictionary<string, int> _uids = new(StringComparer.Ordinal);
+    /// <summary>The resourceVersion of the last change to each type in each namespace.</summary>
+    private readonly Dictionary<string, long> _changedAt = new(StringComparer.Ordinal);
     private readonly LinkedList<Change> _history = new();
     private readonly List<Channel<Change>> _subscribers = [];
     private readonly Dictionary<string, int> _writes = new(StringComparer.Ordinal);
@@ -63,7 +73,87 @@ public sealed class Store
     public List<StoredObject> List(ResourceType t, string? ns)
     {
         lock (_gate)
-            return _objects.Values.Where(o => o.Type.Qualified == t.Qualified && (ns is null || o.Namespace == ns)).OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+        {
+            if (!_byType.TryGetValue(t.Qualified, out var namespaces)) return [];
+            IEnumerable<StoredObject> objects = ns is null ? namespaces.Values.SelectMany(n => n.Values)
+                : namespaces.TryGetValue(ns, out var inNamespace) ? inNamespace.Values : [];
+            return objects.OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The objects of a type (in a namespace, or any with null) whose ownerReferences name <paramref name="ownerUid"/>, in <see cref="List"/>'s order.</summary>
+    public List<StoredObject> Dependents(ResourceType t, string? ns, string ownerUid)
+    {
+        lock (_gate)
+        {
+            if (!_byOwner.TryGetValue(ownerUid, out var dependents)) return [];
+            return dependents.Values.Where(o => o.Type.Qualified == t.Qualified && (ns is null || o.Namespace == ns))
+                .OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The resourceVersion of the last change (create, update or removal) to an object of a type in a namespace (null: cluster-scoped ones); 0 for none since the start.</summary>
+    public long ChangedAt(ResourceType t, string? ns)
+    {
+        lock (_gate) return _changedAt.GetValueOrDefault(t.Qualified + "/" + NamespaceKey(ns));
+    }
+
+    /// <summary>The objects being deleted (a deletionTimestamp set, finalizers pending).</summary>
+    public List<StoredObject> Deleting()
+    {
+        lock (_gate) return _deleting.Values.ToList();
+    }
+
+    /// <summary>
+    /// The objects with owner references whose owners are all gone (no stored object has any of their uids): what
+    /// the garbage collector deletes. From the owner index, so that a pass does not read every object.
+    /// </summary>
+    public List<StoredObject> Orphans()
+    {
+        lock (_gate)
+        {
+            var orphans = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+            foreach (var (owner, dependents) in _byOwner)
+            {
+                if (_uids.ContainsKey(owner)) continue;
+                foreach (var (key, o) in dependents)
+                    if (!orphans.ContainsKey(key) && OwnerUids(o).All(u => !_uids.ContainsKey(u))) orphans[key] = o;
+            }
+            return orphans.Values.ToList();
+        }
+    }
+
+    /// <summary>The uids an object's ownerReferences name ("" for a reference without one).</summary>
+    private static IEnumerable<string> OwnerUids(StoredObject o) =>
+        (o.Object["metadata"]?["ownerReferences"] as JsonArray ?? []).Select(r => (r as JsonObject)?["uid"] is JsonValue v && v.TryGetValue<string>(out var uid) ? uid : "").Distinct(StringComparer.Ordinal);
+
+    /// <summary>The index key of an object's namespace: a cluster-scoped object's is "\0" (no namespace name has one).</summary>
+    private static string NamespaceKey(string? ns) => ns ?? "\0";
+
+    private void Index(string key, StoredObject stored)
+    {
+        if (!_byType.TryGetValue(stored.Type.Qualified, out var namespaces)) _byType[stored.Type.Qualified] = namespaces = new(StringComparer.Ordinal);
+        var nsKey = NamespaceKey(stored.Namespace);
+        if (!namespaces.TryGetValue(nsKey, out var objects)) namespaces[nsKey] = objects = new(StringComparer.Ordinal);
+        objects[key] = stored;
+        _uids[stored.Uid] = _uids.GetValueOrDefault(stored.Uid) + 1;
+        if (stored.Object["metadata"]?["deletionTimestamp"] is not null) _deleting[key] = stored;
+        foreach (var owner in OwnerUids(stored))
+        {
+            if (!_byOwner.TryGetValue(owner, out var dependents)) _byOwner[owner] = dependents = new(StringComparer.Ordinal);
+            dependents[key] = stored;
+        }
+    }
+
+    private void Unindex(string key, StoredObject stored)
+    {
+        if (_uids.TryGetValue(stored.Uid, out var count)) { if (count > 1) _uids[stored.Uid] = count - 1; else _uids.Remove(stored.Uid); }
+        _deleting.Remove(key);
+        foreach (var owner in OwnerUids(stored))
+            if (_byOwner.TryGetValue(owner, out var dependents) && dependents.Remove(key) && dependents.Count == 0) _byOwner.Remove(owner);
+        if (!_byType.TryGetValue(stored.Type.Qualified, out var namespaces) || !namespaces.TryGetValue(NamespaceKey(stored.Namespace), out var objects)) return;
+        objects.Remove(key);
+        if (objects.Count == 0) namespaces.Remove(NamespaceKey(stored.Namespace));
     }
 
     public List<StoredObject> All()
@@ -89,7 +179,10 @@ public sealed class Store
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var key = Key(stored.Type, stored.Namespace, stored.Name);
             stored.CreatedRv = _objects.TryGetValue(key, out var before) ? before.CreatedRv : rv;
+            if (before is not null) Unindex(key, before);
             _objects[key] = stored;
+            _changedAt[stored.Type.Qualified + "/" + NamespaceKey(stored.Namespace)] = rv;
+            Index(key, stored);
             if (countWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
             Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
             return Render(stored);
@@ -103,7 +196,9 @@ public sealed class Store
         {
             var key = Key(t, ns, name);
             if (!_objects.Remove(key, out var stored)) return null;
+            Unindex(key, stored);
             var rv = ++_rv;
+            _changedAt[stored.Type.Qualified + "/" + NamespaceKey(stored.Namespace)] = rv;
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var last = Render(stored);
             Publish(new Change(rv, "DELETED", t, last, null));

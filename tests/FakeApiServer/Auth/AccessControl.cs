@@ -125,14 +125,21 @@ public sealed class AccessControl
         while (AggregatePass(api)) { }
     }
 
-    /// <summary>Keeps aggregated ClusterRoles up to date while the cluster runs.</summary>
+    /// <summary>Keeps aggregated ClusterRoles up to date while the cluster runs: a pass whenever the store changed since the last one began.</summary>
     internal async Task RunAsync(Api api, TimeSpan interval, Action<Exception> onError, CancellationToken ct)
     {
+        var seen = -1L;
         while (!ct.IsCancellationRequested)
         {
             try { await Task.Delay(interval, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
-            try { AggregatePass(api); }
+            var revision = _store.ResourceVersion;
+            if (revision == seen) continue;
+            try
+            {
+                AggregatePass(api);
+                seen = revision;
+            }
             catch (Exception e) when (e is ApiError or InvalidOperationException) { onError(e); }
         }
     }

@@ -285,8 +285,8 @@ internal static class CelRuntime
             case ("sets.contains", 2): return Lists(a[1]).All(x => Lists(a[0]).Any(y => CelEquals(x, y)));
             case ("sets.equivalent", 2): return Lists(a[1]).All(x => Lists(a[0]).Any(y => CelEquals(x, y))) && Lists(a[0]).All(x => Lists(a[1]).Any(y => CelEquals(x, y)));
             case ("sets.intersects", 2): return Lists(a[1]).Any(x => Lists(a[0]).Any(y => CelEquals(x, y)));
-            case ("quantity", 1): return ParseQuantity((string)a[0]!) is { } q ? new CelQuantity(q) : throw new CelEvalException("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
-            case ("isQuantity", 1): return ParseQuantity((string)a[0]!) is not null;
+            case ("quantity", 1): return Quantities.TryParse((string)a[0]!, out var q) ? new CelQuantity(q) : throw new CelEvalException(Quantities.FormatError);
+            case ("isQuantity", 1): return Quantities.TryParse((string)a[0]!, out _);
             default: throw NoOverload();
         }
     }
@@ -619,27 +619,4 @@ internal static class CelRuntime
         bool b => b ? "true" : "false",
         _ => v?.ToString() ?? "null",
     };
-
-    private static readonly (string Suffix, decimal Factor)[] Suffixes =
-    [
-        ("Ki", 1024m), ("Mi", 1024m * 1024), ("Gi", 1024m * 1024 * 1024), ("Ti", 1024m * 1024 * 1024 * 1024), ("Pi", 1024m * 1024 * 1024 * 1024 * 1024),
-        ("Ei", 1024m * 1024 * 1024 * 1024 * 1024 * 1024), ("n", 0.000000001m), ("u", 0.000001m), ("m", 0.001m), ("k", 1000m), ("M", 1000_000m),
-        ("G", 1000_000_000m), ("T", 1000_000_000_000m), ("P", 1000_000_000_000_000m), ("E", 1000_000_000_000_000_000m),
-    ];
-
-    /// <summary>A quantity string (number, then a binary or decimal suffix or an exponent), or null when it is not one.</summary>
-    private static decimal? ParseQuantity(string s)
-    {
-        var m = System.Text.RegularExpressions.Regex.Match(s, "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(.*)$");
-        if (!m.Success || !decimal.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return null;
-        var suffix = m.Groups[2].Value;
-        if (suffix.Length == 0) return number;
-        foreach (var (sfx, factor) in Suffixes)
-            if (suffix == sfx) return number * factor;
-        var exp = System.Text.RegularExpressions.Regex.Match(suffix, "^[eE]([+-]?[0-9]+)$");
-        if (!exp.Success || !int.TryParse(exp.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var e) || Math.Abs(e) > 18) return null;
-        var p = 1m;
-        for (var i = 0; i < Math.Abs(e); i++) p *= 10;
-        return e >= 0 ? number * p : number / p;
-    }
 }

@@ -60,6 +60,10 @@ internal sealed partial class Controllers
         SeedControlPlane();
     }
 
+    /// <summary>
+    /// Every <see cref="FakeClusterOptions.ReconcileInterval"/>, a pass of all the controllers when one is due (see
+    /// <see cref="PassDue"/>): an idle cluster costs a look at the store's revision and the clock, not a rescan.
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -72,8 +76,53 @@ internal sealed partial class Controllers
             {
                 return;
             }
-            Pass();
+            if (PassDue())
+            {
+                Pass();
+                Interlocked.Increment(ref _passes);
+            }
+            Interlocked.Increment(ref _ticks);
         }
+    }
+
+    private long _ticks, _passes;
+
+    /// <summary>The loop's ticks so far and the passes they ran (a settled cluster's ticks run none).</summary>
+    public (long Ticks, long Passes) LoopCounts => (Interlocked.Read(ref _ticks), Interlocked.Read(ref _passes));
+
+    // What the last pass saw, and when it asked to look again.
+    private long _passRevision = -1;
+    private TimeSpan _passPodReadyDelay;
+    private DateTime _wake = DateTime.MinValue;
+    private DateTime _wakeReal = DateTime.MinValue;
+
+    /// <summary>
+    /// Whether a pass could change anything: the store changed since the last one began (a client's write, or the
+    /// last pass's own writes: a pass that writes nothing leaves the loop idle), or a time a controller registered
+    /// (<see cref="Due"/>, <see cref="WakeAt"/>) has come on the simulated clock (which <see cref="FakeClock.Advance"/>
+    /// moves too), or on the real clock (<see cref="WakeAtReal"/>), or the pod-ready delay was changed.
+    /// </summary>
+    private bool PassDue() =>
+        _store.ResourceVersion != _passRevision || SimNow >= _wake || DateTime.UtcNow >= _wakeReal || _options.PodReadyDelay != _passPodReadyDelay;
+
+    /// <summary>Whether simulated time <paramref name="at"/> has come; when it has not, the loop wakes then for another pass.</summary>
+    private bool Due(DateTime at)
+    {
+        if (SimNow >= at) return true;
+        WakeAt(at);
+        return false;
+    }
+
+    /// <summary>Asks for a pass at simulated time <paramref name="at"/> even if the store does not change before.</summary>
+    private void WakeAt(DateTime at)
+    {
+        if (at < _wake) _wake = at;
+    }
+
+    /// <summary>Asks for a pass at real time <paramref name="utc"/> (for what the API decides on the real clock).</summary>
+    private void WakeAtReal(DateTime utc)
+    {
+        if (utc < _wakeReal) _wakeReal = utc;
     }
 
     /// <summary>Errors from controller steps (also written to stderr); one failing object never stops the others.</summary>
@@ -88,9 +137,12 @@ internal sealed partial class Controllers
         catch (ApiError e) when (e.Code is 404 or 409)
         {
             // A controller write lost a race with a client write; the next pass sees the new state.
+            WakeAt(DateTime.MinValue);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Tried again on the next tick, as before the loop learned to idle.
+            WakeAt(DateTime.MinValue);
             var msg = $"controller {what}: {e}";
             Errors.Enqueue(msg);
             while (Errors.Count > 50) Errors.TryDequeue(out _);
@@ -100,15 +152,20 @@ internal sealed partial class Controllers
 
     private void Pass()
     {
+        if (_options.PodReadyDelay != _passPodReadyDelay) _reconciled.Clear();
+        _passRevision = _store.ResourceVersion;
+        _passPodReadyDelay = _options.PodReadyDelay;
+        _wake = DateTime.MaxValue;
+        _wakeReal = DateTime.MaxValue;
         Step("namespaces", Namespaces);
         Step("resource quotas", ResourceQuotas);
         Step("namespace contents", NamespaceContents);
         Step("customresourcedefinitions", CustomResourceDefinitions);
         Step("garbage collector", GarbageCollect);
         Step("volumes", BindClaims);
-        foreach (var d in _store.List(T("apps", "deployments"), null)) Step($"deployment {d.Namespace}/{d.Name}", () => Deployment(d));
-        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Step($"replicaset {rs.Namespace}/{rs.Name}", () => ReplicaSet(rs));
-        foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Step($"replicationcontroller {rc.Namespace}/{rc.Name}", () => ReplicaSet(rc));
+        foreach (var d in _store.List(T("apps", "deployments"), null)) Reconcile($"deployment {d.Namespace}/{d.Name}", d, [T("apps", "replicasets")], Deployment);
+        foreach (var rs in _store.List(T("apps", "replicasets"), null)) Reconcile($"replicaset {rs.Namespace}/{rs.Name}", rs, [T("", "pods")], ReplicaSet);
+        foreach (var rc in _store.List(T("", "replicationcontrollers"), null)) Reconcile($"replicationcontroller {rc.Namespace}/{rc.Name}", rc, [T("", "pods")], ReplicaSet);
         foreach (var s in _store.List(T("apps", "statefulsets"), null)) Step($"statefulset {s.Namespace}/{s.Name}", () => StatefulSet(s));
         foreach (var ds in _store.List(T("apps", "daemonsets"), null)) Step($"daemonset {ds.Namespace}/{ds.Name}", () => DaemonSet(ds));
         foreach (var cj in _store.List(T("batch", "cronjobs"), null)) Step($"cronjob {cj.Namespace}/{cj.Name}", () => CronJob(cj));
@@ -116,6 +173,37 @@ internal sealed partial class Controllers
         Step("scheduler", Schedule);
         Step("pods", Pods);
         Step("endpoints", Endpoints);
+    }
+
+    /// <summary>What each object's last reconcile read (the change revisions of its kinds in its namespace) and the earliest time it registered.</summary>
+    private readonly Dictionary<string, (long[] Inputs, DateTime Wake)> _reconciled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One controller's reconcile of one object, skipped while nothing of its own kind or of <paramref name="reads"/>
+    /// in its namespace changed since its last run and no time it registered has come (an active namespace does not
+    /// make every other namespace's objects run again). The object is read again after its inputs, so that a change
+    /// between the pass's list and now is not taken as seen.
+    /// </summary>
+    private void Reconcile(string what, StoredObject listed, ResourceType[] reads, Action<StoredObject> reconcile)
+    {
+        var key = listed.Type.Qualified + "/" + listed.Uid;
+        var inputs = reads.Prepend(listed.Type).Select(t => _store.ChangedAt(t, listed.Namespace)).ToArray();
+        if (_reconciled.TryGetValue(key, out var last) && last.Inputs.AsSpan().SequenceEqual(inputs) && SimNow < last.Wake)
+        {
+            WakeAt(last.Wake);
+            return;
+        }
+        if (_store.Get(listed.Type, listed.Namespace, listed.Name) is not { } o || o.Uid != listed.Uid)
+        {
+            _reconciled.Remove(key);
+            return;
+        }
+        var outer = _wake;
+        _wake = DateTime.MaxValue;
+        Step(what, () => reconcile(o));
+        var wake = _wake;
+        _wake = outer < wake ? outer : wake;
+        _reconciled[key] = (inputs, wake);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -171,6 +259,9 @@ internal sealed partial class Controllers
         ["controller"] = true, ["blockOwnerDeletion"] = true,
     });
 
+    /// <summary>The objects of a type in the owner's namespace that it owns, by name (the store's owner index, checked against each object).</summary>
+    private List<StoredObject> Owned(ResourceType t, StoredObject owner) => _store.Dependents(t, owner.Namespace, owner.Uid).Where(o => OwnedBy(o, owner)).ToList();
+
     private static bool OwnedBy(StoredObject o, StoredObject owner) =>
         (o.Object["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid) == true;
 
@@ -188,6 +279,9 @@ internal sealed partial class Controllers
     }
 
     private static int Int(JsonNode? n, int fallback = 0) => n?.AsInt() ?? fallback;
+
+    /// <summary>The first time later than <paramref name="t"/> (for a deadline that passes when the clock is beyond it).</summary>
+    private static DateTime After(DateTime t) => t.AddTicks(1);
 
     private static DateTime Parse(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
 

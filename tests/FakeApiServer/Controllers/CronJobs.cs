@@ -22,14 +22,17 @@ internal sealed partial class Controllers
         if (cj.Object["metadata"]?["deletionTimestamp"] is not null) return;
         var spec = (JsonObject)cj.Object["spec"]!;
         var jobType = T("batch", "jobs");
-        var jobs = _store.List(jobType, cj.Namespace).Where(j => OwnedBy(j, cj)).ToList();
+        var jobs = Owned(jobType, cj);
         bool Finished(StoredObject j, string type) => HasCondition(j.Object["status"] as JsonObject, type);
         var running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
         var status = (JsonObject?)cj.Object["status"]?.DeepClone() ?? new JsonObject();
-        if (!_cronSeen.TryGetValue(cj.Uid, out var last)) _cronSeen[cj.Uid] = last = SimNow;
+        var now = SimNow;
+        if (!_cronSeen.TryGetValue(cj.Uid, out var last)) _cronSeen[cj.Uid] = last = now;
         if (status["lastScheduleTime"]?.GetValue<string>() is { } ls) last = Parse(ls);
         var schedule = CronSchedule.Parse(spec["schedule"]!.GetValue<string>(), out _);
-        var due = schedule?.GetOccurrences(last, SimNow, fromInclusive: false, toInclusive: true).Select(d => (DateTime?)d).LastOrDefault();
+        var due = schedule?.GetOccurrences(last, now, fromInclusive: false, toInclusive: true).Select(d => (DateTime?)d).LastOrDefault();
+        // The loop wakes for the next schedule time.
+        if (schedule?.GetNextOccurrence(now) is { } next) WakeAt(next);
         var policy = spec["concurrencyPolicy"]?.GetValue<string>() ?? "Allow";
         if (due is { } at && spec["suspend"]?.GetValue<bool>() != true)
         {
@@ -55,7 +58,7 @@ internal sealed partial class Controllers
                 status["lastScheduleTime"] = Stamp(at);
             }
         }
-        jobs = _store.List(jobType, cj.Namespace).Where(j => OwnedBy(j, cj)).ToList();
+        jobs = Owned(jobType, cj);
         running = jobs.Where(j => !Finished(j, "Complete") && !Finished(j, "Failed")).ToList();
         foreach (var j in jobs.Where(j => Finished(j, "Complete") && _sawCompleted.Add(j.Uid)))
             Event(cj, "Normal", "SawCompletedJob", $"Saw completed job: {j.Name}, status: Complete", "cronjob-controller");

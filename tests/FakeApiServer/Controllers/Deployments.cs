@@ -22,7 +22,7 @@ internal sealed partial class Controllers
         var replicas = Int(spec["replicas"], 1);
         var template = TemplateWithoutHash(spec["template"]);
         var rsType = T("apps", "replicasets");
-        var owned = _store.List(rsType, d.Namespace).Where(rs => OwnedBy(rs, d)).OrderBy(rs => rs.Object["metadata"]!["creationTimestamp"]!.GetValue<string>()).ThenBy(rs => Revision(rs)).ToList();
+        var owned = Owned(rsType, d).OrderBy(rs => rs.Object["metadata"]!["creationTimestamp"]!.GetValue<string>()).ThenBy(rs => Revision(rs)).ToList();
         var maxRev = owned.Count == 0 ? 0 : owned.Max(Revision);
         var newRs = owned.Where(rs => JsonNode.DeepEquals(TemplateWithoutHash(rs.Object["spec"]?["template"]), template)).OrderBy(Revision).FirstOrDefault();
         var key = $"{d.Namespace}/{d.Name}";
@@ -162,7 +162,7 @@ internal sealed partial class Controllers
         foreach (var o in idle.Take(Math.Max(0, idle.Count - limit))) _api.Delete(o);
 
         // Status, from fresh copies.
-        owned = _store.List(rsType, d.Namespace).Where(rs => OwnedBy(rs, d)).ToList();
+        owned = Owned(rsType, d);
         var fresh = owned.FirstOrDefault(r => r.Name == newRs.Name) ?? newRs;
         var sumReplicas = owned.Sum(Actual);
         var updated = Actual(fresh);
@@ -180,7 +180,7 @@ internal sealed partial class Controllers
         JsonObject progressing;
         if (complete)
             progressing = Cond("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{fresh.Name}\" has successfully progressed.", now, oldProgressing);
-        else if (SimNow - last > deadline)
+        else if (Due(After(last + deadline)))
             progressing = Cond("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{fresh.Name}\" has timed out progressing.", now, oldProgressing);
         else
             progressing = Cond("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{fresh.Name}\" is progressing.", now, oldProgressing);

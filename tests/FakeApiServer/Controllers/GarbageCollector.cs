@@ -7,11 +7,11 @@ internal sealed partial class Controllers
 {
     private void GarbageCollect()
     {
-        var all = _store.All();
         // Foreground deletion: delete the dependents, then drop the owner's foregroundDeletion finalizer.
-        foreach (var owner in all.Where(o => o.Object["metadata"]?["deletionTimestamp"] is not null
-            && (o.Object["metadata"]?["finalizers"] as JsonArray)?.Any(f => f?.GetValue<string>() == "foregroundDeletion") == true))
+        List<StoredObject>? all = null;
+        foreach (var owner in _store.Deleting().Where(o => (o.Object["metadata"]?["finalizers"] as JsonArray)?.Any(f => f?.GetValue<string>() == "foregroundDeletion") == true))
         {
+            all ??= _store.All();
             var dependents = all.Where(o => OwnedBy(o, owner)).ToList();
             foreach (var d in dependents) _api.Delete(d, "Foreground");
             if (dependents.All(d => _store.Get(d.Type, d.Namespace, d.Name) is null))
@@ -21,12 +21,7 @@ internal sealed partial class Controllers
                     foreach (var x in fin.Where(x => x?.GetValue<string>() == "foregroundDeletion").ToList()) fin.Remove(x);
                 });
         }
-        all = _store.All();
-        var uids = all.Select(o => o.Uid).ToHashSet(StringComparer.Ordinal);
-        foreach (var o in all)
-        {
-            if (o.Object["metadata"]?["ownerReferences"] is not JsonArray refs || refs.Count == 0) continue;
-            if (refs.All(r => !uids.Contains(r?["uid"]?.GetValue<string>() ?? ""))) _api.Delete(o);
-        }
+        // Dependents whose owners are all gone.
+        foreach (var o in _store.Orphans()) _api.Delete(o);
     }
 }

@@ -33,8 +33,8 @@ internal sealed partial class Controllers
         var key = $"{pod.Namespace}/{pod.Name}";
         if (!_podStart.TryGetValue(key, out var started)) _podStart[key] = started = SimNow;
         var broken = Broken(pod.Object["spec"] as JsonObject);
-        var running = SimNow >= started + _options.PodReadyDelay;
-        var done = running && (broken || SimNow >= started + _options.PodReadyDelay * 2);
+        var running = Due(started + _options.PodReadyDelay);
+        var done = running && (broken || Due(started + _options.PodReadyDelay * 2));
         // A Job's broken image pulls and starts, then exits 1.
         Kubelet(pod, running, pullsFail: false);
         if (done) KubeletExited(pod);
@@ -74,10 +74,10 @@ internal sealed partial class Controllers
         if (HasCondition(status, "Complete") || HasCondition(status, "Failed"))
         {
             if (!_jobFinished.TryGetValue(job.Uid, out var finished)) _jobFinished[job.Uid] = finished = SimNow;
-            if (spec["ttlSecondsAfterFinished"]?.AsInt() is { } ttl && SimNow >= finished + TimeSpan.FromSeconds(ttl)) _api.Delete(job);
+            if (spec["ttlSecondsAfterFinished"]?.AsInt() is { } ttl && Due(finished + TimeSpan.FromSeconds(ttl))) _api.Delete(job);
             return;
         }
-        var pods = _store.List(T("", "pods"), job.Namespace).Where(p => OwnedBy(p, job)).ToList();
+        var pods = Owned(T("", "pods"), job);
         var active = pods.Where(p => !Terminal(p) && p.Object["metadata"]?["deletionTimestamp"] is null).ToList();
         var succeededPods = pods.Where(p => Phase(p) == "Succeeded").ToList();
         var failed = pods.Count(p => Phase(p) == "Failed");
@@ -110,7 +110,7 @@ internal sealed partial class Controllers
         }
         else if (failed > backoffLimit)
             Fail("BackoffLimitExceeded", "Job has reached the specified backoff limit");
-        else if (spec["activeDeadlineSeconds"]?.AsInt() is { } deadline && _jobStart.ContainsKey(job.Uid) && SimNow - startedSim > TimeSpan.FromSeconds(deadline))
+        else if (spec["activeDeadlineSeconds"]?.AsInt() is { } deadline && _jobStart.ContainsKey(job.Uid) && Due(After(startedSim + TimeSpan.FromSeconds(deadline))))
             Fail("DeadlineExceeded", "Job was active longer than specified deadline");
         else if (completions is { } c ? succeeded >= c : succeeded > 0 && active.Count == 0)
         {
@@ -126,7 +126,7 @@ internal sealed partial class Controllers
             if (failed > 0 && !_jobRetryAt.ContainsKey(failuresSeen))
                 _jobRetryAt[failuresSeen] = SimNow + TimeSpan.FromSeconds(Math.Min(360, 10 * Math.Pow(2, failed - 1)));
             var want = completions is { } cc ? Math.Min(parallelism, cc - succeeded) : succeeded > 0 ? 0 : parallelism;
-            if (active.Count < want && (failed == 0 || SimNow >= _jobRetryAt[failuresSeen]))
+            if (active.Count < want && (failed == 0 || Due(_jobRetryAt[failuresSeen])))
             {
                 var template = (JsonObject)spec["template"]!;
                 var taken = active.Select(IndexOf).Concat(succeededPods.Select(IndexOf)).ToHashSet();
@@ -146,10 +146,12 @@ internal sealed partial class Controllers
                     ((JsonObject)(tmeta["labels"] ??= new JsonObject()))["batch.kubernetes.io/job-completion-index"] = index;
                     CreatePod(job, $"{job.Name}-{index}-{suffix}", indexedTemplate, out _);
                 }
-                active = _store.List(T("", "pods"), job.Namespace).Where(p => OwnedBy(p, job) && !Terminal(p)).ToList();
+                active = Owned(T("", "pods"), job).Where(p => !Terminal(p)).ToList();
             }
             next["startTime"] ??= now;
             if (!_jobStart.ContainsKey(job.Uid)) _jobStart[job.Uid] = SimNow;
+            // The active deadline counts from the start just recorded too.
+            if (spec["activeDeadlineSeconds"]?.AsInt() is { } activeDeadline) WakeAt(After(_jobStart[job.Uid] + TimeSpan.FromSeconds(activeDeadline)));
         }
         if (active.Count > 0) next["active"] = active.Count;
         if (succeeded > 0) next["succeeded"] = succeeded;

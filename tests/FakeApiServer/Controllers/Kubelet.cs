@@ -55,7 +55,7 @@ internal sealed partial class Controllers
     {
         var key = $"{pod.Namespace}/{pod.Name}";
         if (!_podStart.TryGetValue(key, out var started)) _podStart[key] = started = SimNow;
-        return SimNow >= started + _options.PodReadyDelay;
+        return Due(started + _options.PodReadyDelay);
     }
 
     /// <summary>One kubelet sync of a pod: first sight (Scheduled, image checks), container starts, pull retries, stopping on deletion.</summary>
@@ -87,6 +87,7 @@ internal sealed partial class Controllers
             if (run.Broken)
             {
                 if (now >= run.NextSync) SyncBrokenPull(k, run, now);
+                WakeAt(run.NextSync);
                 continue;
             }
             if (run.Started || !startDue) continue;

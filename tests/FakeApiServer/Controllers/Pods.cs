@@ -18,7 +18,7 @@ internal sealed partial class Controllers
     private bool CreatePod(StoredObject owner, string name, JsonObject template, out string? refusal, Dictionary<string, string>? extraLabels = null, string? node = "node-1")
     {
         refusal = null;
-        if (_createBackoff.TryGetValue(owner.Uid, out var backoff) && SimNow < backoff.Next) return false;
+        if (_createBackoff.TryGetValue(owner.Uid, out var backoff) && !Due(backoff.Next)) return false;
         var meta = (JsonObject?)template["metadata"]?.DeepClone() ?? new JsonObject();
         var labels = meta["labels"] as JsonObject ?? new JsonObject();
         foreach (var (k, v) in extraLabels ?? []) labels[k] = v;
@@ -28,7 +28,12 @@ internal sealed partial class Controllers
         var spec = (JsonObject?)template["spec"]?.DeepClone() ?? new JsonObject();
         if (node is not null) spec["nodeName"] = node;
         var ns = owner.Namespace;
-        if (_store.Get(T("", "pods"), ns, name) is not null) return false;
+        if (_store.Get(T("", "pods"), ns, name) is not null)
+        {
+            // A random name that is taken (a ReplicaSet's or a Job's pod): the next tick tries another one.
+            if (owner.Type.Kind is "ReplicaSet" or "ReplicationController" or "Job") WakeAt(DateTime.MinValue);
+            return false;
+        }
         try
         {
             _api.Commit(T("", "pods"), ns, name, new JsonObject { ["metadata"] = meta, ["spec"] = spec }, null, Ctx() with { Admit = true }, null);
@@ -39,6 +44,7 @@ internal sealed partial class Controllers
             Event(owner, "Warning", "FailedCreate", owner.Type.Kind == "StatefulSet" ? $"create Pod {name} in StatefulSet {owner.Name} failed error: {e.Message}" : $"Error creating: {e.Message}", ComponentOf(owner));
             var delay = backoff.Delay == default ? TimeSpan.FromMilliseconds(5) : TimeSpan.FromTicks(Math.Min(backoff.Delay.Ticks * 2, TimeSpan.FromSeconds(1000).Ticks));
             _createBackoff[owner.Uid] = (SimNow + delay, delay);
+            WakeAt(_createBackoff[owner.Uid].Next);
             return false;
         }
         _createBackoff.Remove(owner.Uid);
@@ -66,8 +72,8 @@ internal sealed partial class Controllers
         if (!_podStart.TryGetValue(key, out var started)) _podStart[key] = started = SimNow;
         if (Broken(pod.Object["spec"] as JsonObject) || pod.Object["metadata"]?["deletionTimestamp"] is not null) return (false, false);
         var readyAt = started + _options.PodReadyDelay;
-        var ready = SimNow >= readyAt;
-        return (ready, ready && SimNow >= readyAt + TimeSpan.FromSeconds(minReadySeconds));
+        var ready = Due(readyAt);
+        return (ready, ready && Due(readyAt + TimeSpan.FromSeconds(minReadySeconds)));
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ internal sealed partial class Controllers
         if (rs.Object["metadata"]?["deletionTimestamp"] is not null) return;
         var want = Int(rs.Object["spec"]?["replicas"], 1);
         var minReady = Int(rs.Object["spec"]?["minReadySeconds"]);
-        var pods = _store.List(T("", "pods"), rs.Namespace).Where(p => OwnedBy(p, rs)).ToList();
+        var pods = Owned(T("", "pods"), rs);
         // Whether the pods were managed this pass (not while backing off after a refusal), and the refusal if any.
         var managed = true;
         string? refusal = null;
@@ -28,7 +28,7 @@ internal sealed partial class Controllers
             foreach (var p in pods.OrderBy(p => PodState(p, minReady).Ready).ThenByDescending(p => p.Object["metadata"]!["creationTimestamp"]!.GetValue<string>()).Take(pods.Count - want))
                 DeletePod(rs, p);
         }
-        pods = _store.List(T("", "pods"), rs.Namespace).Where(p => OwnedBy(p, rs)).ToList();
+        pods = Owned(T("", "pods"), rs);
         var states = pods.Select(p => PodState(p, minReady)).ToList();
         var status = new JsonObject
         {

@@ -7,7 +7,12 @@ internal sealed partial class Controllers
 {
     private void ResourceQuotas()
     {
-        foreach (var quota in _store.List(T("", "resourcequotas"), null))
+        var quotas = _store.List(T("", "resourcequotas"), null);
+        if (quotas.Count == 0) return;
+        // A pod being deleted is charged until its grace period ends on the real clock: the loop wakes then.
+        foreach (var pod in _store.List(T("", "pods"), null))
+            if (Quota.GraceEnds(pod.Object) is { } end && DateTime.UtcNow <= end) WakeAtReal(After(end));
+        foreach (var quota in quotas)
         {
             if (quota.Object["spec"]?["hard"] is not JsonObject hard || quota.Namespace is null) continue;
             var used = Quota.Used(_store, quota.Namespace, quota.Object, hard.Select(h => h.Key));

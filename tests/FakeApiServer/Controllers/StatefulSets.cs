@@ -13,7 +13,7 @@ internal sealed partial class Controllers
         var minReady = Int(spec["minReadySeconds"]);
         var updateRevision = $"{s.Name}-{Hash(spec["template"])}";
         var crType = T("apps", "controllerrevisions");
-        var revisions = _store.List(crType, s.Namespace).Where(r => OwnedBy(r, s)).ToList();
+        var revisions = Owned(crType, s);
         if (revisions.All(r => r.Name != updateRevision))
             _api.Commit(crType, s.Namespace, updateRevision, new JsonObject
             {
@@ -59,7 +59,7 @@ internal sealed partial class Controllers
                 if (ordered) break;
             }
         }
-        foreach (var extra in _store.List(T("", "pods"), s.Namespace).Where(p => OwnedBy(p, s) && int.TryParse(p.Name[(s.Name.Length + 1)..], out var n) && n >= replicas).OrderByDescending(p => p.Name).Take(1))
+        foreach (var extra in Owned(T("", "pods"), s).Where(p => int.TryParse(p.Name[(s.Name.Length + 1)..], out var n) && n >= replicas).OrderByDescending(p => p.Name).Take(1))
             DeletePod(s, extra);
         string Rev(StoredObject? p) => p?.Object["metadata"]?["labels"]?["controller-revision-hash"]?.GetValue<string>() ?? "";
         var live = pods.Where(p => p is not null).Select(p => p!).ToList();

@@ -258,6 +258,7 @@ public sealed class CelValidationTests : IClassFixture<FakeClusterFixture>, IDis
         "!self.ints.isSorted() && self.ints.sum() == 6 && self.ints.min() == 1 && self.ints.max() == 3 && self.ints.indexOf(1) == 1",
         "quantity(self.q).isLessThan(quantity('2')) && quantity(self.q).isGreaterThan(quantity('1')) && quantity(self.q).compareTo(quantity('1.5')) == 0",
         "isQuantity(self.q) && quantity('1Ki').asInteger() == 1024 && quantity(self.q).add(quantity('500m')).isInteger()",
+        "quantity('15e-1').compareTo(quantity(self.q)) == 0 && quantity('1e19').isGreaterThan(quantity('1E')) && !isQuantity(self.q + ' ') && !isQuantity(' 1') && !isQuantity('1 Mi') && !isQuantity('1-') && !isQuantity('1,5') && !isQuantity('1K') && !isQuantity('1..2') && !isQuantity('1e') && !isQuantity('')",
         "sets.contains(self.l, ['a']) && sets.intersects(self.l, ['c', 'z']) && sets.equivalent(self.l, ['c', 'b', 'a'])",
         "has(self.dash__dash__key) && self.dash__dash__key == 'v'",
         "b'abc' + b'd' == bytes('abcd') && self.s + '!' == 'Hello-World!'",
