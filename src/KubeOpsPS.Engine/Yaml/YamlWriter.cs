@@ -1,22 +1,79 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace KubeOpsPS.Engine.Yaml;
 
 /// <summary>
-/// Writes JSON trees as block-style YAML the way people write manifests: apiVersion, kind and metadata first,
-/// 'name' first in every mapping, strings quoted only where a plain scalar would read back as something else,
-/// multi-line strings as literal blocks, nulls left out. Empty lists are kept in manifests (under server-side apply
-/// <c>secrets: []</c> says the applier owns the field and wants it empty) and left out of tools' config files.
+/// Writes JSON (a <see cref="JsonElement"/> tree) as block-style YAML text the way people write manifests: apiVersion,
+/// kind and metadata first, 'name' first in every mapping, strings quoted only where a plain scalar would read back as
+/// something else, multi-line strings as literal blocks, nulls left out. Empty lists are kept in manifests (under
+/// server-side apply <c>secrets: []</c> says the applier owns the field and wants it empty) and left out of tools'
+/// config files. The layout is the one YAML emitters of the libyaml family write with indent 2, no line folding and
+/// indented sequences: empty collections as <c>{}</c> and <c>[]</c>, keys longer than 1,024 characters or spanning
+/// lines as explicit <c>? key</c> entries. One writer is one stream: documents after the first start with '---'.
 /// </summary>
-public static partial class YamlWriter
+internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
 {
     private static readonly string[] TopOrder = ["apiVersion", "kind", "metadata", "spec"];
+    private const int Indent = 2;
+    private const int MaxSimpleKeyLength = 1024;
 
+    // Where the text ends, as the layout rules see it: the column, whether the last thing written was white space
+    // (a line's indentation, an opening '[' or '{'), and whether the line holds nothing but indentation and '- '/'? '/': '.
+    private int _column;
+    private bool _whitespace = true;
+    private bool _indentation = true;
+    private bool _started;
+
+    /// <summary>What a document's top level needs beyond its tree: apiVersion/kind to fill in, server fields to leave out.</summary>
+    internal readonly record struct TopLevel(string? ApiVersion, string? Kind, bool WithoutServerFields);
+
+    /// <summary>
+    /// Writes one document: a mapping. <paramref name="top"/> (a Kubernetes object) puts apiVersion, kind, metadata and
+    /// spec first and status last, fills apiVersion and kind when they are missing and leaves out status and the server's
+    /// metadata when asked; otherwise (a config file) every mapping, the top one too, just puts 'name' first.
+    /// </summary>
+    public void WriteDocument(JsonElement root, TopLevel? top = null)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException("A YAML document written here must be a mapping.", nameof(root));
+        if (_started)
+        {
+            WriteIndent(0);
+            WriteIndicator("---", needWhitespace: true, whitespace: false, indentation: false);
+        }
+        _started = true;
+        if (top is { } t) WriteTopMapping(root, t);
+        else WriteMapping(root, -1, skip: null);
+        WriteIndent(0);
+    }
+
+    private void WriteTopMapping(JsonElement obj, TopLevel top)
+    {
+        // Never empty: apiVersion and kind are there or filled in (a document without them is not written as a manifest).
+        var hasApiVersion = Present(obj, "apiVersion");
+        var hasKind = Present(obj, "kind");
+        if (!(hasApiVersion || top.ApiVersion is not null || hasKind || top.Kind is not null || HasEntries(obj, skip: null, skipStatus: top.WithoutServerFields)))
+        {
+            WriteEmpty('{', '}');
+            return;
+        }
+        const int inner = 0;
+        foreach (var key in TopOrder)
+        {
+            if (key == "apiVersion" && !hasApiVersion && top.ApiVersion is not null) WriteEntry(key, top.ApiVersion, inner);
+            else if (key == "kind" && !hasKind && top.Kind is not null) WriteEntry(key, top.Kind, inner);
+            else if (obj.TryGetProperty(key, out var v)) WriteEntry(key, v, inner, key == "metadata" && top.WithoutServerFields ? KoYaml.ServerMetadataFields : null);
+        }
+        foreach (var p in obj.EnumerateObject())
+            if (!IsTopOrdered(p) && !p.NameEquals("status"u8)) WriteEntry(p.Name, p.Value, inner);
+        if (!top.WithoutServerFields && obj.TryGetProperty("status", out var status)) WriteEntry("status", status, inner);
+    }
+
+    /// <summary>The same key order for a <see cref="JsonObject"/> tree (KYAML output, <see cref="KYamlWriter"/>).</summary>
     internal static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
     {
         if (top)
@@ -28,88 +85,425 @@ public static partial class YamlWriter
             if (obj.TryGetPropertyValue("status", out var st)) yield return new("status", st);
             yield break;
         }
-        // 'name' leads every mapping (containers, ports, env, metadata); 'namespace' follows it in metadata.
         if (obj.TryGetPropertyValue("name", out var name)) yield return new("name", name);
         if (obj.TryGetPropertyValue("namespace", out var ns) && ns is JsonValue) yield return new("namespace", ns);
         foreach (var p in obj)
             if (p.Key != "name" && !(p.Key == "namespace" && p.Value is JsonValue)) yield return p;
     }
 
-    /// <summary>Writes a mapping; <paramref name="manifest"/> keeps empty lists, otherwise (a config file) they are left out.</summary>
-    internal static void WriteMapping(IEmitter e, JsonObject obj, bool manifest, bool top = false)
+    private static bool IsTopOrdered(JsonProperty p) =>
+        p.NameEquals("apiVersion"u8) || p.NameEquals("kind"u8) || p.NameEquals("metadata"u8) || p.NameEquals("spec"u8);
+
+    private static bool Present(JsonElement obj, string key) => obj.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    private static bool IsScalar(JsonElement v) => v.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    /// <summary>Whether a value is written under its key: nulls never are, empty lists only in manifests.</summary>
+    private bool Written(JsonElement v) => v.ValueKind != JsonValueKind.Null && (manifest || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > 0);
+
+    private bool HasEntries(JsonElement obj, string[]? skip, bool skipStatus = false)
     {
-        e.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block));
-        foreach (var (key, value) in Ordered(obj, top))
-        {
-            if (value is null || (!manifest && value is JsonArray { Count: 0 })) continue;
-            e.Emit(StringScalar(key));
-            WriteNode(e, value, manifest);
-        }
-        e.Emit(new MappingEnd());
+        foreach (var p in obj.EnumerateObject())
+            if (Written(p.Value) && !(skip is not null && Skipped(p, skip)) && !(skipStatus && p.NameEquals("status"u8))) return true;
+        return false;
     }
 
-    private static void WriteNode(IEmitter e, JsonNode node, bool manifest)
+    private static bool Skipped(JsonProperty p, string[] skip)
     {
-        switch (node)
+        foreach (var s in skip)
+            if (p.NameEquals(s)) return true;
+        return false;
+    }
+
+    /// <summary>A mapping: 'name' first, then 'namespace' when it is a scalar, then the rest in order; keys in <paramref name="skip"/> left out.</summary>
+    private void WriteMapping(JsonElement obj, int indent, string[]? skip)
+    {
+        if (!HasEntries(obj, skip))
         {
-            case JsonObject o:
-                WriteMapping(e, o, manifest);
+            WriteEmpty('{', '}');
+            return;
+        }
+        var inner = indent < 0 ? 0 : indent + Indent;
+        var hasName = obj.TryGetProperty("name"u8, out var name);
+        if (hasName) WriteEntry("name", name, inner);
+        var scalarNamespace = obj.TryGetProperty("namespace"u8, out var ns) && IsScalar(ns);
+        if (scalarNamespace && !(skip is not null && Array.IndexOf(skip, "namespace") >= 0)) WriteEntry("namespace", ns, inner);
+        foreach (var p in obj.EnumerateObject())
+        {
+            if ((hasName && p.NameEquals("name"u8)) || (scalarNamespace && p.NameEquals("namespace"u8))) continue;
+            if (skip is not null && Skipped(p, skip)) continue;
+            WriteEntry(p.Name, p.Value, inner);
+        }
+    }
+
+    private void WriteEntry(string key, JsonElement value, int inner, string[]? skip = null)
+    {
+        if (!Written(value)) return;
+        WriteKey(key, inner);
+        WriteNode(value, inner, skip);
+    }
+
+    private void WriteEntry(string key, string value, int inner)
+    {
+        WriteKey(key, inner);
+        WriteString(value, inner, simpleKey: false);
+    }
+
+    /// <summary>Writes a key and its ':', or for a long or multi-line key '? key' and ':' on the next line.</summary>
+    private void WriteKey(string key, int inner)
+    {
+        WriteIndent(inner);
+        if (key.Length <= MaxSimpleKeyLength && !Analyze(key).Multiline)
+        {
+            WriteString(key, inner, simpleKey: true);
+            WriteIndicator(":", needWhitespace: false, whitespace: false, indentation: false);
+            return;
+        }
+        WriteIndicator("?", needWhitespace: true, whitespace: false, indentation: true);
+        WriteString(key, inner, simpleKey: false);
+        WriteIndent(inner);
+        WriteIndicator(":", needWhitespace: true, whitespace: false, indentation: true);
+    }
+
+    private void WriteNode(JsonElement node, int indent, string[]? skip)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteMapping(node, indent, skip);
                 break;
-            case JsonArray a:
-                e.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block));
-                foreach (var item in a)
-                {
-                    if (item is null) e.Emit(new Scalar(AnchorName.Empty, TagName.Empty, "null", ScalarStyle.Plain, true, false));
-                    else WriteNode(e, item, manifest);
-                }
-                e.Emit(new SequenceEnd());
+            case JsonValueKind.Array:
+                WriteSequence(node, indent);
                 break;
-            case JsonValue v:
-                e.Emit(v.GetValueKind() switch
-                {
-                    JsonValueKind.String => StringScalar(v.GetValue<string>()),
-                    JsonValueKind.True => Plain("true"),
-                    JsonValueKind.False => Plain("false"),
-                    JsonValueKind.Null => Plain("null"),
-                    _ => Plain(v.ToJsonString()),
-                });
+            case JsonValueKind.String:
+                WriteString(node.GetString()!, indent, simpleKey: false);
+                break;
+            case JsonValueKind.True:
+                WritePlain("true");
+                break;
+            case JsonValueKind.False:
+                WritePlain("false");
+                break;
+            case JsonValueKind.Null:
+                WritePlain("null");
+                break;
+            default:
+                WritePlain(node.GetRawText());
                 break;
         }
     }
 
-    private static Scalar Plain(string text) => new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Plain, true, false);
+    private void WriteSequence(JsonElement array, int indent)
+    {
+        if (array.GetArrayLength() == 0)
+        {
+            WriteEmpty('[', ']');
+            return;
+        }
+        var inner = indent < 0 ? 0 : indent + Indent;
+        foreach (var item in array.EnumerateArray())
+        {
+            WriteIndent(inner);
+            WriteIndicator("-", needWhitespace: true, whitespace: false, indentation: true);
+            WriteNode(item, inner, skip: null);
+        }
+    }
+
+    private void WriteEmpty(char open, char close)
+    {
+        if (!_whitespace) Write(' ');
+        Write(open);
+        Write(close);
+        _whitespace = false;
+        _indentation = false;
+    }
+
+    private enum Style { Any, Plain, SingleQuoted, DoubleQuoted, Literal }
 
     /// <summary>
     /// A string scalar: literal block for multi-line text that a literal block can hold exactly, double-quoted for
-    /// other multi-line text (CR, trailing blanks, control characters), quoted when plain would change its type.
-    /// Never folded: folding rules differ between YAML libraries, and a folded line could look like a '---' marker.
+    /// other multi-line text (CR, trailing blanks, control characters), quoted when plain would change its type,
+    /// otherwise plain where YAML allows it. Never folded: folding rules differ between YAML libraries, and a folded
+    /// line could look like a '---' marker.
     /// </summary>
-    internal static Scalar StringScalar(string s)
+    private static Style Requested(string s)
     {
-        ScalarStyle style;
-        if (s.Contains('\n')) style = HasTrailingSpaceOnLine(s) ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal;
-        else if (HasControl(s)) style = ScalarStyle.DoubleQuoted;
-        else if (NeedsQuotes(s)) style = ScalarStyle.SingleQuoted;
-        else style = ScalarStyle.Any;
-        return new Scalar(AnchorName.Empty, TagName.Empty, s, style, true, true);
+        if (s.Contains('\n')) return HasTrailingSpaceOnLine(s) ? Style.DoubleQuoted : Style.Literal;
+        if (HasControl(s)) return Style.DoubleQuoted;
+        if (NeedsQuotes(s)) return Style.SingleQuoted;
+        return Style.Any;
     }
 
     private static bool HasTrailingSpaceOnLine(string s)
     {
-        foreach (var line in s.Split('\n'))
-            if (line.EndsWith(' ') || line.EndsWith('\t') || line.EndsWith('\r')) return true;
-        return s.StartsWith(' ') || s.StartsWith('\n') || s.Any(c => char.IsControl(c) && c != '\n');
+        foreach (var line in s.AsSpan().Split('\n'))
+        {
+            var text = s.AsSpan(line);
+            if (text.Length > 0 && text[^1] is ' ' or '\t' or '\r') return true;
+        }
+        return s[0] is ' ' or '\n' || s.AsSpan().ContainsAny(ControlsButLineFeed);
     }
 
-    // C0 and C1 control characters and DEL. A SearchValues lookup: the generic ContainsAnyInRange boxes its bounds
-    // until the JIT optimises it, which in a short-lived process was about a quarter of a round trip's string and char allocations.
-    private static readonly SearchValues<char> Controls = SearchValues.Create(ControlCharacters());
+    /// <summary>What the text of a scalar allows, as YAML's rules for plain, quoted and block scalars decide it.</summary>
+    private readonly record struct Analysis(bool Multiline, bool PlainAllowed, bool SingleQuotedAllowed, bool BlockAllowed, bool HasSingleQuotes);
 
-    private static char[] ControlCharacters()
+    private static bool IsBreak(char c) => c is '\r' or '\n' or '\x85' or '\u2028' or '\u2029';
+
+    private static bool IsSpaceBreakOrEnd(char c) => c is ' ' or '\t' or '\0' || IsBreak(c);
+
+    private static bool IsPrintable(char c) =>
+        c is '\t' or '\n' or '\r' or (>= ' ' and <= '~') or '\x85' or (>= '\xA0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
+
+    private static Analysis Analyze(string s)
     {
-        var chars = new char[0x20 + 0x21];
-        for (var i = 0; i < chars.Length; i++) chars[i] = (char)(i < 0x20 ? i : 0x7f + i - 0x20);
-        return chars;
+        if (s.Length == 0) return new Analysis(false, false, true, false, false);
+        var indicators = s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal);
+        bool leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false, leadingQuote = false;
+        bool breakSpace = false, spaceBreak = false, previousSpace = false, previousBreak = false, lineOfSpaces = false;
+        bool lineBreaks = false, special = false, singleQuotes = false, linesOfSpaces = false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            var followedBySpace = i + 1 >= s.Length || IsSpaceBreakOrEnd(s[i + 1]);
+            if (i == 0)
+            {
+                if (c is '#' or ',' or '[' or ']' or '{' or '}' or '&' or '*' or '!' or '|' or '>' or '"' or '%' or '@' or '`' or '\'')
+                {
+                    indicators = true;
+                    leadingQuote = c == '\'';
+                    singleQuotes |= c == '\'';
+                }
+                if (c is '?' or ':' or '-' && followedBySpace) indicators = true;
+            }
+            else
+            {
+                if (c == ':' && followedBySpace) indicators = true;
+                if (c == '#' && IsSpaceBreakOrEnd(s[i - 1])) indicators = true;
+                singleQuotes |= c == '\'';
+            }
+            special |= !IsPrintable(c);
+            var isBreak = IsBreak(c);
+            lineBreaks |= isBreak;
+            var last = i == s.Length - 1;
+            if (c == ' ')
+            {
+                leadingSpace |= i == 0;
+                trailingSpace |= last;
+                if (previousBreak) breakSpace = lineOfSpaces = true;
+                previousSpace = true;
+                previousBreak = false;
+            }
+            else if (isBreak)
+            {
+                leadingBreak |= i == 0;
+                trailingBreak |= last;
+                spaceBreak |= previousSpace;
+                linesOfSpaces |= lineOfSpaces;
+                previousSpace = false;
+                previousBreak = true;
+            }
+            else
+            {
+                previousSpace = previousBreak = lineOfSpaces = false;
+            }
+        }
+        var plain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || leadingQuote || breakSpace || spaceBreak || special || lineBreaks || indicators);
+        var singleQuoted = !(breakSpace || spaceBreak || special);
+        var block = !(trailingSpace || linesOfSpaces);
+        return new Analysis(lineBreaks, plain, singleQuoted, block, singleQuotes);
+    }
+
+    private void WriteString(string s, int indent, bool simpleKey)
+    {
+        var a = Analyze(s);
+        var style = Requested(s);
+        // Text with breaks is never Any (it has '\n', or is double-quoted for its other breaks).
+        if (style == Style.Any) style = Style.Plain;
+        if (simpleKey && a.Multiline) style = Style.DoubleQuoted;
+        if (style == Style.Plain)
+        {
+            if (!a.PlainAllowed) style = a.SingleQuotedAllowed && !a.HasSingleQuotes ? Style.SingleQuoted : Style.DoubleQuoted;
+            if (s.Length == 0 && simpleKey) style = Style.SingleQuoted;
+        }
+        if (style == Style.SingleQuoted && !a.SingleQuotedAllowed) style = Style.DoubleQuoted;
+        if (style == Style.Literal && (!a.BlockAllowed || simpleKey)) style = Style.DoubleQuoted;
+        switch (style)
+        {
+            case Style.Plain:
+                WritePlain(s);
+                break;
+            case Style.SingleQuoted:
+                WriteSingleQuoted(s);
+                break;
+            case Style.DoubleQuoted:
+                WriteDoubleQuoted(s);
+                break;
+            default:
+                WriteLiteral(s, indent < 0 ? Indent : indent + Indent);
+                break;
+        }
+    }
+
+    private void WritePlain(string s)
+    {
+        if (!_whitespace) Write(' ');
+        Write(s);
+        _whitespace = false;
+        _indentation = false;
+    }
+
+    // Only for text without line breaks (the analysis sends text with breaks to double quotes or a literal block).
+    private void WriteSingleQuoted(string s)
+    {
+        WriteIndicator("'", needWhitespace: true, whitespace: false, indentation: false);
+        var rest = s.AsSpan();
+        for (var q = rest.IndexOf('\''); q >= 0; q = rest.IndexOf('\''))
+        {
+            Write(rest[..(q + 1)]);
+            Write('\'');
+            rest = rest[(q + 1)..];
+        }
+        Write(rest);
+        WriteIndicator("'", needWhitespace: false, whitespace: false, indentation: false);
+    }
+
+    private static readonly SearchValues<char> DoubleQuotedSpecial = SearchValues.Create(DoubleQuotedSpecialCharacters());
+
+    private static char[] DoubleQuotedSpecialCharacters()
+    {
+        var chars = new List<char> { '"', '\\' };
+        for (var c = 0; c <= 0xFFFF; c++)
+            if (!IsPrintable((char)c) || IsBreak((char)c)) chars.Add((char)c);
+        return [.. chars];
+    }
+
+    private void WriteDoubleQuoted(string s)
+    {
+        WriteIndicator("\"", needWhitespace: true, whitespace: false, indentation: false);
+        var rest = s.AsSpan();
+        while (true)
+        {
+            var k = rest.IndexOfAny(DoubleQuotedSpecial);
+            if (k < 0) break;
+            Write(rest[..k]);
+            var c = rest[k];
+            var used = 1;
+            var escape = c switch
+            {
+                '\0' => "\\0",
+                '\a' => "\\a",
+                '\b' => "\\b",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\v' => "\\v",
+                '\f' => "\\f",
+                '\r' => "\\r",
+                '\x1B' => "\\e",
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\x85' => "\\N",
+                '\u2028' => "\\L",
+                '\u2029' => "\\P",
+                _ => null,
+            };
+            if (escape is not null) Write(escape);
+            else if (c <= '\xFF') Write(string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}"));
+            else if (char.IsHighSurrogate(c) && k + 1 < rest.Length && char.IsLowSurrogate(rest[k + 1]))
+            {
+                Write(string.Create(CultureInfo.InvariantCulture, $"\\U{char.ConvertToUtf32(c, rest[k + 1]):X8}"));
+                used = 2;
+            }
+            else Write(string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"));
+            rest = rest[(k + used)..];
+        }
+        Write(rest);
+        WriteIndicator("\"", needWhitespace: false, whitespace: false, indentation: false);
+    }
+
+    /// <summary>
+    /// A literal block: '|' with its chomping indicator ('-' when the text does not end with a line break, '+' when it
+    /// ends with more than one), then the lines indented one step deeper than the key; empty lines stay empty.
+    /// Only for text whose sole breaks are '\n' and that starts with neither a space nor a break (no indentation
+    /// indicator is needed): what <see cref="Requested"/> sends here.
+    /// </summary>
+    private void WriteLiteral(string s, int indent)
+    {
+        WriteIndicator("|", needWhitespace: true, whitespace: false, indentation: false);
+        if (s[^1] != '\n') Write('-');
+        else if (s.Length >= 2 && s[^2] == '\n') Write('+');
+        var rest = s.AsSpan();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
+            Break();
+            if (line.Length > 0)
+            {
+                output.Append(' ', indent);
+                _column = indent;
+                Write(line);
+            }
+            rest = end < 0 ? default : rest[(end + 1)..];
+        }
+        if (s[^1] == '\n') Break();
+        // Where a literal block leaves the text: after its last break the line is empty indentation.
+        _whitespace = true;
+        _indentation = s[^1] == '\n';
+    }
+
+    private void WriteIndicator(string indicator, bool needWhitespace, bool whitespace, bool indentation)
+    {
+        if (needWhitespace && !_whitespace) Write(' ');
+        Write(indicator);
+        _whitespace = whitespace;
+        _indentation &= indentation;
+    }
+
+    /// <summary>Goes to <paramref name="indent"/>: a new line unless the line so far is only indentation short of it.</summary>
+    private void WriteIndent(int indent)
+    {
+        indent = Math.Max(indent, 0);
+        if (!_indentation || _column > indent || (_column == indent && !_whitespace)) Break();
+        if (_column < indent)
+        {
+            output.Append(' ', indent - _column);
+            _column = indent;
+        }
+        _whitespace = true;
+        _indentation = true;
+    }
+
+    private void Break()
+    {
+        output.Append('\n');
+        _column = 0;
+    }
+
+    private void Write(char c)
+    {
+        output.Append(c);
+        _column++;
+    }
+
+    private void Write(ReadOnlySpan<char> text)
+    {
+        output.Append(text);
+        _column += text.Length;
+    }
+
+    // C0 and C1 control characters, DEL and the Unicode line and paragraph separators (line breaks to a YAML 1.1
+    // reader, text to a YAML 1.2 one: only an escape reads the same in both). A SearchValues lookup: the generic ContainsAnyInRange boxes its bounds
+    // until the JIT optimises it, which in a short-lived process was about a quarter of a round trip's string and char allocations.
+    private static readonly SearchValues<char> Controls = SearchValues.Create(ControlCharacters(withLineFeed: true));
+    private static readonly SearchValues<char> ControlsButLineFeed = SearchValues.Create(ControlCharacters(withLineFeed: false));
+
+    private static char[] ControlCharacters(bool withLineFeed)
+    {
+        var chars = new List<char>();
+        for (var c = 0; c < 0xA0; c++)
+            if ((c < 0x20 || c >= 0x7f) && (withLineFeed || c != '\n')) chars.Add((char)c);
+        chars.AddRange(['\u2028', '\u2029']);
+        return [.. chars];
     }
 
     private static bool HasControl(string s) => s.AsSpan().ContainsAny(Controls);
