@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,6 +30,12 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     private bool _indentation = true;
     private bool _started;
 
+    // Keys repeat across a stream's objects (name, image, containerPort): each one's written form, ':' included, is
+    // worked out once. Bounded, for streams of objects whose keys are all different (ConfigMap data).
+    private const int MaxCachedKeys = 4096;
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+    private char[] _chars = new char[256];
+
     /// <summary>What a document's top level needs beyond its tree: apiVersion/kind to fill in, server fields to leave out.</summary>
     internal readonly record struct TopLevel(string? ApiVersion, string? Kind, bool WithoutServerFields);
 
@@ -53,25 +60,28 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
 
     private void WriteTopMapping(JsonElement obj, TopLevel top)
     {
-        // Never empty: apiVersion and kind are there or filled in (a document without them is not written as a manifest).
-        var hasApiVersion = Present(obj, "apiVersion");
-        var hasKind = Present(obj, "kind");
-        if (!(hasApiVersion || top.ApiVersion is not null || hasKind || top.Kind is not null || HasEntries(obj, skip: null, skipStatus: top.WithoutServerFields)))
+        var hasApiVersion = Present(obj, "apiVersion"u8);
+        var hasKind = Present(obj, "kind"u8);
+        var fillApiVersion = !hasApiVersion && top.ApiVersion is not null;
+        var fillKind = !hasKind && top.Kind is not null;
+        if (!fillApiVersion && !fillKind && !HasEntries(obj, top.WithoutServerFields ? TopServerFields : null))
         {
             WriteEmpty('{', '}');
             return;
         }
         const int inner = 0;
-        foreach (var key in TopOrder)
-        {
-            if (key == "apiVersion" && !hasApiVersion && top.ApiVersion is not null) WriteEntry(key, top.ApiVersion, inner);
-            else if (key == "kind" && !hasKind && top.Kind is not null) WriteEntry(key, top.Kind, inner);
-            else if (obj.TryGetProperty(key, out var v)) WriteEntry(key, v, inner, key == "metadata" && top.WithoutServerFields ? KoYaml.ServerMetadataFields : null);
-        }
+        if (fillApiVersion) WriteEntry("apiVersion", top.ApiVersion!, inner);
+        else if (obj.TryGetProperty("apiVersion"u8, out var apiVersion)) WriteEntry("apiVersion", apiVersion, inner);
+        if (fillKind) WriteEntry("kind", top.Kind!, inner);
+        else if (obj.TryGetProperty("kind"u8, out var kind)) WriteEntry("kind", kind, inner);
+        if (obj.TryGetProperty("metadata"u8, out var metadata)) WriteEntry("metadata", metadata, inner, top.WithoutServerFields ? KoYaml.ServerMetadataFields : null);
+        if (obj.TryGetProperty("spec"u8, out var spec)) WriteEntry("spec", spec, inner);
         foreach (var p in obj.EnumerateObject())
-            if (!IsTopOrdered(p) && !p.NameEquals("status"u8)) WriteEntry(p.Name, p.Value, inner);
-        if (!top.WithoutServerFields && obj.TryGetProperty("status", out var status)) WriteEntry("status", status, inner);
+            if (!IsTopOrdered(p) && !p.NameEquals("status"u8)) WriteEntry(p, inner);
+        if (!top.WithoutServerFields && obj.TryGetProperty("status"u8, out var status)) WriteEntry("status", status, inner);
     }
+
+    private static readonly string[] TopServerFields = ["status"];
 
     /// <summary>The same key order for a <see cref="JsonObject"/> tree (KYAML output, <see cref="KYamlWriter"/>).</summary>
     internal static IEnumerable<KeyValuePair<string, JsonNode?>> Ordered(JsonObject obj, bool top)
@@ -94,22 +104,23 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     private static bool IsTopOrdered(JsonProperty p) =>
         p.NameEquals("apiVersion"u8) || p.NameEquals("kind"u8) || p.NameEquals("metadata"u8) || p.NameEquals("spec"u8);
 
-    private static bool Present(JsonElement obj, string key) => obj.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
+    private static bool Present(JsonElement obj, ReadOnlySpan<byte> key) => obj.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
 
     private static bool IsScalar(JsonElement v) => v.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
 
     /// <summary>Whether a value is written under its key: nulls never are, empty lists only in manifests.</summary>
     private bool Written(JsonElement v) => v.ValueKind != JsonValueKind.Null && (manifest || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > 0);
 
-    private bool HasEntries(JsonElement obj, string[]? skip, bool skipStatus = false)
+    private bool HasEntries(JsonElement obj, string[]? skip)
     {
         foreach (var p in obj.EnumerateObject())
-            if (Written(p.Value) && !(skip is not null && Skipped(p, skip)) && !(skipStatus && p.NameEquals("status"u8))) return true;
+            if (Written(p.Value) && !Skipped(p, skip)) return true;
         return false;
     }
 
-    private static bool Skipped(JsonProperty p, string[] skip)
+    private static bool Skipped(JsonProperty p, string[]? skip)
     {
+        if (skip is null) return false;
         foreach (var s in skip)
             if (p.NameEquals(s)) return true;
         return false;
@@ -118,22 +129,38 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     /// <summary>A mapping: 'name' first, then 'namespace' when it is a scalar, then the rest in order; keys in <paramref name="skip"/> left out.</summary>
     private void WriteMapping(JsonElement obj, int indent, string[]? skip)
     {
-        if (!HasEntries(obj, skip))
+        // One pass finds 'name', a scalar 'namespace' and whether anything is written at all (else '{}').
+        JsonProperty? name = null, ns = null;
+        var any = false;
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (Skipped(p, skip)) continue;
+            any |= Written(p.Value);
+            if (p.NameEquals("name"u8)) name = p;
+            else if (p.NameEquals("namespace"u8) && IsScalar(p.Value)) ns = p;
+        }
+        if (!any)
         {
             WriteEmpty('{', '}');
             return;
         }
         var inner = indent < 0 ? 0 : indent + Indent;
-        var hasName = obj.TryGetProperty("name"u8, out var name);
-        if (hasName) WriteEntry("name", name, inner);
-        var scalarNamespace = obj.TryGetProperty("namespace"u8, out var ns) && IsScalar(ns);
-        if (scalarNamespace && !(skip is not null && Array.IndexOf(skip, "namespace") >= 0)) WriteEntry("namespace", ns, inner);
+        if (name is { } n) WriteEntry(n, inner);
+        if (ns is { } s) WriteEntry(s, inner);
         foreach (var p in obj.EnumerateObject())
         {
-            if ((hasName && p.NameEquals("name"u8)) || (scalarNamespace && p.NameEquals("namespace"u8))) continue;
-            if (skip is not null && Skipped(p, skip)) continue;
-            WriteEntry(p.Name, p.Value, inner);
+            if ((name is not null && p.NameEquals("name"u8)) || (ns is not null && p.NameEquals("namespace"u8)) || Skipped(p, skip)) continue;
+            WriteEntry(p, inner);
         }
+    }
+
+    private void WriteEntry(JsonProperty p, int inner)
+    {
+        var value = p.Value;
+        if (!Written(value)) return;
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        WriteKey(raw.IndexOf((byte)'\\') < 0 ? Decode(raw) : p.Name, inner);
+        WriteNode(value, inner, skip: null);
     }
 
     private void WriteEntry(string key, JsonElement value, int inner, string[]? skip = null)
@@ -146,21 +173,39 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     private void WriteEntry(string key, string value, int inner)
     {
         WriteKey(key, inner);
-        WriteString(value, inner, simpleKey: false);
+        WriteString(value, inner);
+    }
+
+    /// <summary>UTF-8 text without escapes as characters, in a buffer the next call reuses.</summary>
+    private ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8)
+    {
+        if (_chars.Length < utf8.Length) _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        return _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
     }
 
     /// <summary>Writes a key and its ':', or for a long or multi-line key '? key' and ':' on the next line.</summary>
-    private void WriteKey(string key, int inner)
+    private void WriteKey(ReadOnlySpan<char> key, int inner)
     {
         WriteIndent(inner);
-        if (key.Length <= MaxSimpleKeyLength && !Analyze(key).Multiline)
+        var cache = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (cache.TryGetValue(key, out var written))
         {
-            WriteString(key, inner, simpleKey: true);
+            Write(written);
+            _whitespace = false;
+            _indentation = false;
+            return;
+        }
+        if (key.Length <= MaxSimpleKeyLength && key.IndexOfAny(Breaks) < 0)
+        {
+            // Written at the start of an indented line, so its text does not depend on what came before.
+            var start = output.Length;
+            WriteString(key, inner);
             WriteIndicator(":", needWhitespace: false, whitespace: false, indentation: false);
+            if (_keys.Count < MaxCachedKeys) cache[key] = output.ToString(start, output.Length - start);
             return;
         }
         WriteIndicator("?", needWhitespace: true, whitespace: false, indentation: true);
-        WriteString(key, inner, simpleKey: false);
+        WriteString(key, inner);
         WriteIndent(inner);
         WriteIndicator(":", needWhitespace: true, whitespace: false, indentation: true);
     }
@@ -176,7 +221,8 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
                 WriteSequence(node, indent);
                 break;
             case JsonValueKind.String:
-                WriteString(node.GetString()!, indent, simpleKey: false);
+                var raw = JsonMarshal.GetRawUtf8Value(node)[1..^1];
+                WriteString(raw.IndexOf((byte)'\\') < 0 ? Decode(raw) : node.GetString(), indent);
                 break;
             case JsonValueKind.True:
                 WritePlain("true");
@@ -188,7 +234,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
                 WritePlain("null");
                 break;
             default:
-                WritePlain(node.GetRawText());
+                WritePlain(Decode(JsonMarshal.GetRawUtf8Value(node)));
                 break;
         }
     }
@@ -218,7 +264,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         _indentation = false;
     }
 
-    private enum Style { Any, Plain, SingleQuoted, DoubleQuoted, Literal }
+    private enum Style { PlainIfAllowed, SingleQuoted, DoubleQuoted, Literal }
 
     /// <summary>
     /// A string scalar: literal block for multi-line text that a literal block can hold exactly, double-quoted for
@@ -226,125 +272,83 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     /// otherwise plain where YAML allows it. Never folded: folding rules differ between YAML libraries, and a folded
     /// line could look like a '---' marker.
     /// </summary>
-    private static Style Requested(string s)
+    private static Style Requested(ReadOnlySpan<char> s)
     {
         if (s.Contains('\n')) return HasTrailingSpaceOnLine(s) ? Style.DoubleQuoted : Style.Literal;
         if (HasControl(s)) return Style.DoubleQuoted;
         if (NeedsQuotes(s)) return Style.SingleQuoted;
-        return Style.Any;
+        return Style.PlainIfAllowed;
     }
 
-    private static bool HasTrailingSpaceOnLine(string s)
+    private static bool HasTrailingSpaceOnLine(ReadOnlySpan<char> s)
     {
-        foreach (var line in s.AsSpan().Split('\n'))
+        foreach (var line in s.Split('\n'))
         {
-            var text = s.AsSpan(line);
+            var text = s[line];
             if (text.Length > 0 && text[^1] is ' ' or '\t' or '\r') return true;
         }
-        return s[0] is ' ' or '\n' || s.AsSpan().ContainsAny(ControlsButLineFeed);
+        return s[0] is ' ' or '\n' || s.ContainsAny(ControlsButLineFeed);
     }
 
-    /// <summary>What the text of a scalar allows, as YAML's rules for plain, quoted and block scalars decide it.</summary>
-    private readonly record struct Analysis(bool Multiline, bool PlainAllowed, bool SingleQuotedAllowed, bool BlockAllowed, bool HasSingleQuotes);
-
-    private static bool IsBreak(char c) => c is '\r' or '\n' or '\x85' or '\u2028' or '\u2029';
-
-    private static bool IsSpaceBreakOrEnd(char c) => c is ' ' or '\t' or '\0' || IsBreak(c);
-
-    private static bool IsPrintable(char c) =>
-        c is '\t' or '\n' or '\r' or (>= ' ' and <= '~') or '\x85' or (>= '\xA0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
-
-    private static Analysis Analyze(string s)
+    /// <summary>
+    /// Writes a string in its <see cref="Requested"/> style. What that leaves to decide here: a literal block only
+    /// gets text that it holds exactly (no line of it ends in a blank), the quoted styles only get text they can hold
+    /// on one line (single quotes: ASCII forms such as '8080' or 'yes'), and a string that may be plain has no line
+    /// breaks or control characters; it is plain unless YAML's rules for plain scalars forbid it, then
+    /// single-quoted unless it holds a quote or a character outside YAML's printable set, else double-quoted.
+    /// </summary>
+    private void WriteString(ReadOnlySpan<char> s, int indent)
     {
-        if (s.Length == 0) return new Analysis(false, false, true, false, false);
-        var indicators = s.StartsWith("---", StringComparison.Ordinal) || s.StartsWith("...", StringComparison.Ordinal);
-        bool leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false, leadingQuote = false;
-        bool breakSpace = false, spaceBreak = false, previousSpace = false, previousBreak = false, lineOfSpaces = false;
-        bool lineBreaks = false, special = false, singleQuotes = false, linesOfSpaces = false;
-        for (var i = 0; i < s.Length; i++)
+        switch (Requested(s))
         {
-            var c = s[i];
-            var followedBySpace = i + 1 >= s.Length || IsSpaceBreakOrEnd(s[i + 1]);
-            if (i == 0)
-            {
-                if (c is '#' or ',' or '[' or ']' or '{' or '}' or '&' or '*' or '!' or '|' or '>' or '"' or '%' or '@' or '`' or '\'')
-                {
-                    indicators = true;
-                    leadingQuote = c == '\'';
-                    singleQuotes |= c == '\'';
-                }
-                if (c is '?' or ':' or '-' && followedBySpace) indicators = true;
-            }
-            else
-            {
-                if (c == ':' && followedBySpace) indicators = true;
-                if (c == '#' && IsSpaceBreakOrEnd(s[i - 1])) indicators = true;
-                singleQuotes |= c == '\'';
-            }
-            special |= !IsPrintable(c);
-            var isBreak = IsBreak(c);
-            lineBreaks |= isBreak;
-            var last = i == s.Length - 1;
-            if (c == ' ')
-            {
-                leadingSpace |= i == 0;
-                trailingSpace |= last;
-                if (previousBreak) breakSpace = lineOfSpaces = true;
-                previousSpace = true;
-                previousBreak = false;
-            }
-            else if (isBreak)
-            {
-                leadingBreak |= i == 0;
-                trailingBreak |= last;
-                spaceBreak |= previousSpace;
-                linesOfSpaces |= lineOfSpaces;
-                previousSpace = false;
-                previousBreak = true;
-            }
-            else
-            {
-                previousSpace = previousBreak = lineOfSpaces = false;
-            }
-        }
-        var plain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || leadingQuote || breakSpace || spaceBreak || special || lineBreaks || indicators);
-        var singleQuoted = !(breakSpace || spaceBreak || special);
-        var block = !(trailingSpace || linesOfSpaces);
-        return new Analysis(lineBreaks, plain, singleQuoted, block, singleQuotes);
-    }
-
-    private void WriteString(string s, int indent, bool simpleKey)
-    {
-        var a = Analyze(s);
-        var style = Requested(s);
-        // Text with breaks is never Any (it has '\n', or is double-quoted for its other breaks).
-        if (style == Style.Any) style = Style.Plain;
-        if (simpleKey && a.Multiline) style = Style.DoubleQuoted;
-        if (style == Style.Plain)
-        {
-            if (!a.PlainAllowed) style = a.SingleQuotedAllowed && !a.HasSingleQuotes ? Style.SingleQuoted : Style.DoubleQuoted;
-            if (s.Length == 0 && simpleKey) style = Style.SingleQuoted;
-        }
-        if (style == Style.SingleQuoted && !a.SingleQuotedAllowed) style = Style.DoubleQuoted;
-        if (style == Style.Literal && (!a.BlockAllowed || simpleKey)) style = Style.DoubleQuoted;
-        switch (style)
-        {
-            case Style.Plain:
-                WritePlain(s);
-                break;
-            case Style.SingleQuoted:
-                WriteSingleQuoted(s);
+            case Style.Literal:
+                WriteLiteral(s, indent < 0 ? Indent : indent + Indent);
                 break;
             case Style.DoubleQuoted:
                 WriteDoubleQuoted(s);
                 break;
+            case Style.SingleQuoted:
+                WriteSingleQuoted(s);
+                break;
             default:
-                WriteLiteral(s, indent < 0 ? Indent : indent + Indent);
+                var plain = PlainAllowed(s, out var printable);
+                if (plain) WritePlain(s);
+                else if (printable && !s.Contains('\'')) WriteSingleQuoted(s);
+                else WriteDoubleQuoted(s);
                 break;
         }
     }
 
-    private void WritePlain(string s)
+    private static bool IsBreak(char c) => c is '\r' or '\n' or '\x85' or '\u2028' or '\u2029';
+
+    private static bool IsPrintable(char c) =>
+        c is '\t' or '\n' or '\r' or (>= ' ' and <= '~') or '\x85' or (>= '\xA0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
+
+    /// <summary>
+    /// Whether text without line breaks or control characters can be a plain scalar in block context: not empty; no
+    /// space at either end; not starting with an indicator ('#', ',', '[', ']', '{', '}', '&amp;', '*', '!', '|', '>',
+    /// quotes, '%', '@', '`'), with '? ', ': ' or '- ', or with '---' or '...'; no ': ' or ' #' inside or ':' at the
+    /// end; every character printable (the emoji's surrogates and U+FFFE/U+FFFF are not).
+    /// </summary>
+    private static bool PlainAllowed(ReadOnlySpan<char> s, out bool printable)
+    {
+        printable = true;
+        foreach (var c in s)
+            if (!IsPrintable(c)) printable = false;
+        if (s.Length == 0 || !printable || s[0] == ' ' || s[^1] == ' ' || s.StartsWith("---") || s.StartsWith("...")) return false;
+        var first = s[0];
+        var spaceAfterFirst = s.Length == 1 || s[1] == ' ';
+        if (first is '#' or ',' or '[' or ']' or '{' or '}' or '&' or '*' or '!' or '|' or '>' or '"' or '%' or '@' or '`' or '\'') return false;
+        if (first is '?' or ':' or '-' && spaceAfterFirst) return false;
+        for (var i = 1; i < s.Length; i++)
+        {
+            if (s[i] == ':' && (i + 1 == s.Length || s[i + 1] == ' ')) return false;
+            if (s[i] == '#' && s[i - 1] == ' ') return false;
+        }
+        return true;
+    }
+
+    private void WritePlain(ReadOnlySpan<char> s)
     {
         if (!_whitespace) Write(' ');
         Write(s);
@@ -353,10 +357,10 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     }
 
     // Only for text without line breaks (the analysis sends text with breaks to double quotes or a literal block).
-    private void WriteSingleQuoted(string s)
+    private void WriteSingleQuoted(ReadOnlySpan<char> s)
     {
         WriteIndicator("'", needWhitespace: true, whitespace: false, indentation: false);
-        var rest = s.AsSpan();
+        var rest = s;
         for (var q = rest.IndexOf('\''); q >= 0; q = rest.IndexOf('\''))
         {
             Write(rest[..(q + 1)]);
@@ -366,6 +370,8 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         Write(rest);
         WriteIndicator("'", needWhitespace: false, whitespace: false, indentation: false);
     }
+
+    private static readonly SearchValues<char> Breaks = SearchValues.Create("\r\n\x85\u2028\u2029");
 
     private static readonly SearchValues<char> DoubleQuotedSpecial = SearchValues.Create(DoubleQuotedSpecialCharacters());
 
@@ -377,10 +383,10 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         return [.. chars];
     }
 
-    private void WriteDoubleQuoted(string s)
+    private void WriteDoubleQuoted(ReadOnlySpan<char> s)
     {
         WriteIndicator("\"", needWhitespace: true, whitespace: false, indentation: false);
-        var rest = s.AsSpan();
+        var rest = s;
         while (true)
         {
             var k = rest.IndexOfAny(DoubleQuotedSpecial);
@@ -426,12 +432,12 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     /// Only for text whose sole breaks are '\n' and that starts with neither a space nor a break (no indentation
     /// indicator is needed): what <see cref="Requested"/> sends here.
     /// </summary>
-    private void WriteLiteral(string s, int indent)
+    private void WriteLiteral(ReadOnlySpan<char> s, int indent)
     {
         WriteIndicator("|", needWhitespace: true, whitespace: false, indentation: false);
         if (s[^1] != '\n') Write('-');
         else if (s.Length >= 2 && s[^2] == '\n') Write('+');
-        var rest = s.AsSpan();
+        var rest = s;
         while (rest.Length > 0)
         {
             var end = rest.IndexOf('\n');
@@ -506,10 +512,11 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         return [.. chars];
     }
 
-    private static bool HasControl(string s) => s.AsSpan().ContainsAny(Controls);
+    private static bool HasControl(ReadOnlySpan<char> s) => s.ContainsAny(Controls);
 
     // Also quote YAML 1.1's other booleans, so older readers (yaml.v2, PyYAML) do not turn them into true/false.
-    private static readonly HashSet<string> Yaml11Booleans = new(StringComparer.OrdinalIgnoreCase) { "yes", "no", "on", "off", "y", "n" };
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Yaml11Booleans =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "yes", "no", "on", "off", "y", "n" }.GetAlternateLookup<ReadOnlySpan<char>>();
 
     // YAML 1.1's implicit int, float and timestamp forms (as PyYAML and yaml.v2, which kubectl uses, resolve them):
     // 1_000, 0b101, 0_755, 12:30 (base 60), .5, 2024-01-31. Our reader (YAML 1.2) keeps these as strings,
@@ -519,7 +526,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
                     @"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$")]
     private static partial Regex Yaml11NonString();
 
-    internal static bool NeedsQuotes(string s)
+    private static bool NeedsQuotes(ReadOnlySpan<char> s)
     {
         if (YamlReader.Resolve(s) != YamlReader.ScalarKind.String || Yaml11Booleans.Contains(s) || s is "=" or "<<") return true;
         // Only strings that start like a number can match the YAML 1.1 forms; skip the regex for the rest.
