@@ -1,9 +1,9 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
-using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace KubeOpsPS.Engine.Yaml;
 
@@ -294,22 +294,10 @@ public static class KoYaml
     }
 
     /// <summary>Whether an object has been stored by a server (it has a uid or a resourceVersion), as opposed to a manifest's text.</summary>
-    private static bool HasServerState(JsonObject node) =>
-        node["metadata"] is JsonObject meta && (meta["uid"] is not null || meta["resourceVersion"] is not null);
-
-    /// <summary>Writes one plain YAML document from a JSON tree (a program's config file, not a Kubernetes object): keys in their order, 'name' first in each mapping.</summary>
-    public static string WriteConfig(JsonObject config)
-    {
-        var sb = new StringBuilder();
-        using var writer = new StringWriter(sb) { NewLine = "\n" };
-        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
-        emitter.Emit(new StreamStart());
-        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, config, manifest: false);
-        emitter.Emit(new DocumentEnd(isImplicit: true));
-        emitter.Emit(new StreamEnd());
-        return sb.ToString();
-    }
+    private static bool HasServerState(JsonElement node) =>
+        node.TryGetProperty("metadata"u8, out var meta) && meta.ValueKind == JsonValueKind.Object &&
+        ((meta.TryGetProperty("uid"u8, out var uid) && uid.ValueKind != JsonValueKind.Null) ||
+         (meta.TryGetProperty("resourceVersion"u8, out var rv) && rv.ValueKind != JsonValueKind.Null));
 
     /// <summary>
     /// Writes objects as one multi-document YAML stream ('---' between documents). Unless
@@ -346,13 +334,7 @@ public static class KoYaml
     public static string WriteDocument(JsonObject document)
     {
         var sb = new StringBuilder();
-        using var writer = new StringWriter(sb) { NewLine = "\n" };
-        var emitter = new Emitter(writer, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
-        emitter.Emit(new StreamStart());
-        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        YamlWriter.WriteMapping(emitter, document, manifest: false);
-        emitter.Emit(new DocumentEnd(isImplicit: true));
-        emitter.Emit(new StreamEnd());
+        new YamlWriter(sb, manifest: false).WriteDocument(JsonSerializer.SerializeToElement(document));
         return sb.ToString();
     }
 
@@ -364,31 +346,37 @@ public static class KoYaml
     /// A multi-document YAML stream written one object at a time, as <see cref="Write"/> writes it: a caller that gets
     /// objects one by one (a pipeline) need not hold them all until the end.
     /// </summary>
-    public sealed class YamlStream(bool includeServerFields)
+    public sealed class YamlStream
     {
+        private readonly bool _includeServerFields;
         private readonly StringBuilder _sb = new();
-        private Emitter? _emitter;
+        private readonly YamlWriter _writer;
+        private readonly ArrayBufferWriter<byte> _json = new();
+        private readonly Utf8JsonWriter _jsonWriter;
+
+        public YamlStream(bool includeServerFields)
+        {
+            _includeServerFields = includeServerFields;
+            _writer = new YamlWriter(_sb, manifest: true);
+            // Strings are read back unescaped: escaping only what JSON requires keeps reading them cheap.
+            _jsonWriter = new Utf8JsonWriter(_json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+        }
 
         public void Add(object o)
         {
-            var first = _emitter is null;
-            if (_emitter is null)
-            {
-                _emitter = new Emitter(new StringWriter(_sb) { NewLine = "\n" }, new EmitterSettings(2, int.MaxValue, false, 1024, false, true, "\n"));
-                _emitter.Emit(new StreamStart());
-            }
-            var root = ToJsonObject(o, includeServerFields: true, verbatim: true);
-            if (!includeServerFields && HasServerState(root)) RemoveServerFields(root);
-            _emitter.Emit(new DocumentStart(null, null, isImplicit: first));
-            YamlWriter.WriteMapping(_emitter, root, manifest: true, top: true);
-            _emitter.Emit(new DocumentEnd(isImplicit: true));
+            // The object's JSON goes into a buffer the stream reuses and is read in place (no JSON tree is built).
+            _json.ResetWrittenCount();
+            _jsonWriter.Reset(_json);
+            JsonSerializer.Serialize(_jsonWriter, o, o.GetType(), KoJson.Verbatim);
+            _jsonWriter.Flush();
+            using var doc = JsonDocument.Parse(_json.WrittenMemory);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException($"A {o.GetType().Name} is not an object.", nameof(o));
+            var kind = o is IKubernetesObject ? KubeTypes.ForType(o.GetType()) : null;
+            _writer.WriteDocument(root, new YamlWriter.TopLevel(kind?.ApiVersion, kind?.Kind, !_includeServerFields && HasServerState(root)));
         }
 
-        /// <summary>The text written so far, the stream ended (empty when nothing was added).</summary>
-        public string Finish()
-        {
-            _emitter?.Emit(new StreamEnd());
-            return _sb.ToString();
-        }
+        /// <summary>The text written so far (empty when nothing was added).</summary>
+        public string Finish() => _sb.ToString();
     }
 }

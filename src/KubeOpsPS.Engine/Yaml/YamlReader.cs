@@ -272,7 +272,7 @@ public static class YamlReader
     internal enum ScalarKind { String, Null, True, False, Int, Float }
 
     /// <summary>How a plain scalar resolves: YAML 1.2 core schema plus 1.1 octal (0644), as yaml.v3 reads it.</summary>
-    internal static ScalarKind Resolve(string v)
+    internal static ScalarKind Resolve(ReadOnlySpan<char> v)
     {
         if (v.Length == 0) return ScalarKind.Null;
         switch (v)
@@ -301,7 +301,7 @@ public static class YamlReader
         var c = v[0];
         if (!(char.IsAsciiDigit(c) || c is '-' or '+' or '.')) return ScalarKind.String;
         if (TryInt(v, out _)) return ScalarKind.Int;
-        var body = v.AsSpan(v[0] is '-' or '+' ? 1 : 0);
+        var body = v[(v[0] is '-' or '+' ? 1 : 0)..];
         if (body.Length == 0) return ScalarKind.String;
         var digits = false; var dot = false; var exp = false;
         for (var k = 0; k < body.Length; k++)
@@ -321,9 +321,8 @@ public static class YamlReader
         return digits && (dot || exp) ? ScalarKind.Float : ScalarKind.String;
     }
 
-    private static bool TryInt(string v, out long n)
+    private static bool TryInt(ReadOnlySpan<char> s, out long n)
     {
-        var s = v.AsSpan();
         var neg = false;
         if (s.Length > 0 && s[0] is '-' or '+') { neg = s[0] == '-'; s = s[1..]; }
         n = 0;

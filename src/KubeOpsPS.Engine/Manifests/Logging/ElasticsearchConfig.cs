@@ -54,7 +54,7 @@ public static class ElasticsearchConfig
             yml["http.cors.allow-headers"] = "Authorization, X-Requested-With, Content-Type, Content-Length";
             yml["http.cors.allow-credentials"] = true;
         }
-        return KoYaml.WriteConfig(yml);
+        return KoYaml.WriteDocument(yml);
     }
 
     /// <summary>log4j2.properties: everything to the console as ECS JSON (what the official image does), so the shipper collects it.</summary>

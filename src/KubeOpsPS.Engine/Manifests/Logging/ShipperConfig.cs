@@ -25,7 +25,7 @@ public static class ShipperConfig
 
     public static string Render(LogShipper shipper, string esHost) => shipper == LogShipper.Fluentd ? Fluentd(esHost) : FluentBit(esHost);
 
-    public static string FluentBit(string esHost) => KoYaml.WriteConfig(new JsonObject
+    public static string FluentBit(string esHost) => KoYaml.WriteDocument(new JsonObject
     {
         ["service"] = new JsonObject
         {
