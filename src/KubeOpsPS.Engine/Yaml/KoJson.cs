@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
-using k8s.Models;
 
 namespace KubeOpsPS.Engine.Yaml;
 
@@ -38,20 +37,4 @@ public static class KoJson
 
     /// <summary>For reading what a person wrote: unknown fields are errors (the same instance as <see cref="Verbatim"/>).</summary>
     public static JsonSerializerOptions Strict => All.Value.Manifest;
-
-    // Between them these cover most of what manifests hold: object metadata, config, secrets, services, ingresses and
-    // the pod template (shared by every workload kind). The small ones first, so a script that converts one of them
-    // soon after import finds it ready while the Deployment's large graph is still being built.
-    private static readonly Type[] CommonKinds = [typeof(V1ConfigMap), typeof(V1Secret), typeof(V1Service), typeof(V1Ingress), typeof(V1Deployment)];
-
-    /// <summary>
-    /// Builds the manifest serialization metadata of the common kinds: System.Text.Json configures a model's whole
-    /// type graph on its first use, about 100 ms for a Deployment's, and a reader that meets it first waits for it.
-    /// Called at import on a spare core, so the first conversion finds the work done; a reader that comes sooner waits
-    /// only for the rest of it.
-    /// </summary>
-    public static void Prepare()
-    {
-        foreach (var type in CommonKinds) Strict.GetTypeInfo(type);
-    }
 }
