@@ -381,10 +381,18 @@ public static class KoYaml
     /// </summary>
     public static string WriteDocument(JsonObject document)
     {
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json, YamlJsonWriting)) document.WriteTo(writer);
+        using var doc = JsonDocument.Parse(json.WrittenMemory, YamlJsonReading);
         var sb = new StringBuilder();
-        new YamlWriter(sb, manifest: false).WriteDocument(JsonSerializer.SerializeToElement(document));
+        new YamlWriter(sb, manifest: false).WriteDocument(doc.RootElement);
         return sb.ToString();
     }
+
+    // The JSON that YAML is written from: strings escaped only where JSON requires it (the writer reads them in place,
+    // and an escape makes it decode them), and trees as deep as a JSON writer allows (JsonDocument stops at 64).
+    private static readonly JsonWriterOptions YamlJsonWriting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    private static readonly JsonDocumentOptions YamlJsonReading = new() { MaxDepth = 1000 };
 
     /// <summary>Reads one plain YAML document (a tool's config file) as a JSON tree; null for an empty document.</summary>
     public static JsonNode? ReadDocument(string text, string source) =>
@@ -406,8 +414,7 @@ public static class KoYaml
         {
             _includeServerFields = includeServerFields;
             _writer = new YamlWriter(_sb, manifest: true);
-            // Strings are read back unescaped: escaping only what JSON requires keeps reading them cheap.
-            _jsonWriter = new Utf8JsonWriter(_json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+            _jsonWriter = new Utf8JsonWriter(_json, YamlJsonWriting);
         }
 
         public void Add(object o)
@@ -417,7 +424,7 @@ public static class KoYaml
             _jsonWriter.Reset(_json);
             JsonSerializer.Serialize(_jsonWriter, o, o.GetType(), KoJson.Verbatim);
             _jsonWriter.Flush();
-            using var doc = JsonDocument.Parse(_json.WrittenMemory);
+            using var doc = JsonDocument.Parse(_json.WrittenMemory, YamlJsonReading);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException($"A {o.GetType().Name} is not an object.", nameof(o));
             var kind = o is IKubernetesObject ? KubeTypes.ForType(o.GetType()) : null;

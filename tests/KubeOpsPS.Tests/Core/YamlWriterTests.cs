@@ -147,6 +147,22 @@ public class YamlWriterTests
             KoYaml.WriteDocument(doc));
     }
 
+    [Fact]
+    public void WritesTreesDeeperThanAJsonDocumentsDefaultLimit()
+    {
+        static JsonObject Deep(int levels)
+        {
+            var o = new JsonObject { ["leaf"] = "x" };
+            for (var i = 0; i < levels; i++) o = new JsonObject { ["k"] = o };
+            return o;
+        }
+        Assert.EndsWith("\n" + new string(' ', 2 * 90) + "leaf: x\n", KoYaml.WriteDocument(Deep(90)));
+        var manifest = Deep(90);
+        manifest["apiVersion"] = "example.com/v1";
+        manifest["kind"] = "Deep";
+        Assert.EndsWith("\n" + new string(' ', 2 * 90) + "leaf: x\n", KoYaml.Write([manifest]));
+    }
+
     private static string Show(string s) =>
         "\"" + string.Concat(s.Select(c => c is < ' ' or > '~' ? $"\\u{(int)c:x4}" : c.ToString())) + "\"";
 }
