@@ -199,7 +199,10 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         {
             // Written at the start of an indented line, so its text does not depend on what came before.
             var start = output.Length;
-            WriteString(key, inner);
+            // YamlDotNet's parser (the module's own reader) takes ' *' in the first plain key of a mapping for an alias
+            // and reads 'a *: v' as one scalar; such a key is quoted, so what the module writes it reads back.
+            if (key.Contains(" *", StringComparison.Ordinal) && Requested(key) == Style.PlainIfAllowed && PlainAllowed(key, out _)) WriteSingleQuoted(key);
+            else WriteString(key, inner);
             WriteIndicator(":", needWhitespace: false, whitespace: false, indentation: false);
             if (_keys.Count < MaxCachedKeys) cache[key] = output.ToString(start, output.Length - start);
             return;

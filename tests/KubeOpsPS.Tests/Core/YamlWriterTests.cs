@@ -62,6 +62,19 @@ public class YamlWriterTests
         }
     }
 
+    [Theory]
+    [InlineData("a *")]
+    [InlineData("a * b")]
+    public void AKeyWithASpacedStarReadsBackAsTheFirstKeyOfAMapping(string key)
+    {
+        // YamlDotNet's parser reads the plain first key 'a *: v' as the one scalar 'a *: v'; the writer quotes it.
+        var cm = new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { [key] = "v" } };
+        var text = KoYaml.Write([cm]);
+        Assert.Contains($"  '{key}': v", text);
+        var back = Assert.IsType<V1ConfigMap>(KoYaml.Read(text, "out").Single().Object);
+        Assert.Equal(cm.Data, back.Data);
+    }
+
     [Fact]
     public void EveryTrickyStringReadsBackInAConfigFileList()
     {
