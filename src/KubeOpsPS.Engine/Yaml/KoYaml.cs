@@ -61,54 +61,6 @@ public static class KoYaml
             foreach (var d in reader.Take(k)) yield return d;
     }
 
-    // One small manifest of each common kind: object metadata, config, secrets, services, ingresses and a pod template
-    // (shared by every workload kind), with the quantities, ports and probes that have converters of their own.
-    private const string CommonKinds = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: a, namespace: b, labels: {app: a}}
-        data: {key: value}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: a}
-        stringData: {key: value}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: a}
-        spec: {selector: {app: a}, ports: [{port: 80, targetPort: http}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: a, annotations: {k: v}}
-        spec: {rules: [{host: a.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: a, port: {number: 80}}}}]}}]}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: a}
-        spec:
-          selector: {matchLabels: {app: a}}
-          template:
-            metadata: {labels: {app: a}}
-            spec:
-              containers:
-              - name: a
-                image: nginx
-                ports: [{containerPort: 8080, name: http}]
-                env: [{name: A, value: "1"}]
-                resources: {requests: {cpu: 100m, memory: 64Mi}}
-                readinessProbe: {httpGet: {path: /, port: 8080}}
-        """;
-
-    /// <summary>
-    /// Reads and writes one small manifest of each common kind, so the work a process does on its first conversion
-    /// (System.Text.Json configures a model's whole type graph on first use, about 100 ms for a Deployment's; the YAML
-    /// parser and writer initialise) is done. Called at import on a spare core: the first conversion finds it done,
-    /// or waits only for the rest of it.
-    /// </summary>
-    public static void Prepare() => Write(Read(CommonKinds, "(warm-up)").Select(d => d.Object ?? throw d.Error!).ToList());
-
     /// <summary>The documents of one chunk: its objects (a List has several), none for an empty one, or its error.</summary>
     private static IReadOnlyList<ManifestDocument> ReadChunk(YamlReader.Chunk chunk, string source)
     {

@@ -32,11 +32,4 @@ public class YamlRoundTripTests
         var back = Assert.IsType<V1ConfigMap>(KoYaml.Read(text, "x").Single().Object);
         Assert.Equal(cm.Data, back.Data);
     }
-
-    [Fact]
-    public void TheImportWarmUpReadsAndWritesItsManifestOfTheCommonKinds()
-    {
-        // Prepare throws when a document of its manifest fails to read, which would leave the first conversion cold.
-        KoYaml.Prepare();
-    }
 }
