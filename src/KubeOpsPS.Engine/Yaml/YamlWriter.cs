@@ -199,10 +199,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         {
             // Written at the start of an indented line, so its text does not depend on what came before.
             var start = output.Length;
-            // YamlDotNet's parser (the module's own reader) takes ' *' in the first plain key of a mapping for an alias
-            // and reads 'a *: v' as one scalar; such a key is quoted, so what the module writes it reads back.
-            if (key.Contains(" *", StringComparison.Ordinal) && Requested(key) == Style.PlainIfAllowed && PlainAllowed(key, out _)) WriteSingleQuoted(key);
-            else WriteString(key, inner);
+            WriteString(key, inner, simpleKey: true);
             WriteIndicator(":", needWhitespace: false, whitespace: false, indentation: false);
             if (_keys.Count < MaxCachedKeys) cache[key] = output.ToString(start, output.Length - start);
             return;
@@ -300,7 +297,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     /// breaks or control characters; it is plain unless YAML's rules for plain scalars forbid it, then
     /// single-quoted unless it holds a quote or a character outside YAML's printable set, else double-quoted.
     /// </summary>
-    private void WriteString(ReadOnlySpan<char> s, int indent)
+    private void WriteString(ReadOnlySpan<char> s, int indent, bool simpleKey = false)
     {
         switch (Requested(s))
         {
@@ -314,7 +311,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
                 WriteSingleQuoted(s);
                 break;
             default:
-                var plain = PlainAllowed(s, out var printable);
+                var plain = PlainAllowed(s, simpleKey, out var printable);
                 if (plain) WritePlain(s);
                 else if (printable && !s.Contains('\'')) WriteSingleQuoted(s);
                 else WriteDoubleQuoted(s);
@@ -331,9 +328,11 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
     /// Whether text without line breaks or control characters can be a plain scalar in block context: not empty; no
     /// space at either end; not starting with an indicator ('#', ',', '[', ']', '{', '}', '&amp;', '*', '!', '|', '>',
     /// quotes, '%', '@', '`'), with '? ', ': ' or '- ', or with '---' or '...'; no ': ' or ' #' inside or ':' at the
-    /// end; every character printable (the emoji's surrogates and U+FFFE/U+FFFF are not).
+    /// end; every character printable (the emoji's surrogates and U+FFFE/U+FFFF are not). A simple key also holds no
+    /// ' *': YamlDotNet's parser (the module's own reader) takes it for an alias in a mapping's first key and reads
+    /// 'a *: v' as one scalar.
     /// </summary>
-    private static bool PlainAllowed(ReadOnlySpan<char> s, out bool printable)
+    private static bool PlainAllowed(ReadOnlySpan<char> s, bool simpleKey, out bool printable)
     {
         printable = true;
         foreach (var c in s)
@@ -347,6 +346,7 @@ internal sealed partial class YamlWriter(StringBuilder output, bool manifest)
         {
             if (s[i] == ':' && (i + 1 == s.Length || s[i + 1] == ' ')) return false;
             if (s[i] == '#' && s[i - 1] == ' ') return false;
+            if (simpleKey && s[i] == '*' && s[i - 1] == ' ') return false;
         }
         return true;
     }
