@@ -77,25 +77,28 @@ public sealed class Store
             if (!_byType.TryGetValue(t.Qualified, out var namespaces)) return [];
             IEnumerable<StoredObject> objects = ns is null ? namespaces.Values.SelectMany(n => n.Values)
                 : namespaces.TryGetValue(ns, out var inNamespace) ? inNamespace.Values : [];
-            return objects.OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+            return InListOrder(objects);
         }
     }
 
-    /// <summary>The objects of a type (in a namespace, or any with null) whose ownerReferences name <paramref name="ownerUid"/>, in <see cref="List"/>'s order.</summary>
-    public List<StoredObject> Dependents(ResourceType t, string? ns, string ownerUid)
+    /// <summary>Objects as a list returns them: by namespace, then name.</summary>
+    private static List<StoredObject> InListOrder(IEnumerable<StoredObject> objects) =>
+        objects.OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>The objects of a type (or of any type with null; in a namespace, or any with null) whose ownerReferences name <paramref name="ownerUid"/>, in <see cref="List"/>'s order.</summary>
+    public List<StoredObject> Dependents(ResourceType? t, string? ns, string ownerUid)
     {
         lock (_gate)
         {
             if (!_byOwner.TryGetValue(ownerUid, out var dependents)) return [];
-            return dependents.Values.Where(o => o.Type.Qualified == t.Qualified && (ns is null || o.Namespace == ns))
-                .OrderBy(o => o.Namespace ?? "", StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+            return InListOrder(dependents.Values.Where(o => (t is null || o.Type.Qualified == t.Qualified) && (ns is null || o.Namespace == ns)));
         }
     }
 
     /// <summary>The resourceVersion of the last change (create, update or removal) to an object of a type in a namespace (null: cluster-scoped ones); 0 for none since the start.</summary>
     public long ChangedAt(ResourceType t, string? ns)
     {
-        lock (_gate) return _changedAt.GetValueOrDefault(t.Qualified + "/" + NamespaceKey(ns));
+        lock (_gate) return _changedAt.GetValueOrDefault(ChangeKey(t, ns));
     }
 
     /// <summary>The objects being deleted (a deletionTimestamp set, finalizers pending).</summary>
@@ -129,6 +132,9 @@ public sealed class Store
 
     /// <summary>The index key of an object's namespace: a cluster-scoped object's is "\0" (no namespace name has one).</summary>
     private static string NamespaceKey(string? ns) => ns ?? "\0";
+
+    /// <summary>The key of <see cref="ChangedAt"/>'s revisions: a type in a namespace.</summary>
+    private static string ChangeKey(ResourceType t, string? ns) => t.Qualified + "/" + NamespaceKey(ns);
 
     private void Index(string key, StoredObject stored)
     {
@@ -181,7 +187,7 @@ public sealed class Store
             stored.CreatedRv = _objects.TryGetValue(key, out var before) ? before.CreatedRv : rv;
             if (before is not null) Unindex(key, before);
             _objects[key] = stored;
-            _changedAt[stored.Type.Qualified + "/" + NamespaceKey(stored.Namespace)] = rv;
+            _changedAt[ChangeKey(stored.Type, stored.Namespace)] = rv;
             Index(key, stored);
             if (countWrite) _writes[key] = _writes.GetValueOrDefault(key) + 1;
             Publish(new Change(rv, eventType, stored.Type, Render(stored), previous));
@@ -198,7 +204,7 @@ public sealed class Store
             if (!_objects.Remove(key, out var stored)) return null;
             Unindex(key, stored);
             var rv = ++_rv;
-            _changedAt[stored.Type.Qualified + "/" + NamespaceKey(stored.Namespace)] = rv;
+            _changedAt[ChangeKey(stored.Type, stored.Namespace)] = rv;
             ((JsonObject)stored.Object["metadata"]!)["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var last = Render(stored);
             Publish(new Change(rv, "DELETED", t, last, null));

@@ -8,11 +8,9 @@ internal sealed partial class Controllers
     private void GarbageCollect()
     {
         // Foreground deletion: delete the dependents, then drop the owner's foregroundDeletion finalizer.
-        List<StoredObject>? all = null;
         foreach (var owner in _store.Deleting().Where(o => (o.Object["metadata"]?["finalizers"] as JsonArray)?.Any(f => f?.GetValue<string>() == "foregroundDeletion") == true))
         {
-            all ??= _store.All();
-            var dependents = all.Where(o => OwnedBy(o, owner)).ToList();
+            var dependents = _store.Dependents(null, null, owner.Uid);
             foreach (var d in dependents) _api.Delete(d, "Foreground");
             if (dependents.All(d => _store.Get(d.Type, d.Namespace, d.Name) is null))
                 Update(owner, o =>
