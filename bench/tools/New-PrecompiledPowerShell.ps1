@@ -17,15 +17,15 @@ if (Test-Path $done) { return (Join-Path $target 'pwsh.dll') }
 $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
 $arch = [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
-# A crossgen2 of the runtime's feature band (10.0.x) (the SDK restores the one it knows); ReadyToRun code stays valid across
-# the runtime's patch releases, the framework being outside the compiled assemblies' version bubble.
-$major = [Environment]::Version.ToString(2)
-$crossgen = Get-ChildItem (Join-Path $packages "microsoft.netcore.app.crossgen2.$os-$arch") -Directory -Filter "$major.*" -ErrorAction SilentlyContinue |
+# A crossgen2 of the runtime's major.minor version (10.0.x; the SDK restores the patch it knows): ReadyToRun code stays
+# valid across the runtime's patch releases, the framework being outside the compiled assemblies' version bubble.
+$band = [Environment]::Version.ToString(2)
+$crossgen = Get-ChildItem (Join-Path $packages "microsoft.netcore.app.crossgen2.$os-$arch") -Directory -Filter "$band.*" -ErrorAction SilentlyContinue |
     Sort-Object { [version]$_.Name } -Descending |
     ForEach-Object { Get-ChildItem (Join-Path $_.FullName 'tools') -File | Where-Object Name -In 'crossgen2', 'crossgen2.exe' } |
     Select-Object -First 1
 if (-not $crossgen) {
-    Write-Warning "crossgen2 $major for $os-$arch is not in $packages; the precompiled-PowerShell rows are left out."
+    Write-Warning "crossgen2 $band.x for $os-$arch is not in $packages; the precompiled-PowerShell rows are left out."
     return
 }
 
